@@ -1,0 +1,57 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests in Debian's Chromium (Playwright cannot download its own browsers here).
+ * `npm run test:e2e` first runs scripts/ensure-chromium.mjs, which finds or installs it.
+ *
+ * Projects:
+ * - `mock`: the SPA in mock mode (MSW in the browser), no server behind it.
+ * - `live`: the real relay with its embedded simulator, cooldown shortened.
+ */
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const MOCK_PORT = 14173;
+export const LIVE_PORT = 18080;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+  use: {
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [
+    {
+      name: 'mock',
+      testMatch: /mock\/.*\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${MOCK_PORT}` },
+    },
+  ],
+  webServer: [
+    {
+      command: `npx vite --mode demo --port ${MOCK_PORT} --strictPort`,
+      url: `http://127.0.0.1:${MOCK_PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
+});

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { HitSummarySchema } from './hit-summary.ts';
+import { ProblemSchema } from './problem.ts';
+import { ShardSchema } from './shard.ts';
+import { StatsSchema, TopSchema } from './stats.ts';
+import { StatusSchema } from './status.ts';
+import { parseWith, type Parsed } from './parse.ts';
+
+/** Always the first event of a stream. */
+export const HelloEventSchema = z.looseObject({
+  status: StatusSchema,
+  /** The id the browser asked to resume from, or null. */
+  lastEventId: z.string().nullable(),
+});
+
+export const SampledSchema = z.looseObject({
+  kept: z.int().nonnegative(),
+  total: z.int().nonnegative(),
+});
+
+export const HitsEventSchema = z.looseObject({
+  hits: z.array(HitSummarySchema),
+  /** Present when the feed was sampled: `kept` of `total` distinct hits are in this batch. */
+  sampled: SampledSchema.optional(),
+});
+
+export const RESET_REASONS = ['too-old', 'other-run'] as const;
+
+export const ResetEventSchema = z.looseObject({
+  reason: z.string().min(1),
+  /** How many hit events could not be replayed, when known. */
+  missed: z.int().nonnegative().optional(),
+});
+
+/** Extension: top lists for every window, once a second. */
+export const TopEventSchema = z.looseObject({ windows: z.array(TopSchema) });
+
+/**
+ * Every named event on `GET /api/stream` (CONTRACT.md §4) and the schema of its `data`.
+ * Never an event named `error`: it clashes with EventSource's own connection-error event.
+ */
+export const SSE_EVENTS = {
+  hello: HelloEventSchema,
+  state: ShardSchema,
+  hits: HitsEventSchema,
+  problem: ProblemSchema,
+  stats: StatsSchema,
+  reset: ResetEventSchema,
+  top: TopEventSchema,
+} as const;
+
+export type SseEventName = keyof typeof SSE_EVENTS;
+export type SseEventMap = { [K in SseEventName]: z.output<(typeof SSE_EVENTS)[K]> };
+export type HelloEvent = SseEventMap['hello'];
+export type HitsEvent = SseEventMap['hits'];
+export type ResetEvent = SseEventMap['reset'];
+export type TopEvent = SseEventMap['top'];
+
+export function isSseEventName(name: string): name is SseEventName {
+  return Object.hasOwn(SSE_EVENTS, name);
+}
+
+/** Parses one event's `data` text against its schema; unknown event names are refused. */
+export function parseSseEvent<K extends SseEventName>(name: K, data: string): Parsed<SseEventMap[K]>;
+export function parseSseEvent(name: string, data: string): Parsed<unknown>;
+export function parseSseEvent(name: string, data: string): Parsed<unknown> {
+  if (!isSseEventName(name)) return { ok: false, reason: `unknown event "${name}"` };
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, reason: `event "${name}": data is not JSON` };
+  }
+  return parseWith(SSE_EVENTS[name], json);
+}
+
+/**
+ * SSE event ids for hits: `<runId>.<seq>` — opaque to browsers, but the relay reads them back
+ * from `Last-Event-ID` to replay what was missed.
+ */
+export function formatEventId(runId: string, seq: number): string {
+  return `${runId}.${seq}`;
+}
+
+export function parseEventId(id: string): { runId: string; seq: number } | undefined {
+  const match = /^([A-Za-z0-9_-]+)\.(\d{1,15})$/.exec(id.trim());
+  if (!match) return undefined;
+  return { runId: match[1]!, seq: Number(match[2]) };
+}

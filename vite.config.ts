@@ -1,0 +1,35 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * The SPA. `npm run dev` serves it with hot reload and proxies the API to the relay
+ * (RELAY_URL, default http://127.0.0.1:8080); `npm run build` writes `dist/`, which the relay
+ * serves. Mode `demo` builds the mock-mode site into `dist-demo/` with relative paths so it
+ * works from any static file server.
+ */
+export default defineConfig(({ mode }) => {
+  const relay = process.env.RELAY_URL ?? 'http://127.0.0.1:8080';
+  const demo = mode === 'demo';
+  return {
+    plugins: [react()],
+    base: demo ? './' : '/',
+    define: {
+      __APP_VERSION__: JSON.stringify(process.env.npm_package_version ?? '0.0.0'),
+    },
+    build: {
+      outDir: demo ? 'dist-demo' : 'dist',
+      sourcemap: true,
+      chunkSizeWarningLimit: 1200,
+    },
+    server: {
+      host: '127.0.0.1',
+      port: 5173,
+      proxy: {
+        '/api': { target: relay, changeOrigin: false },
+        '/metrics': relay,
+        '/healthz': relay,
+      },
+    },
+    preview: { host: '127.0.0.1', port: 4173 },
+  };
+});
