@@ -33,5 +33,11 @@ export const ShardSchema = z.looseObject({
   lastHitAt: z.number().optional(),
   /** Extension: while waiting, why (WAIT_REASONS; may grow). */
   waitReason: z.string().optional(),
+  /**
+   * Extension: the end of the enforced cooldown after the last loss (epoch ms, relay clock).
+   * `POST /api/upstream/:shard/reconnect` answers 429 before it; `retryAt` may be later (a
+   * growing 409 wait, a long Retry-After).
+   */
+  cooldownUntil: z.number().optional(),
 });
 export type Shard = z.output<typeof ShardSchema>;

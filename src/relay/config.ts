@@ -1,0 +1,230 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * The relay's configuration (CONTRACT.md §1), read from the environment and validated once at
+ * start. A bad value stops start-up with one line naming the variable, before any network
+ * request (the token endpoint included).
+ */
+
+export const DEFAULT_IMS_TOKEN_URL = 'https://ims-na1.adobelogin.com/ims/token/v3';
+/** Adobe asks for about 60 s between a lost connection and the next attempt. */
+export const ADOBE_ADVISED_COOLDOWN_S = 60;
+/** Our default: no byte at all for this long means the connection is lost (Adobe's sample reads with 60 s). */
+export const DEFAULT_STALL_TIMEOUT_S = 90;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+function integer(min: number, max: number) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
+function intIn(min: number, max: number, fallback: number) {
+  return z.preprocess(blankToUndefined, integer(min, max).default(fallback));
+}
+
+function optionalIntIn(min: number, max: number) {
+  return z.preprocess(blankToUndefined, integer(min, max).optional());
+}
+
+function numberAtLeast(min: number, fallback: number) {
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: `must be a number ≥ ${min}` })
+      .refine((n) => Number.isFinite(n) && n >= min, { message: `must be a number ≥ ${min}` })
+      .default(fallback),
+  );
+}
+
+function httpUrl(variable: string) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(
+        (value) => {
+          try {
+            const url = new URL(value);
+            return url.protocol === 'http:' || url.protocol === 'https:';
+          } catch {
+            return false;
+          }
+        },
+        { message: `must be an absolute http(s) URL` },
+      )
+      .optional(),
+  ).describe(variable);
+}
+
+const optionalText = z.preprocess(blankToUndefined, z.string().optional());
+
+const EnvSchema = z.object({
+  PORT: intIn(0, 65535, 8080),
+  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  LIVESTREAM_URL: httpUrl('LIVESTREAM_URL'),
+  LIVESTREAM_MAX_CONNECTIONS: intIn(1, 8, 1),
+  LIVESTREAM_RESET: z.preprocess(
+    blankToUndefined,
+    z.enum(['smallest', 'largest'], { message: 'must be "smallest" or "largest"' }).optional(),
+  ),
+  LIVESTREAM_SMOOTHING: z.preprocess(
+    (value) => {
+      const v = blankToUndefined(value);
+      if (v === 'true') return '1';
+      if (v === 'false') return '0';
+      return v;
+    },
+    z.enum(['0', '1'], { message: 'must be 0 or 1 (or true/false)' }).optional(),
+  ),
+  LIVESTREAM_SMOOTHING_BUCKET_SIZE: optionalIntIn(1, 7200),
+  ADOBE_CLIENT_ID: optionalText,
+  ADOBE_CLIENT_SECRET: optionalText,
+  ADOBE_SCOPES: optionalText,
+  ADOBE_IMS_TOKEN_URL: httpUrl('ADOBE_IMS_TOKEN_URL'),
+  ADOBE_ACCESS_TOKEN: optionalText,
+  RECONNECT_COOLDOWN_S: numberAtLeast(1, ADOBE_ADVISED_COOLDOWN_S),
+  STALL_TIMEOUT_S: numberAtLeast(1, DEFAULT_STALL_TIMEOUT_S),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
+  REDACT_FIELDS: z.preprocess(blankToUndefined, z.string().default('ip')),
+  DASHBOARD_PASSWORD: optionalText,
+  FEED_MAX_HITS_PER_S: numberAtLeast(1, 1000),
+  // The embedded simulator (used when LIVESTREAM_URL is unset).
+  SIM_RATE: numberAtLeast(0, 300),
+  SIM_CHURN_WINDOW_S: numberAtLeast(0, ADOBE_ADVISED_COOLDOWN_S),
+  SIM_PORT: intIn(0, 65535, 0),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
+  ),
+});
+
+export interface RelayConfig {
+  port: number;
+  host: string;
+  /** Unset: the embedded simulator is started and used. */
+  livestreamUrl?: string;
+  maxConnections: number;
+  reset?: 'smallest' | 'largest';
+  smoothing?: '0' | '1';
+  smoothingBucketSize?: number;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string;
+  imsTokenUrl: string;
+  accessToken?: string;
+  cooldownS: number;
+  stallTimeoutS: number;
+  dataDir: string;
+  redactFields: string[];
+  dashboardPassword?: string;
+  feedMaxHitsPerS: number;
+  simulator: { rate: number; churnWindowS: number; port: number };
+  logLevel: string;
+  /** Values that must never appear in a response, a log line or an error object. */
+  secrets: string[];
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
+}
+
+/** Validates the environment. Throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'configuration');
+    const raw = env[variable];
+    throw new ConfigError(variable, `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD/.test(variable) ? ` (got "${raw}")` : ''}`);
+  }
+  const e = result.data;
+  if (!isLoopbackHost(e.HOST) && !e.DASHBOARD_PASSWORD) {
+    throw new ConfigError(
+      'DASHBOARD_PASSWORD',
+      `must be set when HOST is not a loopback address (HOST=${e.HOST}); the dashboard would be open to the network`,
+    );
+  }
+  if (e.LIVESTREAM_URL) {
+    if (!e.ADOBE_CLIENT_ID) {
+      throw new ConfigError('ADOBE_CLIENT_ID', 'must be set with LIVESTREAM_URL (it is sent as x-api-key)');
+    }
+    if (!e.ADOBE_ACCESS_TOKEN && !e.ADOBE_CLIENT_SECRET) {
+      throw new ConfigError('ADOBE_CLIENT_SECRET', 'must be set with LIVESTREAM_URL unless ADOBE_ACCESS_TOKEN is given');
+    }
+  }
+  const redactFields = e.REDACT_FIELDS.split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
+  if (redactFields.some((field) => !/^[A-Za-z0-9_.$-]+$/.test(field))) {
+    throw new ConfigError('REDACT_FIELDS', `must be a comma-separated list of field names (got "${e.REDACT_FIELDS}")`);
+  }
+  const config: RelayConfig = {
+    port: e.PORT,
+    host: e.HOST,
+    maxConnections: e.LIVESTREAM_MAX_CONNECTIONS,
+    imsTokenUrl: e.ADOBE_IMS_TOKEN_URL ?? DEFAULT_IMS_TOKEN_URL,
+    cooldownS: e.RECONNECT_COOLDOWN_S,
+    stallTimeoutS: e.STALL_TIMEOUT_S,
+    dataDir: e.DATA_DIR,
+    redactFields,
+    feedMaxHitsPerS: e.FEED_MAX_HITS_PER_S,
+    simulator: { rate: e.SIM_RATE, churnWindowS: e.SIM_CHURN_WINDOW_S, port: e.SIM_PORT },
+    logLevel: e.LOG_LEVEL,
+    secrets: [e.ADOBE_CLIENT_SECRET, e.ADOBE_ACCESS_TOKEN, e.DASHBOARD_PASSWORD].filter(
+      (s): s is string => typeof s === 'string' && s.length >= 4,
+    ),
+  };
+  if (e.LIVESTREAM_URL) config.livestreamUrl = e.LIVESTREAM_URL;
+  if (e.LIVESTREAM_RESET) config.reset = e.LIVESTREAM_RESET;
+  if (e.LIVESTREAM_SMOOTHING) config.smoothing = e.LIVESTREAM_SMOOTHING;
+  if (e.LIVESTREAM_SMOOTHING_BUCKET_SIZE !== undefined) config.smoothingBucketSize = e.LIVESTREAM_SMOOTHING_BUCKET_SIZE;
+  if (e.ADOBE_CLIENT_ID) config.clientId = e.ADOBE_CLIENT_ID;
+  if (e.ADOBE_CLIENT_SECRET) config.clientSecret = e.ADOBE_CLIENT_SECRET;
+  if (e.ADOBE_SCOPES) config.scopes = e.ADOBE_SCOPES;
+  if (e.ADOBE_ACCESS_TOKEN) config.accessToken = e.ADOBE_ACCESS_TOKEN;
+  if (e.DASHBOARD_PASSWORD) config.dashboardPassword = e.DASHBOARD_PASSWORD;
+  return config;
+}
+
+/**
+ * The stream URL with the contract's query parameters. Every connection sends the same
+ * `maxConnections` (only when above 1).
+ */
+export function streamUrl(config: Pick<RelayConfig, 'livestreamUrl' | 'maxConnections' | 'reset' | 'smoothing' | 'smoothingBucketSize'>, base = config.livestreamUrl): string {
+  if (!base) throw new Error('no stream URL');
+  const url = new URL(base);
+  if (config.maxConnections > 1) url.searchParams.set('maxConnections', String(config.maxConnections));
+  if (config.reset) url.searchParams.set('reset', config.reset);
+  if (config.smoothing) url.searchParams.set('smoothing', config.smoothing);
+  if (config.smoothingBucketSize !== undefined) url.searchParams.set('smoothingBucketSize', String(config.smoothingBucketSize));
+  return url.toString();
+}
+
+/** The URL as shown to people: no credentials, no query secrets. */
+export function publicUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/token|secret|key|password|auth/i.test(key)) parsed.searchParams.set(key, '****');
+    }
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}

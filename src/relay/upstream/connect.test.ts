@@ -1,0 +1,141 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStream, parseRetryAfter, type OpenStream } from './connect.ts';
+
+const servers: http.Server[] = [];
+
+async function serve(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+async function readAll(open: OpenStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of open.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const base = { token: 'secret-token', apiKey: 'client-id' };
+
+describe('openStream', () => {
+  it('follows a redirect to another origin by hand and sends the headers again', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const second = await serve((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-encoding': 'gzip', 'adobe-request-id': 'req-42' });
+      res.end(zlib.gzipSync('{"a":1}\r\n'));
+    });
+    const first = await serve((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(302, { location: `${second}/api/1/stream/dc?maxConnections=2` });
+      res.end();
+    });
+    const outcome = await openStream({ ...base, url: `${first}/api/1/stream/x?maxConnections=2` });
+    expect(outcome.kind).toBe('open');
+    if (outcome.kind !== 'open') return;
+    expect(outcome.redirects).toBe(1);
+    expect(outcome.url).toBe(`${second}/api/1/stream/dc?maxConnections=2`);
+    expect(outcome.requestId).toBe('req-42');
+    expect(await readAll(outcome)).toBe('{"a":1}\r\n');
+    expect(outcome.compressedBytes()).toBeGreaterThan(0);
+    for (const headers of seen) {
+      expect(headers.authorization).toBe('Bearer secret-token');
+      expect(headers['x-api-key']).toBe('client-id');
+      expect(headers['accept-encoding']).toBe('gzip, deflate');
+    }
+    expect(seen).toHaveLength(2);
+  });
+
+  it('gives up after 5 redirects, or a redirect without Location', async () => {
+    let hops = 0;
+    const loop: string = await serve((_req, res) => {
+      hops++;
+      res.writeHead(307, { location: `${loop}/again` });
+      res.end();
+    });
+    const outcome = await openStream({ ...base, url: loop });
+    expect(outcome).toMatchObject({ kind: 'failure', code: 'too_many_redirects' });
+    expect(hops).toBe(6);
+    const bare = await serve((_req, res) => {
+      res.writeHead(302);
+      res.end();
+    });
+    expect(await openStream({ ...base, url: bare })).toMatchObject({ kind: 'failure', code: 'too_many_redirects', message: 'redirect 302 without a Location' });
+  });
+
+  it('decompresses deflate too', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'deflate' });
+      res.end(zlib.deflateSync('{"b":2}\n'));
+    });
+    const outcome = await openStream({ ...base, url });
+    expect(outcome.kind === 'open' && (await readAll(outcome))).toBe('{"b":2}\n');
+  });
+
+  it('reads an error answer: status, compressed body, Retry-After and request id', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(503, { 'content-encoding': 'gzip', 'content-type': 'application/json', 'retry-after': '120', 'x-request-id': 'r-1' });
+      res.end(zlib.gzipSync('{"error":"service_unavailable","error_description":"no hits"}'));
+    });
+    expect(await openStream({ ...base, url })).toEqual({
+      kind: 'http-error',
+      status: 503,
+      url: `${url}/`,
+      redirects: 0,
+      requestId: 'r-1',
+      retryAfterS: 120,
+      contentType: 'application/json',
+      body: '{"error":"service_unavailable","error_description":"no hits"}',
+    });
+  });
+
+  it('classifies a refused port and a header timeout', async () => {
+    const closed = await serve(() => undefined);
+    const port = new URL(closed).port;
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const refused = await openStream({ ...base, url: `http://127.0.0.1:${port}/` });
+    expect(refused).toMatchObject({ kind: 'failure', code: 'network_connection_failure' });
+    expect(refused.kind === 'failure' && refused.message).toMatch(/ECONNREFUSED/);
+
+    const silent = await serve(() => undefined);
+    const started = Date.now();
+    expect(await openStream({ ...base, url: silent, headerTimeoutMs: 200 })).toMatchObject({
+      kind: 'failure',
+      code: 'network_connection_timeout',
+      message: 'no response headers within 200 ms',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('stops an attempt when aborted', async () => {
+    const silent = await serve(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    expect(await openStream({ ...base, url: silent, signal: controller.signal })).toMatchObject({ kind: 'failure', message: 'aborted: the relay is stopping' });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('120')).toBe(120);
+    expect(parseRetryAfter(new Date(1_000_000 + 30_000).toUTCString(), 1_000_000)).toBe(30);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});

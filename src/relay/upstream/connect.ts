@@ -1,0 +1,265 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+/**
+ * One attempt to open the stream: HTTP/1.1 GET on a fresh socket with `Authorization`,
+ * `x-api-key` and `Accept-Encoding: gzip, deflate`; redirects followed by hand (≤ 5 hops, any
+ * origin) sending those headers again; connect and header timeouts; the body decompressed by its
+ * `Content-Encoding`.
+ */
+
+export interface ConnectRequest {
+  url: string;
+  token: string;
+  apiKey: string;
+  userAgent?: string;
+  /** From socket creation to TCP/TLS connected. Default 10 s (Adobe's sample client). */
+  connectTimeoutMs?: number;
+  /** From request sent to response headers. Default 30 s. */
+  headerTimeoutMs?: number;
+  maxRedirects?: number;
+  /** Reading an error body gives up after this long. Default 5 s. */
+  errorBodyTimeoutMs?: number;
+  /** Aborts the attempt (relay shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface OpenStream {
+  kind: 'open';
+  status: number;
+  /** Where the stream was finally served from, after redirects. */
+  url: string;
+  redirects: number;
+  requestId?: string;
+  encoding: string;
+  /** Decompressed body. A decompression error here means `invalid_content_encoding`. */
+  body: Readable;
+  /** Raw (compressed) bytes received so far. */
+  compressedBytes(): number;
+  /** Closes the socket; idempotent. */
+  close(): void;
+}
+
+export interface HttpRefusal {
+  kind: 'http-error';
+  status: number;
+  url: string;
+  redirects: number;
+  requestId?: string;
+  /** Seconds, from a `Retry-After` header (delta or HTTP date). */
+  retryAfterS?: number;
+  contentType: string;
+  /** At most 64 KiB of the body, decompressed when it was compressed. */
+  body: string;
+}
+
+export interface ConnectFailure {
+  kind: 'failure';
+  code: 'network_connection_failure' | 'network_connection_timeout' | 'too_many_redirects';
+  message: string;
+  url: string;
+}
+
+export type ConnectOutcome = OpenStream | HttpRefusal | ConnectFailure;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_ERROR_BODY = 64 * 1024;
+
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function requestIdOf(response: IncomingMessage): string | undefined {
+  const value = response.headers['adobe-request-id'] ?? response.headers['x-request-id'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface Hop {
+  response: IncomingMessage;
+}
+
+/** Sends one GET and resolves with the response headers, or rejects with a classified failure. */
+function get(url: URL, request: ConnectRequest): Promise<Hop> {
+  const client = url.protocol === 'https:' ? https : http;
+  const connectTimeoutMs = request.connectTimeoutMs ?? 10_000;
+  const headerTimeoutMs = request.headerTimeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, {
+      method: 'GET',
+      agent: false,
+      headers: {
+        authorization: `Bearer ${request.token}`,
+        'x-api-key': request.apiKey,
+        'accept-encoding': 'gzip, deflate',
+        accept: 'application/json',
+        'user-agent': request.userAgent ?? 'livestream-monitor',
+        connection: 'keep-alive',
+      },
+    });
+    const timeout = (message: string) => () => req.destroy(new ConnectError('network_connection_timeout', message));
+    let timer = setTimeout(timeout(`no connection within ${connectTimeoutMs} ms`), connectTimeoutMs);
+    req.on('socket', (socket) => {
+      const connected = () => {
+        clearTimeout(timer);
+        timer = setTimeout(timeout(`no response headers within ${headerTimeoutMs} ms`), headerTimeoutMs);
+      };
+      if ((socket as { connecting?: boolean }).connecting) {
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+      } else connected();
+    });
+    const abort = () => req.destroy(new ConnectError('network_connection_failure', 'aborted: the relay is stopping'));
+    if (request.signal?.aborted) abort();
+    request.signal?.addEventListener('abort', abort, { once: true });
+    req.on('response', (response) => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', abort);
+      resolve({ response });
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', abort);
+      reject(error instanceof ConnectError ? error : new ConnectError('network_connection_failure', describeSocketError(error)));
+    });
+    req.end();
+  });
+}
+
+class ConnectError extends Error {
+  constructor(
+    readonly code: ConnectFailure['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function describeSocketError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}
+
+function decoderFor(encoding: string): zlib.Gunzip | zlib.Inflate | undefined {
+  // Z_SYNC_FLUSH: a stream cut mid-record must surface as "ended", not as a zlib error.
+  const options = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip(options);
+  if (encoding === 'deflate') return zlib.createInflate(options);
+  return undefined;
+}
+
+async function readErrorBody(response: IncomingMessage, timeoutMs: number): Promise<string> {
+  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      response.destroy();
+      resolve();
+    }, timeoutMs);
+    response.on('data', (chunk: Buffer) => {
+      if (size < MAX_ERROR_BODY) chunks.push(chunk);
+      size += chunk.length;
+      if (size >= MAX_ERROR_BODY) response.destroy();
+    });
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    response.on('end', done);
+    response.on('close', done);
+    response.on('error', done);
+  });
+  const raw = Buffer.concat(chunks);
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+    if (encoding === 'deflate') return zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+  } catch {
+    return '';
+  }
+  return raw.toString('utf8');
+}
+
+/** Opens the stream, following redirects by hand. Never throws. */
+export async function openStream(request: ConnectRequest): Promise<ConnectOutcome> {
+  const maxRedirects = request.maxRedirects ?? 5;
+  let url = new URL(request.url);
+  for (let redirects = 0; ; redirects++) {
+    let hop: Hop;
+    try {
+      hop = await get(url, request);
+    } catch (error) {
+      const failure = error instanceof ConnectError ? error : new ConnectError('network_connection_failure', describeSocketError(error));
+      return { kind: 'failure', code: failure.code, message: failure.message, url: url.toString() };
+    }
+    const { response } = hop;
+    const status = response.statusCode ?? 0;
+    if (REDIRECTS.has(status)) {
+      response.resume();
+      response.destroy();
+      const location = response.headers.location;
+      if (!location || redirects >= maxRedirects) {
+        return {
+          kind: 'failure',
+          code: 'too_many_redirects',
+          message: location ? `more than ${maxRedirects} redirects` : `redirect ${status} without a Location`,
+          url: url.toString(),
+        };
+      }
+      url = new URL(location, url);
+      continue;
+    }
+    const requestId = requestIdOf(response);
+    if (status !== 200) {
+      const refusal: HttpRefusal = {
+        kind: 'http-error',
+        status,
+        url: url.toString(),
+        redirects,
+        contentType: String(response.headers['content-type'] ?? ''),
+        body: await readErrorBody(response, request.errorBodyTimeoutMs ?? 5_000),
+      };
+      if (requestId) refusal.requestId = requestId;
+      const retryAfterS = parseRetryAfter(response.headers['retry-after']);
+      if (retryAfterS !== undefined) refusal.retryAfterS = retryAfterS;
+      return refusal;
+    }
+    const encoding = String(response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    let compressed = 0;
+    response.on('data', (chunk: Buffer) => {
+      compressed += chunk.length;
+    });
+    const decoder = decoderFor(encoding);
+    let body: Readable = response;
+    if (decoder) {
+      body = decoder;
+      response.on('error', (error) => decoder.destroy(error));
+      response.on('aborted', () => decoder.destroy(new Error('connection aborted')));
+      response.pipe(decoder);
+    }
+    let closed = false;
+    const open: OpenStream = {
+      kind: 'open',
+      status,
+      url: url.toString(),
+      redirects,
+      encoding,
+      body,
+      compressedBytes: () => compressed,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        response.destroy();
+        response.socket?.destroy();
+        if (decoder) decoder.destroy();
+      },
+    };
+    if (requestId) open.requestId = requestId;
+    return open;
+  }
+}

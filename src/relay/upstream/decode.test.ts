@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseExact, quoteUnsafeIntegers, RecordDecoder, type DecodedRecord } from './decode.ts';
+
+function collect() {
+  const records: DecodedRecord[] = [];
+  const malformed: { line: string; reason: string }[] = [];
+  const decoder = new RecordDecoder({ record: (r) => records.push(r), malformed: (line, reason) => malformed.push({ line, reason }) });
+  return { decoder, records, malformed };
+}
+
+const HIGH = '2948027281753079808';
+const LOW = '18446744073709551615';
+
+describe('RecordDecoder', () => {
+  it('decodes CRLF records split at every possible byte, including inside a UTF-8 character', () => {
+    const text = `{"hitIdHigh":${HIGH},"hitIdLow":${LOW},"geoCity":"東京","pageName":"Zürich → São Paulo"}\r\n\r\n{"hitIdHigh":1,"hitIdLow":2,"geoCity":"Kraków"}\r\n`;
+    const bytes = Buffer.from(text, 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const { decoder, records, malformed } = collect();
+      decoder.push(bytes.subarray(0, cut));
+      decoder.push(bytes.subarray(cut));
+      expect(malformed, `cut at ${cut}`).toEqual([]);
+      expect(records.map((r) => r.record.geoCity)).toEqual(['東京', 'Kraków']);
+      expect(records[0]!.hitId).toBe(`${HIGH}-${LOW}`);
+      expect(records[0]!.record.pageName).toBe('Zürich → São Paulo');
+    }
+  });
+
+  it('decodes one byte at a time, LF or CRLF, and skips empty records', () => {
+    const { decoder, records, malformed } = collect();
+    const text = '{"a":1}\n\r\n   \r\n{"a":2}\r\n\n{"a":3}';
+    for (const byte of Buffer.from(text)) decoder.push(Buffer.from([byte]));
+    decoder.end();
+    expect(records.map((r) => r.record.a)).toEqual([1, 2, 3]);
+    expect(records.map((r) => r.line)).toEqual(['{"a":1}', '{"a":2}', '{"a":3}']);
+    expect(malformed).toEqual([]);
+  });
+
+  it('keeps 19- and 20-digit ids exact where JSON.parse would corrupt them', () => {
+    const line = `{"hitIdHigh":${HIGH},"hitIdLow":${LOW},"visIdHigh":9007199254740993,"visIdLow":42}`;
+    expect(String((JSON.parse(line) as { hitIdLow: number }).hitIdLow)).not.toBe(LOW);
+    const { decoder, records } = collect();
+    decoder.push(Buffer.from(`${line}\r\n`));
+    expect(records[0]!.record).toMatchObject({ hitIdHigh: HIGH, hitIdLow: LOW, visIdHigh: '9007199254740993', visIdLow: '42' });
+    expect(records[0]!.line).toBe(line);
+  });
+
+  it('keeps unknown fields, and exact digits of a 64-bit field it has never seen', () => {
+    const record = parseExact(`{"brandNew":{"deep":[12345678901234567890, 1.5, -3]},"note":"id 12345678901234567890 in text","x":1}`);
+    expect(record).toEqual({ brandNew: { deep: ['12345678901234567890', 1.5, -3] }, note: 'id 12345678901234567890 in text', x: 1 });
+  });
+
+  it('leaves safe numbers and strings alone when quoting', () => {
+    expect(quoteUnsafeIntegers('{"a":"9999999999999999999","b":9007199254740991,"c":[1e25, 9999999999999999999]}')).toBe(
+      '{"a":"9999999999999999999","b":9007199254740991,"c":[1e25, "9999999999999999999"]}',
+    );
+  });
+
+  it('counts lines that are not JSON objects and keeps going', () => {
+    const { decoder, records, malformed } = collect();
+    decoder.push(Buffer.from('{"a":1}\r\n{"pageName": "trunc\r\nnot json at all\r\n[1,2]\r\n{"a":2}\r\n'));
+    expect(records.map((r) => r.record.a)).toEqual([1, 2]);
+    expect(malformed.map((m) => m.line)).toEqual(['{"pageName": "trunc', 'not json at all', '[1,2]']);
+    expect(malformed[2]!.reason).toBe('not a JSON object');
+  });
+
+  it('gives records without hit ids a stable id from their bytes', () => {
+    const a = collect();
+    const b = collect();
+    a.decoder.push(Buffer.from('{"pageName":"home"}\n'));
+    b.decoder.push(Buffer.from('{"pageName":"home"}\r\n'));
+    expect(a.records[0]!.hitId).toMatch(/^x[0-9a-f]{16}$/);
+    expect(a.records[0]!.hitId).toBe(b.records[0]!.hitId);
+  });
+});

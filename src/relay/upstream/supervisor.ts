@@ -1,0 +1,338 @@
+import { makeProblem, type Problem, type Shard, type ShardState } from '../../contract/index.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { ShardMemory } from '../store/shard-memory.ts';
+import type { ConnectOutcome, OpenStream } from './connect.ts';
+import { verdictForFailure, verdictForLoss, verdictForRefusal, type Verdict } from './outcome.ts';
+import { TokenError, type TokenManager } from './token.ts';
+
+/**
+ * One state machine per shard: `connecting → streaming → (stalled) → waiting → connecting`,
+ * `failed` for what waiting cannot fix, `stopped` on shutdown.
+ *
+ * Invariants (each has a test):
+ * - never two open connections for one shard: attempts run one after another and a connection
+ *   is closed before the next attempt starts;
+ * - never an attempt sooner than the cooldown after a loss or a refused connect; the single
+ *   exception is one immediate retry with a fresh token after a 401;
+ * - repeated 409s grow the wait (cooldown × 2ⁿ⁻¹, capped at 5 min or the cooldown if longer);
+ * - the last loss is persisted, and a connection open when the relay died counts as lost when it
+ *   was last seen alive, so a crash-and-restart cannot reconnect early;
+ * - `retryAt` is published the moment a wait starts.
+ */
+
+export interface RecordStream {
+  push(chunk: Buffer): void;
+  /** The stream ended cleanly: a last line without a line break is still a record. */
+  end(): void;
+}
+
+export interface ShardSupervisorOptions {
+  shard: number;
+  clock: Clock;
+  cooldownMs: number;
+  stallTimeoutMs: number;
+  /** Cap of the growing 409 wait. Default 5 min. */
+  maxGrowthMs?: number;
+  tokens: Pick<TokenManager, 'get' | 'invalidate' | 'canRefresh'>;
+  /** Opens the stream with this token (URL, headers and redirects are the connector's job). */
+  connect(token: string, signal: AbortSignal): Promise<ConnectOutcome>;
+  memory: ShardMemory;
+  /** A fresh decoder for each connection: a partial line never leaks into the next one. */
+  createDecoder(shard: number): RecordStream;
+  onState(shard: Shard): void;
+  onProblem(problem: Problem): void;
+  /** Compressed bytes read, for stats. */
+  onBytes?(shard: number, bytes: number): void;
+  /** How often an open connection is recorded as alive. Default 5 s. */
+  aliveEveryMs?: number;
+}
+
+export type ReconnectAnswer =
+  | { ok: true }
+  | { ok: false; reason: 'cooldown'; retryAfterS: number }
+  | { ok: false; reason: 'connected' | 'stopped' };
+
+const DEFAULT_MAX_GROWTH_MS = 5 * 60_000;
+
+export class ShardSupervisor {
+  readonly shard: number;
+  private state: ShardState = 'connecting';
+  private since: number;
+  private attempt = 0;
+  private retryAt: number | undefined;
+  private cooldownUntil: number | undefined;
+  private connectedAt: number | undefined;
+  private problem: Problem | undefined;
+  private waitReason: string | undefined;
+  private consecutive409: number;
+  private hits = 0;
+  private lastHitAt: number | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private current: OpenStream | undefined;
+  private endStream: ((verdict: Verdict | undefined) => void) | undefined;
+  private readonly abort = new AbortController();
+  /** Connections opened in this process (for tests and metrics). */
+  opened = 0;
+
+  constructor(private readonly options: ShardSupervisorOptions) {
+    this.shard = options.shard;
+    this.since = options.clock.now();
+    this.consecutive409 = options.memory.get(options.shard).consecutive409 ?? 0;
+  }
+
+  /** Starts the loop. The first attempt waits out a cooldown remembered from an earlier run. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Closes the connection, ends the loop, records the loss so a restart waits the cooldown. */
+  async stop(): Promise<void> {
+    if (this.stopped) return this.loop;
+    this.stopped = true;
+    const wasOpen = this.state === 'connecting' || this.state === 'streaming' || this.state === 'stalled';
+    this.abort.abort();
+    this.endStream?.(undefined);
+    this.wake?.();
+    await this.loop;
+    const now = this.options.clock.now();
+    this.options.memory.update(this.shard, wasOpen ? { lastLossAt: now, open: false } : { open: false });
+    this.set('stopped', {});
+  }
+
+  /** A distinct hit arrived on this shard (counted by the ingest, which sees duplicates). */
+  noteHit(at: number): void {
+    this.hits++;
+    this.lastHitAt = at;
+  }
+
+  /** Operator's "Reconnect now": only for a waiting or failed shard, never within the cooldown. */
+  reconnect(): ReconnectAnswer {
+    if (this.stopped) return { ok: false, reason: 'stopped' };
+    if (this.state !== 'waiting' && this.state !== 'failed') return { ok: false, reason: 'connected' };
+    const now = this.options.clock.now();
+    if (this.cooldownUntil !== undefined && now < this.cooldownUntil) {
+      return { ok: false, reason: 'cooldown', retryAfterS: Math.ceil((this.cooldownUntil - now) / 1000) };
+    }
+    this.wake?.();
+    return { ok: true };
+  }
+
+  snapshot(): Shard {
+    const shard: Shard = { shard: this.shard, state: this.state, since: this.since, attempt: this.attempt, hits: this.hits };
+    if (this.state === 'waiting' && this.retryAt !== undefined) shard.retryAt = this.retryAt;
+    if (this.state === 'waiting' && this.waitReason) shard.waitReason = this.waitReason;
+    if ((this.state === 'streaming' || this.state === 'stalled') && this.connectedAt !== undefined) {
+      shard.connectedAt = this.connectedAt;
+    }
+    if (this.problem && this.state !== 'streaming') shard.problem = this.problem;
+    if (this.lastHitAt !== undefined) shard.lastHitAt = this.lastHitAt;
+    if (this.cooldownUntil !== undefined && this.cooldownUntil > this.options.clock.now()) {
+      shard.cooldownUntil = this.cooldownUntil;
+    }
+    return shard;
+  }
+
+  private set(state: ShardState, patch: { retryAt?: number; waitReason?: string }): void {
+    this.state = state;
+    this.since = this.options.clock.now();
+    this.retryAt = patch.retryAt;
+    this.waitReason = patch.waitReason;
+    this.options.onState(this.snapshot());
+  }
+
+  private publish(problem: Verdict['problem']): Problem {
+    const built = makeProblem({ source: 'upstream', ...problem, shard: this.shard, at: this.options.clock.now() });
+    this.problem = built;
+    this.options.onProblem(built);
+    return built;
+  }
+
+  private async run(): Promise<void> {
+    const { clock, memory, cooldownMs } = this.options;
+    const remembered = memory.effectiveLastLoss(this.shard);
+    let nextAt = remembered !== undefined ? remembered + cooldownMs : clock.now();
+    let reason = 'restart';
+    if (remembered !== undefined) this.cooldownUntil = remembered + cooldownMs;
+    while (!this.stopped) {
+      if (clock.now() < nextAt) {
+        await this.waitUntil(nextAt, reason);
+        if (this.stopped) break;
+      }
+      const verdict = await this.attemptOnce();
+      if (this.stopped || !verdict) break;
+      const now = clock.now();
+      this.cooldownUntil = now + cooldownMs;
+      const next = verdict.next;
+      let waitMs = cooldownMs;
+      if (next.kind === 'wait' && next.reason === 'too-many-connections') {
+        this.consecutive409++;
+        const cap = Math.max(this.options.maxGrowthMs ?? DEFAULT_MAX_GROWTH_MS, cooldownMs);
+        waitMs = Math.min(cooldownMs * 2 ** (this.consecutive409 - 1), cap);
+      }
+      if (next.kind === 'wait' && next.minWaitS !== undefined) waitMs = Math.max(waitMs, next.minWaitS * 1000);
+      memory.update(this.shard, { lastLossAt: now, open: false, consecutive409: this.consecutive409 });
+      if (next.kind === 'fail') {
+        this.publish(verdict.problem);
+        this.set('failed', {});
+        await this.waitForOperator();
+        nextAt = clock.now();
+        continue;
+      }
+      this.publish({ ...verdict.problem, retryAfter: Math.ceil(waitMs / 1000) });
+      nextAt = now + waitMs;
+      reason = next.kind === 'wait' ? next.reason : 'lost';
+    }
+  }
+
+  /** Waiting with `retryAt` published at once; an operator's reconnect or a stop ends it early. */
+  private waitUntil(at: number, reason: string): Promise<void> {
+    this.set('waiting', { retryAt: at, waitReason: reason });
+    return new Promise((resolve) => {
+      let timer: TimerHandle | undefined;
+      const done = () => {
+        this.options.clock.clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      timer = this.options.clock.setTimeout(done, at - this.options.clock.now());
+      this.wake = done;
+    });
+  }
+
+  private waitForOperator(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** One attempt (two when a 401 asks for a fresh token). Resolves when the connection is over. */
+  private async attemptOnce(): Promise<Verdict | undefined> {
+    const { tokens, clock, memory } = this.options;
+    let refreshed = false;
+    for (;;) {
+      this.attempt++;
+      this.set('connecting', {});
+      memory.update(this.shard, { open: true, aliveAt: clock.now() });
+      let token: string;
+      try {
+        token = await tokens.get();
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        const { failure } = error;
+        const problem: Verdict['problem'] = { code: failure.code, action: failure.action, message: failure.message, source: 'token' };
+        if (failure.status !== undefined) problem.status = failure.status;
+        if (failure.details) problem.details = failure.details;
+        if (failure.requestId) problem.requestId = failure.requestId;
+        return { problem, next: failure.permanent ? { kind: 'fail' } : { kind: 'wait', reason: 'token' } };
+      }
+      if (this.stopped) return undefined;
+      const outcome = await this.options.connect(token, this.abort.signal);
+      if (this.stopped) {
+        if (outcome.kind === 'open') outcome.close();
+        return undefined;
+      }
+      if (outcome.kind === 'open') {
+        this.opened++;
+        this.consecutive409 = 0;
+        return this.stream(outcome);
+      }
+      if (outcome.kind === 'failure') return verdictForFailure(outcome);
+      const verdict = verdictForRefusal(outcome);
+      if (verdict.next.kind !== 'refresh-token') return verdict;
+      if (!refreshed && tokens.canRefresh) {
+        refreshed = true;
+        tokens.invalidate(token);
+        this.publish({ ...verdict.problem, message: `${verdict.problem.message} Reconnecting at once with a fresh token.` });
+        continue;
+      }
+      return {
+        problem: {
+          ...verdict.problem,
+          message: tokens.canRefresh
+            ? 'Livestream refused a freshly issued access token (401 twice).'
+            : 'Livestream refused the static access token (401); it cannot be refreshed.',
+        },
+        next: { kind: 'fail' },
+      };
+    }
+  }
+
+  /** Reads an open stream until it ends, breaks, stalls or the relay stops. */
+  private stream(open: OpenStream): Promise<Verdict | undefined> {
+    const { clock, stallTimeoutMs } = this.options;
+    this.current = open;
+    this.connectedAt = clock.now();
+    this.problem = undefined;
+    this.set('streaming', {});
+    const decoder = this.options.createDecoder(this.shard);
+    const stallWarnMs = stallTimeoutMs / 2;
+    const tickMs = Math.max(10, Math.min(1000, stallTimeoutMs / 10));
+    const aliveEveryMs = this.options.aliveEveryMs ?? 5000;
+    let lastByteAt = clock.now();
+    let lastAliveAt = lastByteAt;
+    let reported = 0;
+    return new Promise<Verdict | undefined>((resolve) => {
+      let timer: TimerHandle | undefined;
+      let finished = false;
+      const finish = (verdict: Verdict | undefined) => {
+        if (finished) return;
+        finished = true;
+        clock.clearTimeout(timer);
+        open.body.off('data', onData);
+        open.close();
+        this.current = undefined;
+        this.endStream = undefined;
+        this.reportBytes(open, reported);
+        resolve(verdict);
+      };
+      const onData = (chunk: Buffer) => {
+        lastByteAt = clock.now();
+        if (this.state === 'stalled') this.set('streaming', {});
+        decoder.push(chunk);
+      };
+      const tick = () => {
+        const now = clock.now();
+        const idle = now - lastByteAt;
+        reported = this.reportBytes(open, reported);
+        if (idle >= stallTimeoutMs) {
+          finish(verdictForLoss('stalled', `no byte for ${Math.round(idle / 1000)} s (STALL_TIMEOUT_S=${stallTimeoutMs / 1000})`));
+          return;
+        }
+        if (idle >= stallWarnMs && this.state === 'streaming') this.set('stalled', {});
+        if (now - lastAliveAt >= aliveEveryMs) {
+          lastAliveAt = now;
+          this.options.memory.update(this.shard, { open: true, aliveAt: now });
+        }
+        timer = clock.setTimeout(tick, tickMs);
+      };
+      this.endStream = finish;
+      open.body.on('data', onData);
+      open.body.once('end', () => {
+        decoder.end();
+        finish(verdictForLoss('ended', describeDuration(clock.now() - (this.connectedAt ?? clock.now()))));
+      });
+      open.body.once('error', (error: Error & { code?: string }) => {
+        const zlib = typeof error.code === 'string' && error.code.startsWith('Z_');
+        finish(verdictForLoss(zlib ? 'encoding' : 'broken', `${error.code ? `${error.code}: ` : ''}${error.message}`));
+      });
+      open.body.once('close', () => finish(verdictForLoss('broken', 'the connection closed')));
+      timer = clock.setTimeout(tick, tickMs);
+    });
+  }
+
+  private reportBytes(open: OpenStream, reported: number): number {
+    const total = open.compressedBytes();
+    if (total > reported) this.options.onBytes?.(this.shard, total - reported);
+    return total;
+  }
+}
+
+function describeDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `the server ended the stream after ${s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`}`;
+}

@@ -1,0 +1,15 @@
+/**
+ * Query keys for every relay route, in one place: the SSE bridge writes live events into the
+ * same cache entries the REST queries fill (a `problem` event lands in the problems list, a
+ * `stats` event in the stats history, a `state` event in the status), so nothing refetches.
+ */
+export const queryKeys = {
+  status: () => ['status'] as const,
+  problems: (limit: number) => ['problems', { limit }] as const,
+  problemsAll: () => ['problems'] as const,
+  catalog: () => ['catalog'] as const,
+  stats: (windowS: number) => ['stats', { windowS }] as const,
+  statsAll: () => ['stats'] as const,
+  top: (windowS: number) => ['top', { windowS }] as const,
+  hit: (hitId: string) => ['hit', hitId] as const,
+};
