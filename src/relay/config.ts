@@ -49,23 +49,25 @@ function numberAtLeast(min: number, fallback: number) {
 }
 
 function httpUrl(variable: string) {
-  return z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .refine(
-        (value) => {
-          try {
-            const url = new URL(value);
-            return url.protocol === 'http:' || url.protocol === 'https:';
-          } catch {
-            return false;
-          }
-        },
-        { message: `must be an absolute http(s) URL` },
-      )
-      .optional(),
-  ).describe(variable);
+  return z
+    .preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine(
+          (value) => {
+            try {
+              const url = new URL(value);
+              return url.protocol === 'http:' || url.protocol === 'https:';
+            } catch {
+              return false;
+            }
+          },
+          { message: `must be an absolute http(s) URL` },
+        )
+        .optional(),
+    )
+    .describe(variable);
 }
 
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
@@ -106,7 +108,9 @@ const EnvSchema = z.object({
   SIM_PORT: intIn(0, 65535, 0),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
+      .default('info'),
   ),
 });
 
@@ -149,7 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'configuration');
     const raw = env[variable];
-    throw new ConfigError(variable, `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD/.test(variable) ? ` (got "${raw}")` : ''}`);
+    throw new ConfigError(
+      variable,
+      `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD/.test(variable) ? ` (got "${raw}")` : ''}`,
+    );
   }
   const e = result.data;
   if (!isLoopbackHost(e.HOST) && !e.DASHBOARD_PASSWORD) {
@@ -163,7 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
       throw new ConfigError('ADOBE_CLIENT_ID', 'must be set with LIVESTREAM_URL (it is sent as x-api-key)');
     }
     if (!e.ADOBE_ACCESS_TOKEN && !e.ADOBE_CLIENT_SECRET) {
-      throw new ConfigError('ADOBE_CLIENT_SECRET', 'must be set with LIVESTREAM_URL unless ADOBE_ACCESS_TOKEN is given');
+      throw new ConfigError(
+        'ADOBE_CLIENT_SECRET',
+        'must be set with LIVESTREAM_URL unless ADOBE_ACCESS_TOKEN is given',
+      );
     }
   }
   const redactFields = e.REDACT_FIELDS.split(',')
@@ -204,13 +214,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
  * The stream URL with the contract's query parameters. Every connection sends the same
  * `maxConnections` (only when above 1).
  */
-export function streamUrl(config: Pick<RelayConfig, 'livestreamUrl' | 'maxConnections' | 'reset' | 'smoothing' | 'smoothingBucketSize'>, base = config.livestreamUrl): string {
+export function streamUrl(
+  config: Pick<RelayConfig, 'livestreamUrl' | 'maxConnections' | 'reset' | 'smoothing' | 'smoothingBucketSize'>,
+  base = config.livestreamUrl,
+): string {
   if (!base) throw new Error('no stream URL');
   const url = new URL(base);
   if (config.maxConnections > 1) url.searchParams.set('maxConnections', String(config.maxConnections));
   if (config.reset) url.searchParams.set('reset', config.reset);
   if (config.smoothing) url.searchParams.set('smoothing', config.smoothing);
-  if (config.smoothingBucketSize !== undefined) url.searchParams.set('smoothingBucketSize', String(config.smoothingBucketSize));
+  if (config.smoothingBucketSize !== undefined)
+    url.searchParams.set('smoothingBucketSize', String(config.smoothingBucketSize));
   return url.toString();
 }
 

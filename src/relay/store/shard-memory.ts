@@ -18,7 +18,11 @@ const ShardMemorySchema = z.object({
 });
 export type ShardMemoryEntry = z.output<typeof ShardMemorySchema>;
 
-const FileSchema = z.object({ version: z.literal(1), shards: z.record(z.string(), ShardMemorySchema) });
+const FileSchema = z.object({
+  version: z.literal(1),
+  upstream: z.string().optional(),
+  shards: z.record(z.string(), ShardMemorySchema),
+});
 
 export interface ShardMemory {
   get(shard: number): ShardMemoryEntry;
@@ -45,22 +49,33 @@ export class MemoryShardMemory implements ShardMemory {
   effectiveLastLoss(shard: number): number | undefined {
     const entry = this.entries.get(shard);
     if (!entry) return undefined;
-    const candidates = [entry.lastLossAt, entry.open ? entry.aliveAt : undefined].filter((n): n is number => typeof n === 'number');
+    const candidates = [entry.lastLossAt, entry.open ? entry.aliveAt : undefined].filter(
+      (n): n is number => typeof n === 'number',
+    );
     return candidates.length ? Math.max(...candidates) : undefined;
   }
 }
 
-/** Persisted in `DATA_DIR/shards.json`, replaced atomically on every change. */
+/**
+ * Persisted in `DATA_DIR/shards.json`, replaced atomically on every change. The memory belongs
+ * to one upstream stream (origin and path): pointed at another stream (or a fresh embedded
+ * simulator on a new port), the relay has no churn to answer for and starts clean.
+ */
 export class FileShardMemory extends MemoryShardMemory {
   readonly path: string;
 
-  constructor(dataDir: string) {
+  /** `upstream`: the stream's identity, e.g. `upstreamKey(url)`. */
+  constructor(
+    dataDir: string,
+    private readonly upstream: string,
+  ) {
     super();
     this.path = join(dataDir, 'shards.json');
     const text = readFileIfPresent(this.path);
     if (text) {
       try {
         const parsed = FileSchema.parse(JSON.parse(text));
+        if (parsed.upstream !== undefined && parsed.upstream !== upstream) return;
         for (const [shard, entry] of Object.entries(parsed.shards)) this.entries.set(Number(shard), entry);
       } catch {
         // A damaged file: start empty rather than refuse to start (nothing else is lost).
@@ -72,6 +87,12 @@ export class FileShardMemory extends MemoryShardMemory {
     super.update(shard, patch);
     const shards: Record<string, ShardMemoryEntry> = {};
     for (const [key, entry] of this.entries) shards[String(key)] = entry;
-    writeFileAtomic(this.path, `${JSON.stringify({ version: 1, shards }, null, 2)}\n`);
+    writeFileAtomic(this.path, `${JSON.stringify({ version: 1, upstream: this.upstream, shards }, null, 2)}\n`);
   }
+}
+
+/** A stream's identity for the memory: origin and path, without the query. */
+export function upstreamKey(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }

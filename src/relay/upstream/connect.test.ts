@@ -76,7 +76,11 @@ describe('openStream', () => {
       res.writeHead(302);
       res.end();
     });
-    expect(await openStream({ ...base, url: bare })).toMatchObject({ kind: 'failure', code: 'too_many_redirects', message: 'redirect 302 without a Location' });
+    expect(await openStream({ ...base, url: bare })).toMatchObject({
+      kind: 'failure',
+      code: 'too_many_redirects',
+      message: 'redirect 302 without a Location',
+    });
   });
 
   it('decompresses deflate too', async () => {
@@ -90,7 +94,12 @@ describe('openStream', () => {
 
   it('reads an error answer: status, compressed body, Retry-After and request id', async () => {
     const url = await serve((_req, res) => {
-      res.writeHead(503, { 'content-encoding': 'gzip', 'content-type': 'application/json', 'retry-after': '120', 'x-request-id': 'r-1' });
+      res.writeHead(503, {
+        'content-encoding': 'gzip',
+        'content-type': 'application/json',
+        'retry-after': '120',
+        'x-request-id': 'r-1',
+      });
       res.end(zlib.gzipSync('{"error":"service_unavailable","error_description":"no hits"}'));
     });
     expect(await openStream({ ...base, url })).toEqual({
@@ -127,7 +136,10 @@ describe('openStream', () => {
     const silent = await serve(() => undefined);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(await openStream({ ...base, url: silent, signal: controller.signal })).toMatchObject({ kind: 'failure', message: 'aborted: the relay is stopping' });
+    expect(await openStream({ ...base, url: silent, signal: controller.signal })).toMatchObject({
+      kind: 'failure',
+      message: 'aborted: the relay is stopping',
+    });
   });
 });
 

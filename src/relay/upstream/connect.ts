@@ -124,7 +124,11 @@ function get(url: URL, request: ConnectRequest): Promise<Hop> {
     req.on('error', (error) => {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', abort);
-      reject(error instanceof ConnectError ? error : new ConnectError('network_connection_failure', describeSocketError(error)));
+      reject(
+        error instanceof ConnectError
+          ? error
+          : new ConnectError('network_connection_failure', describeSocketError(error)),
+      );
     });
     req.end();
   });
@@ -154,7 +158,9 @@ function decoderFor(encoding: string): zlib.Gunzip | zlib.Inflate | undefined {
 }
 
 async function readErrorBody(response: IncomingMessage, timeoutMs: number): Promise<string> {
-  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(response.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   const chunks: Buffer[] = [];
   let size = 0;
   await new Promise<void>((resolve) => {
@@ -177,8 +183,10 @@ async function readErrorBody(response: IncomingMessage, timeoutMs: number): Prom
   });
   const raw = Buffer.concat(chunks);
   try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
-    if (encoding === 'deflate') return zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+    if (encoding === 'gzip' || encoding === 'x-gzip')
+      return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+    if (encoding === 'deflate')
+      return zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
   } catch {
     return '';
   }
@@ -194,7 +202,10 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
     try {
       hop = await get(url, request);
     } catch (error) {
-      const failure = error instanceof ConnectError ? error : new ConnectError('network_connection_failure', describeSocketError(error));
+      const failure =
+        error instanceof ConnectError
+          ? error
+          : new ConnectError('network_connection_failure', describeSocketError(error));
       return { kind: 'failure', code: failure.code, message: failure.message, url: url.toString() };
     }
     const { response } = hop;
@@ -229,7 +240,9 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
       if (retryAfterS !== undefined) refusal.retryAfterS = retryAfterS;
       return refusal;
     }
-    const encoding = String(response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = String(response.headers['content-encoding'] ?? 'identity')
+      .trim()
+      .toLowerCase();
     let compressed = 0;
     response.on('data', (chunk: Buffer) => {
       compressed += chunk.length;

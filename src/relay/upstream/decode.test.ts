@@ -4,7 +4,10 @@ import { parseExact, quoteUnsafeIntegers, RecordDecoder, type DecodedRecord } fr
 function collect() {
   const records: DecodedRecord[] = [];
   const malformed: { line: string; reason: string }[] = [];
-  const decoder = new RecordDecoder({ record: (r) => records.push(r), malformed: (line, reason) => malformed.push({ line, reason }) });
+  const decoder = new RecordDecoder({
+    record: (r) => records.push(r),
+    malformed: (line, reason) => malformed.push({ line, reason }),
+  });
   return { decoder, records, malformed };
 }
 
@@ -41,19 +44,30 @@ describe('RecordDecoder', () => {
     expect(String((JSON.parse(line) as { hitIdLow: number }).hitIdLow)).not.toBe(LOW);
     const { decoder, records } = collect();
     decoder.push(Buffer.from(`${line}\r\n`));
-    expect(records[0]!.record).toMatchObject({ hitIdHigh: HIGH, hitIdLow: LOW, visIdHigh: '9007199254740993', visIdLow: '42' });
+    expect(records[0]!.record).toMatchObject({
+      hitIdHigh: HIGH,
+      hitIdLow: LOW,
+      visIdHigh: '9007199254740993',
+      visIdLow: '42',
+    });
     expect(records[0]!.line).toBe(line);
   });
 
   it('keeps unknown fields, and exact digits of a 64-bit field it has never seen', () => {
-    const record = parseExact(`{"brandNew":{"deep":[12345678901234567890, 1.5, -3]},"note":"id 12345678901234567890 in text","x":1}`);
-    expect(record).toEqual({ brandNew: { deep: ['12345678901234567890', 1.5, -3] }, note: 'id 12345678901234567890 in text', x: 1 });
+    const record = parseExact(
+      `{"brandNew":{"deep":[12345678901234567890, 1.5, -3]},"note":"id 12345678901234567890 in text","x":1}`,
+    );
+    expect(record).toEqual({
+      brandNew: { deep: ['12345678901234567890', 1.5, -3] },
+      note: 'id 12345678901234567890 in text',
+      x: 1,
+    });
   });
 
   it('leaves safe numbers and strings alone when quoting', () => {
-    expect(quoteUnsafeIntegers('{"a":"9999999999999999999","b":9007199254740991,"c":[1e25, 9999999999999999999]}')).toBe(
-      '{"a":"9999999999999999999","b":9007199254740991,"c":[1e25, "9999999999999999999"]}',
-    );
+    expect(
+      quoteUnsafeIntegers('{"a":"9999999999999999999","b":9007199254740991,"c":[1e25, 9999999999999999999]}'),
+    ).toBe('{"a":"9999999999999999999","b":9007199254740991,"c":[1e25, "9999999999999999999"]}');
   });
 
   it('counts lines that are not JSON objects and keeps going', () => {

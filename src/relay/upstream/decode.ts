@@ -94,7 +94,6 @@ export class RecordDecoder {
 
   private consume(text: string): void {
     if (!text) return;
-    let start = 0;
     let newline = text.indexOf('\n');
     if (newline === -1) {
       this.append(text);
@@ -105,7 +104,7 @@ export class RecordDecoder {
     this.pending = '';
     if (this.skipping) this.skipping = false;
     else this.line(first);
-    start = newline + 1;
+    let start = newline + 1;
     while ((newline = text.indexOf('\n', start)) !== -1) {
       this.line(text.slice(start, newline));
       start = newline + 1;
@@ -117,7 +116,10 @@ export class RecordDecoder {
     if (this.skipping || !text) return;
     this.pending += text;
     if (this.pending.length > MAX_LINE_CHARS) {
-      this.sink.malformed(this.pending.slice(0, 200), `record longer than ${MAX_LINE_CHARS} characters without a line break`);
+      this.sink.malformed(
+        this.pending.slice(0, 200),
+        `record longer than ${MAX_LINE_CHARS} characters without a line break`,
+      );
       this.pending = '';
       this.skipping = true;
     }

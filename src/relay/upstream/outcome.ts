@@ -30,18 +30,78 @@ interface Row {
 const WAIT_REFUSED: Next = { kind: 'wait', reason: 'refused' };
 
 const STATUS_TABLE: Record<number, Row> = {
-  400: { code: 'invalid_parameter_value', action: 'configuration', next: { kind: 'fail' }, message: 'Livestream rejected a parameter of the stream URL (400).' },
-  401: { code: 'access_token_expired', action: 'application-registration', next: { kind: 'refresh-token' }, message: 'Livestream refused the access token (401).' },
-  403: { code: 'stream_access_denied', action: 'configuration', next: { kind: 'fail' }, message: 'Livestream denied access to this stream (403).' },
-  404: { code: 'stream_not_found', action: 'configuration', next: { kind: 'fail' }, message: 'Livestream has no stream at this URL, or it was disabled after 90 days unused (404).' },
-  405: { code: 'invalid_http_method', action: 'configuration', next: { kind: 'fail' }, message: 'Livestream refused the HTTP method (405).' },
-  406: { code: 'invalid_header', action: 'configuration', next: { kind: 'fail' }, message: 'Livestream refused the request headers: compression must be accepted (406).' },
-  409: { code: 'too_many_connections', action: 'retry-after', next: { kind: 'wait', reason: 'too-many-connections' }, message: 'Livestream refused the connection: more clients than maxConnections, or mismatched values (409).' },
-  424: { code: 'stream_not_enabled', action: 'configuration', next: { kind: 'fail' }, message: 'The stream is not enabled for this API version (424).' },
-  429: { code: 'too_many_requests', action: 'retry-after', next: { kind: 'wait', reason: 'retry-after' }, message: 'Livestream asks to slow down (429).' },
-  500: { code: 'internal_error', action: 'retry-after', next: WAIT_REFUSED, message: 'Livestream failed with an internal error (500).' },
-  503: { code: 'service_unavailable', action: 'retry-after', next: { kind: 'wait', reason: 'retry-after' }, message: 'Livestream is unavailable: no hits flowing, a migration, or connect/disconnect churn (503).' },
-  505: { code: 'http_version_not_supported', action: 'configuration', next: { kind: 'fail' }, message: 'Livestream accepts HTTP/1.1 only (505).' },
+  400: {
+    code: 'invalid_parameter_value',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream rejected a parameter of the stream URL (400).',
+  },
+  401: {
+    code: 'access_token_expired',
+    action: 'application-registration',
+    next: { kind: 'refresh-token' },
+    message: 'Livestream refused the access token (401).',
+  },
+  403: {
+    code: 'stream_access_denied',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream denied access to this stream (403).',
+  },
+  404: {
+    code: 'stream_not_found',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream has no stream at this URL, or it was disabled after 90 days unused (404).',
+  },
+  405: {
+    code: 'invalid_http_method',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream refused the HTTP method (405).',
+  },
+  406: {
+    code: 'invalid_header',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream refused the request headers: compression must be accepted (406).',
+  },
+  409: {
+    code: 'too_many_connections',
+    action: 'retry-after',
+    next: { kind: 'wait', reason: 'too-many-connections' },
+    message: 'Livestream refused the connection: more clients than maxConnections, or mismatched values (409).',
+  },
+  424: {
+    code: 'stream_not_enabled',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'The stream is not enabled for this API version (424).',
+  },
+  429: {
+    code: 'too_many_requests',
+    action: 'retry-after',
+    next: { kind: 'wait', reason: 'retry-after' },
+    message: 'Livestream asks to slow down (429).',
+  },
+  500: {
+    code: 'internal_error',
+    action: 'retry-after',
+    next: WAIT_REFUSED,
+    message: 'Livestream failed with an internal error (500).',
+  },
+  503: {
+    code: 'service_unavailable',
+    action: 'retry-after',
+    next: { kind: 'wait', reason: 'retry-after' },
+    message: 'Livestream is unavailable: no hits flowing, a migration, or connect/disconnect churn (503).',
+  },
+  505: {
+    code: 'http_version_not_supported',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream accepts HTTP/1.1 only (505).',
+  },
 };
 
 /** An HTTP answer other than 200 and the redirects. */
@@ -87,15 +147,20 @@ export function verdictForFailure(failure: ConnectFailure): Verdict {
 }
 
 /** The stream was open and then ended. */
-export function verdictForLoss(
-  cause: 'ended' | 'broken' | 'stalled' | 'encoding',
-  details: string,
-): Verdict {
+export function verdictForLoss(cause: 'ended' | 'broken' | 'stalled' | 'encoding', details: string): Verdict {
   const rows = {
     ended: { code: 'connection_lost', action: 'retry-after', message: 'The stream ended.' },
     broken: { code: 'connection_lost', action: 'retry-after', message: 'The stream broke while it was being read.' },
-    stalled: { code: 'stream_stalled', action: 'retry-after', message: 'No byte arrived for the stall timeout; the connection was closed.' },
-    encoding: { code: 'invalid_content_encoding', action: 'configuration', message: 'The stream body was not compressed as announced.' },
+    stalled: {
+      code: 'stream_stalled',
+      action: 'retry-after',
+      message: 'No byte arrived for the stall timeout; the connection was closed.',
+    },
+    encoding: {
+      code: 'invalid_content_encoding',
+      action: 'configuration',
+      message: 'The stream body was not compressed as announced.',
+    },
   } as const;
   const row = rows[cause];
   return { problem: { ...row, details }, next: { kind: 'wait', reason: 'lost' } };

@@ -39,11 +39,22 @@ function openStreamFake(onClose: () => void): FakeStream {
 }
 
 function refusal(status: number, extra: Partial<{ retryAfterS: number; body: string }> = {}): ConnectOutcome {
-  return { kind: 'http-error', status, url: 'http://upstream/x', redirects: 0, contentType: 'application/json', body: extra.body ?? '', ...(extra.retryAfterS !== undefined ? { retryAfterS: extra.retryAfterS } : {}) };
+  return {
+    kind: 'http-error',
+    status,
+    url: 'http://upstream/x',
+    redirects: 0,
+    contentType: 'application/json',
+    body: extra.body ?? '',
+    ...(extra.retryAfterS !== undefined ? { retryAfterS: extra.retryAfterS } : {}),
+  };
 }
 
 /** A supervisor with a manual clock, a scripted connector and an eye on every invariant. */
-function harness(script: Script, opts: { memory?: MemoryShardMemory; tokens?: { get(): Promise<string>; canRefresh?: boolean } } = {}) {
+function harness(
+  script: Script,
+  opts: { memory?: MemoryShardMemory; tokens?: { get(): Promise<string>; canRefresh?: boolean } } = {},
+) {
   const clock = new ManualClock();
   const memory = opts.memory ?? new MemoryShardMemory();
   const states: Shard[] = [];
@@ -121,7 +132,13 @@ describe('ShardSupervisor', () => {
     await settle();
     const waiting = h.last();
     expect(waiting).toMatchObject({ state: 'waiting', retryAt: lossAt + COOLDOWN, waitReason: 'lost' });
-    expect(h.problems.at(-1)).toMatchObject({ code: 'connection_lost', action: 'retry-after', retryAfter: 60, shard: 0, source: 'upstream' });
+    expect(h.problems.at(-1)).toMatchObject({
+      code: 'connection_lost',
+      action: 'retry-after',
+      retryAfter: 60,
+      shard: 0,
+      source: 'upstream',
+    });
     expect(h.memory.get(0).lastLossAt).toBe(lossAt);
 
     await h.clock.advance(COOLDOWN - 1);
@@ -135,14 +152,25 @@ describe('ShardSupervisor', () => {
 
   it('grows the wait on repeated 409s up to 5 minutes, and resets after a success', async () => {
     let n = 0;
-    const h = harness(() => (++n <= 6 ? refusal(409, { body: '{"error":"too_many_connections","error_description":"maxConnections=2 but 2 clients connected"}' }) : h.stream()));
+    const h = harness(() =>
+      ++n <= 6
+        ? refusal(409, {
+            body: '{"error":"too_many_connections","error_description":"maxConnections=2 but 2 clients connected"}',
+          })
+        : h.stream(),
+    );
     h.supervisor.start();
     await h.clock.advance(1_020_000);
     expect(h.attempts).toHaveLength(6);
     expect(h.memory.get(0).consecutive409).toBe(6);
     await h.clock.advance(300_000);
     expect(h.gaps()).toEqual([60_000, 120_000, 240_000, 300_000, 300_000, 300_000]);
-    expect(h.problems[0]).toMatchObject({ code: 'too_many_connections', status: 409, action: 'retry-after', details: expect.stringContaining('maxConnections=2') });
+    expect(h.problems[0]).toMatchObject({
+      code: 'too_many_connections',
+      status: 409,
+      action: 'retry-after',
+      details: expect.stringContaining('maxConnections=2'),
+    });
     expect(h.states.find((s) => s.state === 'waiting')?.waitReason).toBe('too-many-connections');
     expect(h.last().state).toBe('streaming');
     h.streams[0]!.feed.end();
@@ -220,7 +248,9 @@ describe('ShardSupervisor', () => {
     [502, undefined, 60_000, 'unexpected_upstream_status'],
   ])('waits max(Retry-After, cooldown) on %i with Retry-After %s', async (status, retryAfterS, wait, code) => {
     let n = 0;
-    const h = harness(() => (++n === 1 ? refusal(status, retryAfterS === undefined ? {} : { retryAfterS }) : h.stream()));
+    const h = harness(() =>
+      ++n === 1 ? refusal(status, retryAfterS === undefined ? {} : { retryAfterS }) : h.stream(),
+    );
     h.supervisor.start();
     await settle();
     expect(h.problems[0]).toMatchObject({ code, status, action: 'retry-after', retryAfter: wait / 1000 });
@@ -301,7 +331,18 @@ describe('ShardSupervisor', () => {
 
   it('fails on refused client credentials and waits on an unreachable token endpoint', async () => {
     const refused = harness(() => refused.stream(), {
-      tokens: { get: () => Promise.reject(new TokenError({ code: 'invalid_client_id', status: 401, action: 'application-registration', message: 'refused', permanent: true })) },
+      tokens: {
+        get: () =>
+          Promise.reject(
+            new TokenError({
+              code: 'invalid_client_id',
+              status: 401,
+              action: 'application-registration',
+              message: 'refused',
+              permanent: true,
+            }),
+          ),
+      },
     });
     refused.supervisor.start();
     await settle();
@@ -312,13 +353,24 @@ describe('ShardSupervisor', () => {
       tokens: {
         get: () =>
           ++calls === 1
-            ? Promise.reject(new TokenError({ code: 'network_connection_failure', action: 'retry-after', message: 'down', permanent: false }))
+            ? Promise.reject(
+                new TokenError({
+                  code: 'network_connection_failure',
+                  action: 'retry-after',
+                  message: 'down',
+                  permanent: false,
+                }),
+              )
             : Promise.resolve('t'),
       },
     });
     flaky.supervisor.start();
     await settle();
-    expect(flaky.last()).toMatchObject({ state: 'waiting', waitReason: 'token', problem: { source: 'token', code: 'network_connection_failure' } });
+    expect(flaky.last()).toMatchObject({
+      state: 'waiting',
+      waitReason: 'token',
+      problem: { source: 'token', code: 'network_connection_failure' },
+    });
     await flaky.clock.advance(COOLDOWN);
     expect(flaky.last().state).toBe('streaming');
   });

@@ -35,14 +35,14 @@ export interface ShardSupervisorOptions {
   maxGrowthMs?: number;
   tokens: Pick<TokenManager, 'get' | 'invalidate' | 'canRefresh'>;
   /** Opens the stream with this token (URL, headers and redirects are the connector's job). */
-  connect(token: string, signal: AbortSignal): Promise<ConnectOutcome>;
+  connect: (token: string, signal: AbortSignal) => Promise<ConnectOutcome>;
   memory: ShardMemory;
   /** A fresh decoder for each connection: a partial line never leaks into the next one. */
-  createDecoder(shard: number): RecordStream;
-  onState(shard: Shard): void;
-  onProblem(problem: Problem): void;
+  createDecoder: (shard: number) => RecordStream;
+  onState: (shard: Shard) => void;
+  onProblem: (problem: Problem) => void;
   /** Compressed bytes read, for stats. */
-  onBytes?(shard: number, bytes: number): void;
+  onBytes?: (shard: number, bytes: number) => void;
   /** How often an open connection is recorded as alive. Default 5 s. */
   aliveEveryMs?: number;
 }
@@ -120,7 +120,13 @@ export class ShardSupervisor {
   }
 
   snapshot(): Shard {
-    const shard: Shard = { shard: this.shard, state: this.state, since: this.since, attempt: this.attempt, hits: this.hits };
+    const shard: Shard = {
+      shard: this.shard,
+      state: this.state,
+      since: this.since,
+      attempt: this.attempt,
+      hits: this.hits,
+    };
     if (this.state === 'waiting' && this.retryAt !== undefined) shard.retryAt = this.retryAt;
     if (this.state === 'waiting' && this.waitReason) shard.waitReason = this.waitReason;
     if ((this.state === 'streaming' || this.state === 'stalled') && this.connectedAt !== undefined) {
@@ -190,13 +196,12 @@ export class ShardSupervisor {
   private waitUntil(at: number, reason: string): Promise<void> {
     this.set('waiting', { retryAt: at, waitReason: reason });
     return new Promise((resolve) => {
-      let timer: TimerHandle | undefined;
+      const timer: TimerHandle = this.options.clock.setTimeout(() => done(), at - this.options.clock.now());
       const done = () => {
         this.options.clock.clearTimeout(timer);
         this.wake = undefined;
         resolve();
       };
-      timer = this.options.clock.setTimeout(done, at - this.options.clock.now());
       this.wake = done;
     });
   }
@@ -224,7 +229,12 @@ export class ShardSupervisor {
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
         const { failure } = error;
-        const problem: Verdict['problem'] = { code: failure.code, action: failure.action, message: failure.message, source: 'token' };
+        const problem: Verdict['problem'] = {
+          code: failure.code,
+          action: failure.action,
+          message: failure.message,
+          source: 'token',
+        };
         if (failure.status !== undefined) problem.status = failure.status;
         if (failure.details) problem.details = failure.details;
         if (failure.requestId) problem.requestId = failure.requestId;
@@ -247,7 +257,10 @@ export class ShardSupervisor {
       if (!refreshed && tokens.canRefresh) {
         refreshed = true;
         tokens.invalidate(token);
-        this.publish({ ...verdict.problem, message: `${verdict.problem.message} Reconnecting at once with a fresh token.` });
+        this.publish({
+          ...verdict.problem,
+          message: `${verdict.problem.message} Reconnecting at once with a fresh token.`,
+        });
         continue;
       }
       return {
@@ -300,7 +313,12 @@ export class ShardSupervisor {
         const idle = now - lastByteAt;
         reported = this.reportBytes(open, reported);
         if (idle >= stallTimeoutMs) {
-          finish(verdictForLoss('stalled', `no byte for ${Math.round(idle / 1000)} s (STALL_TIMEOUT_S=${stallTimeoutMs / 1000})`));
+          finish(
+            verdictForLoss(
+              'stalled',
+              `no byte for ${Math.round(idle / 1000)} s (STALL_TIMEOUT_S=${stallTimeoutMs / 1000})`,
+            ),
+          );
           return;
         }
         if (idle >= stallWarnMs && this.state === 'streaming') this.set('stalled', {});

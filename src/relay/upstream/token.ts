@@ -72,7 +72,8 @@ export class TokenManager {
       throw new TokenError({
         code: 'invalid_client_id',
         action: 'application-registration',
-        message: 'No Adobe credentials are configured (ADOBE_CLIENT_ID with ADOBE_CLIENT_SECRET, or ADOBE_ACCESS_TOKEN).',
+        message:
+          'No Adobe credentials are configured (ADOBE_CLIENT_ID with ADOBE_CLIENT_SECRET, or ADOBE_ACCESS_TOKEN).',
         permanent: true,
       });
     }
@@ -89,7 +90,11 @@ export class TokenManager {
 
   private async request(): Promise<string> {
     const { tokenUrl, clientId, clientSecret, scopes, clock } = this.options;
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId!, client_secret: clientSecret! });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId!,
+      client_secret: clientSecret!,
+    });
     if (scopes) form.set('scope', scopes);
     this.requests++;
     let response: Response;

@@ -20,10 +20,10 @@ export interface UpstreamOptions {
   stallTimeoutMs: number;
   tokens: Pick<TokenManager, 'get' | 'invalidate' | 'canRefresh'>;
   memory: ShardMemory;
-  createDecoder(shard: number): RecordStream;
-  onState(shard: Shard): void;
-  onProblem(problem: Problem): void;
-  onBytes?(shard: number, bytes: number): void;
+  createDecoder: (shard: number) => RecordStream;
+  onState: (shard: Shard) => void;
+  onProblem: (problem: Problem) => void;
+  onBytes?: (shard: number, bytes: number) => void;
   userAgent?: string;
   /** Replaces the real connector (tests). */
   connect?: (request: ConnectRequest) => Promise<ConnectOutcome>;

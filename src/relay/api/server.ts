@@ -1,0 +1,281 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  MAX_STATS_WINDOW_S,
+  TOP_WINDOWS_S,
+  makeProblem,
+  type Problem,
+  type ProblemInit,
+} from '../../contract/index.ts';
+import type { Relay } from '../relay.ts';
+import { Auth, loginPage } from './auth.ts';
+import { createMetrics } from './metrics.ts';
+
+/**
+ * The relay's HTTP surface (CONTRACT.md §3): REST, the SSE stream (written to the raw socket
+ * through the hub), `/metrics`, `/healthz`, and the built SPA, on one origin. Every error is
+ * `{error: Problem}` with the matching status; bad input is a 400/404 Problem, never a 500.
+ */
+
+export interface ServerOptions {
+  /** Folder of the built SPA (`dist/`); not served when missing. */
+  spaDir?: string;
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** Security headers for every answer; the SPA needs no inline script and no other origin. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Recharts and the virtualised feed position elements with style attributes.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; '),
+};
+
+function send(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.action === 'retry-after' && problem.retryAfter !== undefined) {
+    void reply.header('retry-after', String(Math.ceil(problem.retryAfter)));
+  }
+  return reply.code(problem.status).type('application/json; charset=utf-8').send({ error: problem });
+}
+
+function relayProblem(init: Omit<ProblemInit, 'source'>): Problem {
+  return makeProblem({ source: 'relay', ...init });
+}
+
+/** A query value that must be an integer within bounds, or a 400 Problem naming it. */
+function intParam(name: string, raw: unknown, min: number, max: number, fallback: number): number | Problem {
+  if (raw === undefined || raw === '') return fallback;
+  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    return relayProblem({
+      code: 'invalid_parameter_value',
+      message: `The parameter "${name}" must be an integer from ${min} to ${max}.`,
+      details: `${name}=${text.slice(0, 50)}`,
+    });
+  }
+  return value;
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && 'code' in value;
+}
+
+export async function createServer(relay: Relay, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 16 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  const auth = new Auth(relay.config.dashboardPassword);
+  const metrics = createMetrics(relay);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!auth.enabled) return;
+    const path = request.url.split('?')[0]!;
+    if (path === '/healthz' || path === '/api/login') return;
+    if (auth.allows(request.headers)) return;
+    const wantsHtml =
+      request.method === 'GET' &&
+      !path.startsWith('/api/') &&
+      path !== '/metrics' &&
+      /text\/html/.test(request.headers.accept ?? '');
+    if (wantsHtml) {
+      return reply.code(401).type('text/html; charset=utf-8').send(loginPage(false));
+    }
+    void reply.header('www-authenticate', 'Basic realm="Livestream Monitor", charset="UTF-8"');
+    return send(
+      reply,
+      relayProblem({
+        code: 'dashboard_authentication_required',
+        message: 'This relay needs the dashboard password (HTTP Basic, or sign in).',
+      }),
+    );
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unhandled error');
+    return send(
+      reply,
+      relayProblem(
+        status === 500
+          ? { code: 'internal_error', status, message: 'The relay failed to answer this request.' }
+          : {
+              code: status === 415 ? 'invalid_header' : 'bad_request',
+              status,
+              message: 'The request could not be read.',
+              details: error.message.slice(0, 300),
+            },
+      ),
+    );
+  });
+
+  app.get('/healthz', (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
+
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+
+  app.get('/api/status', () => relay.status());
+
+  app.get('/api/catalog', () => relay.catalog());
+
+  app.get('/api/problems', (request: FastifyRequest<{ Querystring: { limit?: string } }>, reply) => {
+    const limit = intParam('limit', request.query.limit, 1, 1000, 100);
+    if (isProblem(limit)) return send(reply, limit);
+    return { problems: relay.problems(limit) };
+  });
+
+  app.get('/api/stats', (request: FastifyRequest<{ Querystring: { window?: string } }>, reply) => {
+    const windowS = intParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
+    if (isProblem(windowS)) return send(reply, windowS);
+    return { series: relay.series(windowS) };
+  });
+
+  app.get('/api/top', (request: FastifyRequest<{ Querystring: { window?: string } }>, reply) => {
+    const windowS = intParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
+    const top = isProblem(windowS) ? undefined : relay.top(windowS);
+    if (!top) {
+      return send(
+        reply,
+        relayProblem({
+          code: 'invalid_parameter_value',
+          message: `The parameter "window" must be one of ${TOP_WINDOWS_S.join(', ')} (seconds).`,
+          details: `window=${String(request.query.window).slice(0, 50)}`,
+        }),
+      );
+    }
+    return top;
+  });
+
+  app.get('/api/hits/:hitId', (request: FastifyRequest<{ Params: { hitId: string } }>, reply) => {
+    const { hitId } = request.params;
+    const text = hitId.length <= 64 ? relay.hit(hitId) : undefined;
+    if (text === undefined) {
+      return send(
+        reply,
+        relayProblem({
+          code: 'hit_not_found',
+          message: 'This hit is not in memory: it is older than what the relay keeps, or never arrived.',
+          details: `hitId=${hitId.slice(0, 64)}`,
+        }),
+      );
+    }
+    return reply.type('application/json; charset=utf-8').send(text);
+  });
+
+  app.post('/api/upstream/:shard/reconnect', (request: FastifyRequest<{ Params: { shard: string } }>, reply) => {
+    const shard = intParam('shard', request.params.shard, 0, relay.config.maxConnections - 1, -1);
+    if (isProblem(shard)) {
+      return send(
+        reply,
+        relayProblem({
+          code: 'shard_not_found',
+          message: `No shard ${request.params.shard.slice(0, 20)}: this relay has shards 0 to ${relay.config.maxConnections - 1}.`,
+        }),
+      );
+    }
+    const answer = relay.reconnect(shard);
+    if (!answer) return send(reply, relayProblem({ code: 'shard_not_found', message: `No shard ${shard}.` }));
+    if (answer.ok)
+      return reply.code(202).send({ accepted: true, shard: relay.upstream.supervisors[shard]!.snapshot() });
+    if (answer.reason === 'cooldown') {
+      return send(
+        reply,
+        relayProblem({
+          code: 'too_many_requests',
+          action: 'retry-after',
+          retryAfter: answer.retryAfterS,
+          shard,
+          message: `Shard ${shard} is in its reconnect cooldown: reconnecting now would churn the stream. Try again in ${answer.retryAfterS} s.`,
+        }),
+      );
+    }
+    return send(
+      reply,
+      relayProblem({
+        code: 'shard_already_connected',
+        shard,
+        message:
+          answer.reason === 'stopped'
+            ? 'The relay is stopping.'
+            : `Shard ${shard} is connecting or streaming; there is nothing to reconnect.`,
+      }),
+    );
+  });
+
+  app.post('/api/login', (request: FastifyRequest<{ Body: { password?: unknown } | undefined }>, reply) => {
+    const form = /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '');
+    if (!auth.enabled) return form ? reply.redirect('/', 303) : reply.code(204).send();
+    if (!auth.checkPassword(request.body?.password)) {
+      if (form) return reply.code(401).type('text/html; charset=utf-8').send(loginPage(true));
+      return send(
+        reply,
+        relayProblem({ code: 'dashboard_authentication_required', message: 'Wrong dashboard password.' }),
+      );
+    }
+    void reply.header('set-cookie', auth.cookie(auth.open(), request.protocol === 'https'));
+    return form ? reply.redirect('/', 303) : reply.code(204).send();
+  });
+
+  app.post('/api/logout', (request, reply) => {
+    auth.close(request.headers.cookie);
+    return reply.header('set-cookie', auth.clearedCookie()).code(204).send();
+  });
+
+  app.get('/api/stream', (request: FastifyRequest<{ Querystring: { lastEventId?: string } }>, reply) => {
+    const header = request.headers['last-event-id'];
+    const lastEventId = (Array.isArray(header) ? header[0] : header) || request.query.lastEventId || undefined;
+    // The hub writes to the socket itself: serialize once, same bytes for every subscriber.
+    reply.hijack();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
+    relay.subscribe(reply.raw, lastEventId?.slice(0, 100));
+  });
+
+  const spaDir = options.spaDir;
+  const spaBuilt = !!spaDir && existsSync(`${spaDir}/index.html`);
+  if (spaBuilt) {
+    await app.register(fastifyStatic, { root: spaDir, wildcard: false, index: ['index.html'] });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (
+      spaBuilt &&
+      request.method === 'GET' &&
+      !path.startsWith('/api/') &&
+      /text\/html/.test(request.headers.accept ?? '')
+    ) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return send(
+      reply,
+      relayProblem({ code: 'route_not_found', message: `No route ${request.method} ${path.slice(0, 100)}.` }),
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,191 @@
+import type { ServerResponse } from 'node:http';
+import { formatEventId, parseEventId, type SseEventName } from '../../contract/index.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
+import { ReplayBuffer, type ReplayBufferOptions } from './replay-buffer.ts';
+
+/**
+ * Fans events out to every browser without ever waiting for one. Each event is serialized once
+ * and the same bytes are written to every subscriber. A subscriber whose unsent bytes pass
+ * `maxUnsentBytes`, or that stays blocked for `maxBlockedMs`, is disconnected and counted; it
+ * comes back with `Last-Event-ID`. One shared timer writes the heartbeat comment.
+ */
+
+export interface SseHubOptions {
+  clock: Clock;
+  /** Names this relay run; hit event ids are `<runId>.<seq>`. */
+  runId: string;
+  /** Heartbeat comment interval (≤ 15 s). Default 15 s. */
+  heartbeatMs?: number;
+  /** Unsent bytes a subscriber may hold before it is dropped. Default 4 MiB. */
+  maxUnsentBytes?: number;
+  /** How long a subscriber may stay blocked (writes not draining). Default 15 s. */
+  maxBlockedMs?: number;
+  /** Base `retry:` hint in ms; each subscriber gets it plus up to 100 % jitter. Default 2 s. */
+  retryMs?: number;
+  replay?: ReplayBufferOptions;
+  onEvict?(): void;
+}
+
+interface Subscriber {
+  res: ServerResponse;
+  blockedSince: number | undefined;
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+  connection: 'keep-alive',
+} as const;
+
+/** One SSE frame. JSON.stringify never writes a raw line break, so `data` is one line. */
+export function frame(event: SseEventName, data: unknown, id?: string): Buffer {
+  return Buffer.from(`event: ${event}\n${id ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`, 'utf8');
+}
+
+const HEARTBEAT = Buffer.from(': keep-alive\n\n', 'utf8');
+
+export class SseHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly replay: ReplayBuffer;
+  private readonly heartbeatMs: number;
+  private readonly maxUnsentBytes: number;
+  private readonly maxBlockedMs: number;
+  private readonly retryMs: number;
+  private timer: TimerHandle | undefined;
+  private lastHeartbeat: number;
+  private closed = false;
+  /** Subscribers dropped for being too slow. */
+  evicted = 0;
+  /** The seq of the newest hit published. */
+  seq = 0;
+
+  constructor(private readonly options: SseHubOptions) {
+    this.replay = new ReplayBuffer(options.replay);
+    this.heartbeatMs = Math.min(options.heartbeatMs ?? 15_000, 15_000);
+    this.maxUnsentBytes = options.maxUnsentBytes ?? 4 * 1024 * 1024;
+    this.maxBlockedMs = options.maxBlockedMs ?? 15_000;
+    this.retryMs = options.retryMs ?? 2_000;
+    this.lastHeartbeat = options.clock.now();
+    this.schedule();
+  }
+
+  get clients(): number {
+    return this.subscribers.size;
+  }
+
+  get bufferStats(): { events: number; bytes: number; hits: number } {
+    return this.replay.stats;
+  }
+
+  /** The id a browser should resume from: names this run and the newest hit seq. */
+  currentId(): string {
+    return formatEventId(this.options.runId, this.seq);
+  }
+
+  /**
+   * Takes over an HTTP response as an SSE stream: headers, `retry:`, the `hello` event, then
+   * whatever `lastEventId` missed (or one `reset`), then live events. All synchronous, so
+   * nothing published meanwhile is lost or doubled.
+   */
+  subscribe(
+    res: ServerResponse,
+    lastEventId: string | undefined,
+    hello: (lastEventId: string | null) => unknown,
+  ): void {
+    if (this.closed) {
+      res.writeHead(503, { 'retry-after': '2' }).end();
+      return;
+    }
+    res.writeHead(200, SSE_HEADERS);
+    res.socket?.setNoDelay(true);
+    const subscriber: Subscriber = { res, blockedSince: undefined };
+    const jitter = Math.floor(Math.random() * this.retryMs);
+    res.write(`retry: ${this.retryMs + jitter}\n\n`);
+    res.write(frame('hello', hello(lastEventId ?? null)));
+    if (lastEventId) {
+      const parsed = parseEventId(lastEventId);
+      if (!parsed || parsed.runId !== this.options.runId) {
+        res.write(frame('reset', { reason: 'other-run' }));
+      } else {
+        const answer = this.replay.since(parsed.seq, this.seq);
+        if (answer.kind === 'too-old') res.write(frame('reset', { reason: 'too-old', missed: answer.missed }));
+        else for (const bytes of answer.events) res.write(bytes);
+      }
+    }
+    this.subscribers.add(subscriber);
+    res.on('drain', () => {
+      subscriber.blockedSince = undefined;
+    });
+    const drop = () => this.subscribers.delete(subscriber);
+    res.on('close', drop);
+    res.on('error', drop);
+    this.check(subscriber, this.options.clock.now());
+  }
+
+  /** Serializes once and writes the same bytes to every subscriber. */
+  broadcast(event: SseEventName, data: unknown, id?: string): Buffer {
+    const bytes = frame(event, data, id);
+    this.write(bytes);
+    return bytes;
+  }
+
+  /** A `hits` batch: kept for replay, then broadcast. `lastSeq` names it. */
+  publishHits(data: unknown, firstSeq: number, lastSeq: number, hits: number): void {
+    this.seq = Math.max(this.seq, lastSeq);
+    const bytes = frame('hits', data, formatEventId(this.options.runId, lastSeq));
+    const now = this.options.clock.now();
+    this.replay.push({ firstSeq, lastSeq, at: now, hits, bytes }, now);
+    this.write(bytes);
+  }
+
+  private write(bytes: Buffer): void {
+    const now = this.options.clock.now();
+    for (const subscriber of this.subscribers) {
+      const { res } = subscriber;
+      if (res.destroyed || res.writableEnded) {
+        this.subscribers.delete(subscriber);
+        continue;
+      }
+      res.write(bytes);
+      this.check(subscriber, now);
+    }
+  }
+
+  private check(subscriber: Subscriber, now: number): void {
+    const { res } = subscriber;
+    if (res.writableNeedDrain) subscriber.blockedSince ??= now;
+    const tooMuch = res.writableLength > this.maxUnsentBytes;
+    const tooLong = subscriber.blockedSince !== undefined && now - subscriber.blockedSince > this.maxBlockedMs;
+    if (tooMuch || tooLong) {
+      this.subscribers.delete(subscriber);
+      this.evicted++;
+      this.options.onEvict?.();
+      res.destroy();
+    }
+  }
+
+  private schedule(): void {
+    this.timer = this.options.clock.setTimeout(() => this.tick(), Math.min(1_000, this.heartbeatMs));
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    const now = this.options.clock.now();
+    if (now - this.lastHeartbeat >= this.heartbeatMs) {
+      this.lastHeartbeat = now;
+      this.write(HEARTBEAT);
+    } else {
+      for (const subscriber of this.subscribers) this.check(subscriber, now);
+    }
+    this.schedule();
+  }
+
+  /** Ends every stream (relay shutdown). Browsers reconnect to the next run and get `reset`. */
+  close(): void {
+    this.closed = true;
+    this.options.clock.clearTimeout(this.timer);
+    for (const { res } of this.subscribers) res.end();
+    this.subscribers.clear();
+  }
+}

@@ -1,0 +1,93 @@
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createServer } from './api/server.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createRelay } from './relay.ts';
+import { RELAY_VERSION } from './version.ts';
+
+/**
+ * The host: reads the configuration (one line and exit 1 when it is bad, before any network
+ * request), starts the relay and its HTTP server, prints the URL, and shuts down cleanly on
+ * SIGTERM/SIGINT: upstream closed, SSE streams ended, exit within a few seconds.
+ */
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`livestream-monitor: configuration error: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = pino({
+  level: config.logLevel,
+  base: { service: 'livestream-monitor' },
+  redact: {
+    paths: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      '*.authorization',
+      '*.password',
+      '*.token',
+      '*.clientSecret',
+    ],
+    censor: '****',
+  },
+});
+
+const relay = await createRelay(config, RELAY_VERSION, {
+  log: { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
+});
+const app = await createServer(relay, {
+  spaDir: fileURLToPath(new URL('../../dist', import.meta.url)),
+  logger: false,
+});
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  console.error(`livestream-monitor: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  await relay.stop();
+  process.exit(1);
+}
+
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
+logger.info(
+  {
+    mode: relay.mode,
+    upstream: relay.status().upstream.url,
+    shards: config.maxConnections,
+    cooldownS: config.cooldownS,
+  },
+  'relay started',
+);
+console.log(`\nLivestream Monitor ${RELAY_VERSION} — dashboard at ${url}`);
+console.log(
+  relay.mode === 'simulator'
+    ? `Upstream: embedded simulator (${relay.simulator?.controlUrl} for faults)\n`
+    : `Upstream: ${relay.status().upstream.url}\n`,
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  const force = setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, 5_000);
+  force.unref();
+  await relay.stop();
+  await app.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

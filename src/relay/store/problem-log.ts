@@ -1,0 +1,80 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProblemSchema, type Problem } from '../../contract/index.ts';
+import { readFileIfPresent, writeFileAtomic } from './atomic-file.ts';
+
+/**
+ * The error log: every Problem, newest first, surviving a restart. Stored as NDJSON in
+ * `DATA_DIR/problems.ndjson`, one complete line per write, appended and fsynced, so a crash
+ * mid-write can at worst leave a torn last line, which the next start skips: nothing already
+ * written is lost. The file is compacted (atomically) when it grows past `maxLines`.
+ */
+
+export interface ProblemLogOptions {
+  /** Problems kept in memory and served. Default 1,000. */
+  keep?: number;
+  /** Compact the file beyond this many lines. Default 5,000. */
+  maxLines?: number;
+}
+
+export class ProblemLog {
+  private readonly problems: Problem[] = [];
+  private readonly keep: number;
+  private readonly maxLines: number;
+  private lines = 0;
+  readonly path: string | undefined;
+
+  /** `dataDir` undefined: memory only (tests). */
+  constructor(dataDir: string | undefined, options: ProblemLogOptions = {}) {
+    this.keep = options.keep ?? 1_000;
+    this.maxLines = options.maxLines ?? 5_000;
+    if (!dataDir) return;
+    mkdirSync(dataDir, { recursive: true });
+    this.path = join(dataDir, 'problems.ndjson');
+    const text = readFileIfPresent(this.path) ?? '';
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      this.lines++;
+      try {
+        const parsed = ProblemSchema.safeParse(JSON.parse(line));
+        if (parsed.success) this.remember(parsed.data);
+      } catch {
+        // A torn last line from a crash mid-write.
+      }
+    }
+  }
+
+  private remember(problem: Problem): void {
+    this.problems.push(problem);
+    if (this.problems.length > this.keep * 2) this.problems.splice(0, this.problems.length - this.keep);
+  }
+
+  add(problem: Problem): void {
+    this.remember(problem);
+    if (!this.path) return;
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(problem)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (++this.lines > this.maxLines) this.compact();
+  }
+
+  private compact(): void {
+    const recent = this.problems.slice(-this.keep);
+    writeFileAtomic(this.path!, recent.map((p) => `${JSON.stringify(p)}\n`).join(''));
+    this.lines = recent.length;
+  }
+
+  /** Newest first. */
+  list(limit: number): Problem[] {
+    const start = Math.max(0, this.problems.length - Math.min(limit, this.keep));
+    return this.problems.slice(start).reverse();
+  }
+
+  get size(): number {
+    return Math.min(this.problems.length, this.keep);
+  }
+}
