@@ -5,7 +5,7 @@ import { TokenError, TokenManager } from './token.ts';
 function fakeFetch(answers: (() => Response | Promise<Response>)[]) {
   const calls: URLSearchParams[] = [];
   const fetchImpl = (async (_url: string | URL | Request, init?: RequestInit) => {
-    calls.push(new URLSearchParams(String(init?.body)));
+    calls.push(new URLSearchParams(init?.body as string));
     const answer = answers[Math.min(calls.length - 1, answers.length - 1)]!;
     return answer();
   }) as typeof fetch;
@@ -97,7 +97,7 @@ describe('TokenManager', () => {
       clientId: 'id',
       clientSecret: 's',
       clock,
-      fetch: (() => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))) as typeof fetch,
+      fetch: () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
     });
     expect(((await unreachable.get().catch((e: unknown) => e)) as TokenError).failure).toMatchObject({
       code: 'network_connection_failure',
