@@ -337,7 +337,12 @@ const RELAY_ROWS: readonly Row[] = [
   ],
   ['shard_not_found', 404, 'none', 'No shard with this number exists in this relay.'],
   ['route_not_found', 404, 'none', 'The relay has no such route.'],
-  ['shard_already_connected', 409, 'none', 'The shard is connecting or streaming; a manual reconnect would only churn the connection.'],
+  [
+    'shard_already_connected',
+    409,
+    'none',
+    'The shard is connecting or streaming; a manual reconnect would only churn the connection.',
+  ],
 ];
 
 /**

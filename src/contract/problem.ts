@@ -60,3 +60,7 @@ export type Problem = z.output<typeof ProblemSchema>;
 /** Body of every error answer of the relay's own HTTP API. */
 export const ApiErrorSchema = z.looseObject({ error: ProblemSchema });
 export type ApiError = z.output<typeof ApiErrorSchema>;
+
+/** `GET /api/problems?limit=N`: newest first. */
+export const ProblemsResponseSchema = z.looseObject({ problems: z.array(ProblemSchema) });
+export type ProblemsResponse = z.output<typeof ProblemsResponseSchema>;

@@ -1,28 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import {
-  catalogDocument,
-  makeProblem,
-  stringifyRecord,
-  summariseRecord,
-  truncate,
-  type Problem,
-  type Shard,
-  type Stats,
-  type Status,
-  type Top,
-} from '../contract/index.ts';
+import { catalogDocument, type Problem, type Shard, type Stats, type Status, type Top } from '../contract/index.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { ADOBE_ADVISED_COOLDOWN_S, publicUrl, streamUrl, type RelayConfig } from './config.ts';
-import { Dedup } from './hub/dedup.ts';
 import { FeedBatcher } from './hub/feed.ts';
-import { HitStore } from './hub/hit-store.ts';
+import { Ingest } from './hub/ingest.ts';
 import { Redactor } from './hub/redact.ts';
 import { SseHub, type SseHubOptions } from './hub/sse-hub.ts';
 import { StatsCollector } from './hub/stats.ts';
 import { ProblemLog } from './store/problem-log.ts';
 import { FileShardMemory, MemoryShardMemory, upstreamKey, type ShardMemory } from './store/shard-memory.ts';
-import { parseExact, RecordDecoder, type DecodedRecord } from './upstream/decode.ts';
 import type { ConnectOutcome, ConnectRequest } from './upstream/connect.ts';
 import type { ReconnectAnswer } from './upstream/supervisor.ts';
 import { TokenManager } from './upstream/token.ts';
@@ -52,10 +39,6 @@ export interface RelayLog {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
 }
-
-/** Malformed records make at most one Problem per this interval (per shard). */
-const MALFORMED_PROBLEM_EVERY_MS = 10_000;
-const MALFORMED_SAMPLES = 10;
 
 export interface Relay {
   readonly config: RelayConfig;
@@ -129,13 +112,7 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     ? new MemoryShardMemory()
     : new FileShardMemory(config.dataDir, upstreamKey(url));
   const stats = new StatsCollector(config.maxConnections);
-  const dedup = new Dedup();
-  const hits = new HitStore();
   const feed = new FeedBatcher(config.feedMaxHitsPerS, clock.now());
-  const counters = { hits: 0, duplicates: 0, malformed: 0, bytes: 0 };
-  const malformedSamples: string[] = [];
-  const malformedReported = new Map<number, { at: number; since: number }>();
-  let seq = 0;
 
   const hub = new SseHub({ clock, runId, ...deps.hub });
 
@@ -164,46 +141,17 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     return cleaned;
   }
 
-  function onRecord(shard: number, decoded: DecodedRecord): void {
-    if (!dedup.add(decoded.hitId)) {
-      counters.duplicates++;
-      stats.duplicate();
-      return;
-    }
-    const arrivedAt = clock.now();
-    seq++;
-    counters.hits++;
-    upstream.noteHit(shard, arrivedAt);
-    hits.add(decoded.hitId, { line: decoded.line, shard, seq, arrivedAt });
-    const summary = redactor.summary(summariseRecord(decoded.record, { seq, shard, arrivedAt, hitId: decoded.hitId }));
-    stats.hit(summary);
-    feed.push(summary);
-  }
-
-  function onMalformed(shard: number, line: string, reason: string): void {
-    counters.malformed++;
-    stats.malformed();
-    const sample = redactor.text(scrub(truncate(line, 200)));
-    malformedSamples.push(sample);
-    if (malformedSamples.length > MALFORMED_SAMPLES) malformedSamples.shift();
-    const now = clock.now();
-    const last = malformedReported.get(shard);
-    if (last && now - last.at < MALFORMED_PROBLEM_EVERY_MS) return;
-    const since = counters.malformed - (last?.since ?? 0);
-    malformedReported.set(shard, { at: now, since: counters.malformed });
-    report(
-      makeProblem({
-        code: 'malformed_record',
-        source: 'decoder',
-        shard,
-        at: now,
-        message: `A record on shard ${shard} was not valid JSON; it was counted and skipped, streaming goes on.`,
-        details: truncate(
-          `${reason}. ${since} malformed so far${last ? ' since the last report' : ''}. Sample: ${sample}`,
-        ),
-      }),
-    );
-  }
+  const ingest = new Ingest({
+    clock,
+    redactor,
+    stats,
+    feed,
+    scrub,
+    noteHit: (shard, at) => upstream.noteHit(shard, at),
+    report: (problem) => {
+      report(problem);
+    },
+  });
 
   const upstream = new Upstream({
     url,
@@ -216,13 +164,7 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     memory,
     userAgent: `livestream-monitor/${version}`,
     ...(deps.connect ? { connect: deps.connect } : {}),
-    createDecoder: (shard) => {
-      const decoder = new RecordDecoder({
-        record: (decoded) => onRecord(shard, decoded),
-        malformed: (line, reason) => onMalformed(shard, line, reason),
-      });
-      return { push: (chunk) => decoder.push(chunk), end: () => decoder.end() };
-    },
+    createDecoder: (shard) => ingest.decoder(shard),
     onState: (shard: Shard) => {
       if (shard.state === 'streaming') stats.streaming();
       hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
@@ -236,10 +178,7 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     onProblem: (problem) => {
       report(problem);
     },
-    onBytes: (_shard, bytes) => {
-      counters.bytes += bytes;
-      stats.bytes(bytes);
-    },
+    onBytes: (_shard, bytes) => ingest.bytes(bytes),
   });
 
   function anyStreaming(): boolean {
@@ -294,7 +233,7 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
       upstream: { url: publicUrl(url), maxConnections: config.maxConnections },
       shards: upstream.shards().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
       clients: hub.clients,
-      counters: { ...counters, reconnects: upstream.reconnects() },
+      counters: { ...ingest.counters, reconnects: upstream.reconnects() },
     };
   }
 
@@ -312,18 +251,13 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     catalog: catalogDocument,
     series: (windowS) => stats.series(windowS),
     top: (windowS) => stats.top(windowS, clock.now()),
-    hit(hitId) {
-      const stored = hits.get(hitId);
-      if (!stored) return undefined;
-      const record = parseExact(stored.line) as Record<string, unknown>;
-      return redactor.touches(record) ? stringifyRecord(redactor.record(record)) : stored.line;
-    },
+    hit: (hitId) => ingest.hit(hitId),
     reconnect: (shard) => upstream.reconnect(shard),
     subscribe: (res, lastEventId) => hub.subscribe(res, lastEventId, (id) => ({ status: status(), lastEventId: id })),
     report: (problem) => report(problem),
-    malformedSamples: () => [...malformedSamples],
+    malformedSamples: () => ingest.malformedSamples(),
     counters: () => ({
-      ...counters,
+      ...ingest.counters,
       reconnects: upstream.reconnects(),
       evicted: hub.evicted,
       tokenRequests: tokens.requests,

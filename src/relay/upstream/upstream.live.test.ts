@@ -165,7 +165,7 @@ describe('upstream against the simulator', () => {
     await control(s, 'duplicates', { count: 20 });
     await control(s, 'empty', { count: 5 });
     await until(
-      () => r.relay.status().counters.malformed >= 3 && r.relay.status().counters.duplicates >= 15,
+      () => r.relay.status().counters.malformed >= 3 && r.relay.status().counters.duplicates >= 10,
       10_000,
       () => `counts ${JSON.stringify(r.relay.status().counters)} ${JSON.stringify(s.state())}`,
     );

@@ -13,13 +13,23 @@ export class ApiProblemError extends Error {
  * GETs a relay route and validates the answer against its contract schema. Relay errors arrive
  * as `{error: Problem}`; anything else unexpected becomes a Problem with `source: "relay"`.
  */
-export async function fetchJson<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.output<S>> {
+export async function fetchJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  init?: RequestInit,
+): Promise<z.output<S>> {
   let response: Response;
   try {
     response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } });
   } catch (cause) {
     throw new ApiProblemError(
-      makeProblem({ code: 'network_connection_failure', source: 'relay', status: 503, action: 'retry', details: String(cause) }),
+      makeProblem({
+        code: 'network_connection_failure',
+        source: 'relay',
+        status: 503,
+        action: 'retry',
+        details: String(cause),
+      }),
     );
   }
   const body: unknown = await response.json().catch(() => undefined);
@@ -27,7 +37,12 @@ export async function fetchJson<S extends z.ZodType>(path: string, schema: S, in
     const parsed = parseWith(ApiErrorSchema, body);
     if (parsed.ok) throw new ApiProblemError(parsed.value.error);
     throw new ApiProblemError(
-      makeProblem({ code: 'internal_error', source: 'relay', status: response.status, details: `${path} answered ${response.status}` }),
+      makeProblem({
+        code: 'internal_error',
+        source: 'relay',
+        status: response.status,
+        details: `${path} answered ${response.status}`,
+      }),
     );
   }
   const parsed = parseWith(schema, body);

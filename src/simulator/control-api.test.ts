@@ -1,0 +1,282 @@
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatorControl } from './control-client.ts';
+import { startSimulator, type Simulator, type SimulatorOptions } from './server.ts';
+import { fetchText, fetchToken, openStream, type StreamClient } from './stream-client.ts';
+
+const running: Simulator[] = [];
+const clients: StreamClient[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await Promise.all(running.splice(0).map((sim) => sim.close()));
+});
+
+/** A simulator with a connected client, most faults need one. */
+async function setup(options: SimulatorOptions = {}) {
+  const sim = await startSimulator({
+    seed: 2,
+    rhythm: false,
+    rate: 100,
+    churnWindowS: 0.2,
+    redirectFirstConnect: false,
+    ...options,
+  });
+  running.push(sim);
+  const control = new SimulatorControl(sim.controlUrl);
+  const headers = {
+    authorization: `Bearer ${await fetchToken(sim)}`,
+    'x-api-key': sim.clientId,
+    'accept-encoding': 'gzip',
+  };
+  const connect = async (url = sim.streamUrl) => {
+    const client = await openStream(url, headers);
+    clients.push(client);
+    return client;
+  };
+  return { sim, control, headers, connect };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isJson = (line: string) => {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('control API: connection faults', () => {
+  it('drop destroys the socket, end closes the body cleanly', async () => {
+    const { control, connect, sim } = await setup({ churnWindowS: 0 });
+    const dropped = await connect();
+    await dropped.waitFor(() => dropped.records().length > 0);
+    expect((await control.drop()).dropped).toEqual([0]);
+    expect(await dropped.closed).toBe('aborted');
+    const ended = await connect();
+    await ended.waitFor(() => ended.records().length > 0);
+    expect((await control.end(0)).ended).toEqual([0]);
+    expect(await ended.closed).toBe('end');
+    expect(() => gunzipSync(Buffer.concat(ended.raw))).not.toThrow();
+    expect(
+      sim
+        .attempts()
+        .map((a) => a.closeReason)
+        .filter(Boolean),
+    ).toEqual(['sim-drop', 'sim-end']);
+  });
+
+  it('stall sends no byte until the time is up or resume', async () => {
+    const { control, connect } = await setup({ rate: 400 });
+    const client = await connect();
+    await client.waitFor(() => client.raw.length > 0);
+    expect((await control.stall({ seconds: 1 })).stalled).toEqual([0]);
+    await sleep(60);
+    const frozen = client.raw.length;
+    await sleep(300);
+    expect(client.raw.length).toBe(frozen);
+    await client.waitFor(() => client.raw.length > frozen, 3000);
+    await control.stall();
+    await sleep(60);
+    const again = client.raw.length;
+    await sleep(150);
+    expect(client.raw.length).toBe(again);
+    expect((await control.state()).open[0]?.stalled).toBe(true);
+    await control.resume();
+    await client.waitFor(() => client.raw.length > again, 2000);
+  });
+
+  it('next-connect answers the next connects with the given status and body kind', async () => {
+    const { control, sim, headers } = await setup();
+    await control.nextConnect({ status: 503, body: 'html', retryAfter: 7, times: 2 });
+    await control.nextConnect({ status: 500, body: 'empty' });
+    await control.nextConnect({ status: 424, errorDescription: 'not enabled for this API version' });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await fetchText(sim.streamUrl, { headers }));
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 500, 424]);
+    const served = await openStream(sim.streamUrl, headers);
+    clients.push(served);
+    expect(served.status).toBe(200);
+    expect(answers[0]?.headers['content-type']).toMatch(/text\/html/);
+    expect(answers[0]?.headers['retry-after']).toBe('7');
+    expect(answers[0]?.text).toMatch(/<title>503 Service Unavailable<\/title>/);
+    expect(answers[2]?.text).toBe('');
+    expect(JSON.parse(answers[3]?.text ?? '')).toEqual({
+      error: 'stream_not_enabled',
+      error_description: 'not enabled for this API version',
+    });
+  });
+
+  it('redirect sends the next connect through hops on alternating origins, or loops', async () => {
+    const { control, sim, headers } = await setup();
+    await control.redirect({ hops: 3 });
+    let url = `${sim.streamUrl}?maxConnections=1`;
+    const origins: string[] = [];
+    for (let hop = 0; hop < 3; hop++) {
+      const answer = await fetchText(url, { headers });
+      expect(answer.status).toBe(302);
+      url = answer.headers.location ?? '';
+      origins.push(new URL(url).origin);
+    }
+    expect(origins).toEqual([sim.redirectOrigin, sim.origin, sim.redirectOrigin]);
+    expect(new URL(url).search).toBe('?maxConnections=1');
+    const served = await openStream(url, headers);
+    clients.push(served);
+    expect(served.status).toBe(200);
+    served.close();
+
+    await control.redirect({ crossOrigin: false });
+    const sameOrigin = await fetchText(sim.streamUrl, { headers });
+    expect(new URL(sameOrigin.headers.location ?? '').origin).toBe(sim.origin);
+    expect(sameOrigin.headers.location).not.toBe(sim.streamUrl);
+
+    await control.redirect({ loop: true });
+    for (let hop = 0; hop < 8; hop++) expect((await fetchText(sim.streamUrl, { headers })).status).toBe(302);
+    await control.reset();
+    expect((await control.state()).pendingFaults.redirect).toBeNull();
+  });
+
+  it('bad-encoding announces gzip and sends plain text', async () => {
+    const { control, connect } = await setup({ rate: 200 });
+    await control.badEncoding();
+    const client = await connect();
+    expect(client.headers['content-encoding']).toBe('gzip');
+    await client.waitFor(() => Buffer.concat(client.raw).length > 50);
+    const raw = Buffer.concat(client.raw);
+    expect(raw[0]).not.toBe(0x1f);
+    expect(() => gunzipSync(raw)).toThrow();
+    expect(raw.toString('utf8')).toMatch(/^\{"reportSuite"/);
+  });
+});
+
+describe('control API: what the stream carries', () => {
+  it('malformed and empty write non-JSON lines and bare CRLFs', async () => {
+    const { control, connect } = await setup({ rate: 0 });
+    const client = await connect();
+    expect((await control.malformed({ count: 5 })).written).toBe(5);
+    expect((await control.empty({ count: 3 })).written).toBe(3);
+    await client.waitFor(() => client.lines().length >= 8);
+    const lines = client.lines();
+    expect(lines.filter((line) => line !== '' && !isJson(line))).toHaveLength(5);
+    expect(lines.filter((line) => line === '')).toHaveLength(3);
+  });
+
+  it('hit writes a given record with its exact 64-bit digits, or a raw line', async () => {
+    const { control, connect } = await setup({ rate: 0 });
+    const client = await connect();
+    await control.hit({
+      record: {
+        hitIdHigh: '9223372036854775809',
+        hitIdLow: '18446744073709551615',
+        pageName: 'Zürich → 東京 "quoted"',
+      },
+    });
+    await control.hit({ line: 'odd text, not JSON' });
+    await client.waitFor(() => client.records().length >= 2);
+    expect(client.records()).toEqual([
+      '{"hitIdHigh":9223372036854775809,"hitIdLow":18446744073709551615,"pageName":"Zürich → 東京 \\"quoted\\""}',
+      'odd text, not JSON',
+    ]);
+  });
+
+  it('duplicates replays the last hits on their slots', async () => {
+    const { control, connect } = await setup({ rate: 200 });
+    const client = await connect();
+    await client.waitFor(() => client.records().length >= 10);
+    await control.rate(0);
+    await sleep(150);
+    const before = client.records();
+    expect((await control.duplicates(4)).replayed).toBe(4);
+    await client.waitFor(() => client.records().length >= before.length + 4);
+    expect(client.records().slice(before.length)).toEqual(before.slice(before.length - 4));
+  });
+
+  it('rate changes the flow, down to silence', async () => {
+    const { control, connect } = await setup({ rate: 0 });
+    const client = await connect();
+    await sleep(150);
+    expect(client.raw).toHaveLength(0);
+    expect((await control.rate(300)).rate).toBe(300);
+    await client.waitFor(() => client.records().length >= 10, 3000);
+    expect((await control.state()).rate).toBe(300);
+  });
+});
+
+describe('control API: tokens, churn window, log', () => {
+  it('token makes the next token requests fail: 401, 500 html, no answer', async () => {
+    const { control, sim } = await setup();
+    await control.token({ status: 401 });
+    await control.token({ status: 500, body: 'html' });
+    await control.token({ unreachable: true });
+    await expect(fetchToken(sim)).rejects.toThrow(/401.*invalid_client/);
+    await expect(fetchToken(sim)).rejects.toThrow(/500.*<html>/s);
+    await expect(fetchToken(sim)).rejects.toThrow();
+    await expect(fetchToken(sim)).resolves.toMatch(/\./);
+    const tokens = sim.attempts().filter((a) => a.kind === 'token');
+    expect(tokens.map((a) => a.status)).toEqual([200, 401, 500, 0, 200]);
+  });
+
+  it('expire-tokens makes the next connect 401', async () => {
+    const { control, sim, headers } = await setup();
+    expect((await control.expireTokens()).expired).toBe(1);
+    const answer = await fetchText(sim.streamUrl, { headers });
+    expect(answer.status).toBe(401);
+  });
+
+  it('churn-window changes the window', async () => {
+    const { control, sim, headers, connect } = await setup({ churnWindowS: 60 });
+    (await connect()).close();
+    await sleep(50);
+    expect((await fetchText(sim.streamUrl, { headers })).status).toBe(503);
+    await control.churnWindow(0);
+    expect((await connect()).status).toBe(200);
+  });
+
+  it('logs every attempt with masked headers, lists state, and reset clears faults and log', async () => {
+    const { control, connect, headers } = await setup();
+    await connect();
+    const log = await control.connections();
+    const stream = log.find((a) => a.kind === 'stream');
+    expect(stream).toMatchObject({
+      id: expect.any(Number),
+      at: expect.any(Number),
+      port: expect.any(Number),
+      path: '/api/1/stream/demo',
+      query: {},
+      status: 200,
+      slot: 0,
+      maxConnections: 1,
+      bytes: expect.any(Number),
+      hits: expect.any(Number),
+    });
+    expect(stream?.headers.authorization).toBe(`Bearer ****${headers.authorization.slice(-4)}`);
+    expect(JSON.stringify(log)).not.toContain(headers.authorization.slice(7));
+    await control.nextConnect({ status: 500 });
+    await control.badEncoding(2);
+    const state = await control.state();
+    expect(state).toMatchObject({
+      open: [{ slot: 0, since: expect.any(Number), hits: expect.any(Number), bytes: expect.any(Number) }],
+      rate: 100,
+      maxConnections: 1,
+      pendingFaults: { nextConnect: [{ status: 500, times: 1 }], badEncoding: 2 },
+      totals: { connects: 1, refused: 0 },
+    });
+    await control.reset();
+    expect((await control.connections()).length).toBe(0);
+    expect((await control.state()).pendingFaults).toMatchObject({ nextConnect: [], badEncoding: 0, token: [] });
+  });
+
+  it('refuses bad control input with 400, unknown routes with 404', async () => {
+    const { sim } = await setup();
+    const post = (path: string, body: string) => fetchText(`${sim.controlUrl}/${path}`, { method: 'POST', body });
+    expect((await post('next-connect', '{"status":99}')).status).toBe(400);
+    expect((await post('rate', 'not json')).status).toBe(400);
+    expect((await post('drop', '{"slot":1,"extra":true}')).status).toBe(400);
+    expect((await post('nope', '{}')).status).toBe(404);
+    expect((await fetchText(`${sim.redirectOrigin}/__sim/state`)).status).toBe(404);
+    expect(JSON.parse((await fetchText(sim.controlUrl)).text)).toMatchObject({
+      post: expect.arrayContaining(['/__sim/drop']),
+    });
+  });
+});

@@ -1,0 +1,200 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { explainZodError } from '../contract/index.ts';
+import type { AttemptLog } from './attempt-log.ts';
+import type { FaultPlan } from './fault-plan.ts';
+import { sendJson } from './http-answer.ts';
+import { parseJsonKeepingIds, readBody } from './request-body.ts';
+import type { StreamHub } from './stream-hub.ts';
+import type { TokenStore } from './token-store.ts';
+
+/** Where the control API lives, on the simulator's main origin only. */
+export const CONTROL_PATH = '/__sim';
+
+export interface ControlDeps {
+  hub: StreamHub;
+  faults: FaultPlan;
+  tokens: TokenStore;
+  attempts: AttemptLog;
+  state(): unknown;
+}
+
+const slot = z.number().int().min(0).max(7).optional();
+const times = z.number().int().min(1).max(1_000_000).default(1);
+const bodyKind = z.enum(['json', 'html', 'empty']).default('json');
+
+/** The control API's routes: `POST /__sim/<name>` with a JSON body (fields optional unless said). */
+const ACTIONS = {
+  /** Destroy the open stream socket(s) abruptly. */
+  drop: {
+    schema: z.strictObject({ slot }),
+    run: (b: { slot?: number }, d: ControlDeps) => ({ dropped: d.hub.drop(b.slot) }),
+  },
+  /** End the open stream(s) cleanly. */
+  end: {
+    schema: z.strictObject({ slot }),
+    run: async (b: { slot?: number }, d: ControlDeps) => ({ ended: await d.hub.end(b.slot) }),
+  },
+  /** Send no byte (for `seconds`, or until `resume`). */
+  stall: {
+    schema: z.strictObject({ slot, seconds: z.number().positive().max(86_400).optional() }),
+    run: (b: { slot?: number; seconds?: number }, d: ControlDeps) => ({ stalled: d.hub.stall(b.slot, b.seconds) }),
+  },
+  resume: {
+    schema: z.strictObject({ slot }),
+    run: (b: { slot?: number }, d: ControlDeps) => ({ resumed: d.hub.resume(b.slot) }),
+  },
+  /** Answer the next `times` stream connects with `status` (and a json, html or empty body). */
+  'next-connect': {
+    schema: z.strictObject({
+      status: z.number().int().min(300).max(599),
+      body: bodyKind,
+      retryAfter: z.number().int().min(0).optional(),
+      errorDescription: z.string().max(2000).optional(),
+      times,
+    }),
+    run: (
+      b: {
+        status: number;
+        body: 'json' | 'html' | 'empty';
+        retryAfter?: number;
+        errorDescription?: string;
+        times: number;
+      },
+      d: ControlDeps,
+    ) => {
+      d.faults.connects.push({ ...b });
+      return { pending: d.faults.describe().nextConnect };
+    },
+  },
+  /** Redirect the next connect `hops` times (to the other port unless `crossOrigin: false`), or forever. */
+  redirect: {
+    schema: z.strictObject({
+      hops: z.number().int().min(1).max(1000).default(1),
+      crossOrigin: z.boolean().default(true),
+      loop: z.boolean().default(false),
+    }),
+    run: (b: { hops: number; crossOrigin: boolean; loop: boolean }, d: ControlDeps) => {
+      d.faults.redirect = { ...b };
+      return { redirect: d.faults.redirect };
+    },
+  },
+  /** The next `times` connects announce gzip and send a body that is not gzip. */
+  'bad-encoding': {
+    schema: z.strictObject({ times }),
+    run: (b: { times: number }, d: ControlDeps) => {
+      d.faults.badEncoding += b.times;
+      return { badEncoding: d.faults.badEncoding };
+    },
+  },
+  /** Write `count` non-JSON lines into the open streams. */
+  malformed: {
+    schema: z.strictObject({ count: z.number().int().min(1).max(10_000).default(1), slot }),
+    run: (b: { count: number; slot?: number }, d: ControlDeps) => ({ written: d.hub.writeMalformed(b.count, b.slot) }),
+  },
+  /** Write `count` empty records. */
+  empty: {
+    schema: z.strictObject({ count: z.number().int().min(1).max(10_000).default(1), slot }),
+    run: (b: { count: number; slot?: number }, d: ControlDeps) => ({ written: d.hub.writeEmpty(b.count, b.slot) }),
+  },
+  /** Replay the last `count` delivered hits on their slots. */
+  duplicates: {
+    schema: z.strictObject({ count: z.number().int().min(1).max(1600) }),
+    run: (b: { count: number }, d: ControlDeps) => ({ replayed: d.hub.replay(b.count) }),
+  },
+  /**
+   * Write a record (64-bit fields as decimal strings, or bare numbers: their digits are kept) or
+   * a raw `line`, on `slot` or the record's visitor slot.
+   */
+  hit: {
+    schema: z
+      .strictObject({ record: z.record(z.string(), z.unknown()).optional(), line: z.string().optional(), slot })
+      .refine((b) => (b.record === undefined) !== (b.line === undefined), 'give exactly one of record and line'),
+    run: (b: { record?: Record<string, unknown>; line?: string; slot?: number }, d: ControlDeps) => d.hub.inject(b),
+  },
+  /** Change the average rate (hits/s). */
+  rate: {
+    schema: z.strictObject({ rate: z.number().min(0).max(100_000) }),
+    run: (b: { rate: number }, d: ControlDeps) => {
+      d.hub.rate = b.rate;
+      return { rate: d.hub.rate };
+    },
+  },
+  /** Make the next `times` token requests fail: `status` (401 invalid_client, 500…) or no answer. */
+  token: {
+    schema: z.strictObject({
+      status: z.number().int().min(400).max(599).default(401),
+      body: bodyKind,
+      times,
+      unreachable: z.boolean().default(false),
+    }),
+    run: (
+      b: { status: number; body: 'json' | 'html' | 'empty'; times: number; unreachable: boolean },
+      d: ControlDeps,
+    ) => {
+      d.faults.tokens.push({ ...b });
+      return { pending: d.faults.describe().token };
+    },
+  },
+  /** Invalidate every issued token: the next connect with one gets 401. */
+  'expire-tokens': {
+    schema: z.strictObject({}),
+    run: (_b: unknown, d: ControlDeps) => ({ expired: d.tokens.expireAll() }),
+  },
+  /** Change the churn window (seconds). */
+  'churn-window': {
+    schema: z.strictObject({ seconds: z.number().min(0).max(86_400) }),
+    run: (b: { seconds: number }, d: ControlDeps) => {
+      d.hub.churnWindowMs = b.seconds * 1000;
+      return { churnWindowS: b.seconds };
+    },
+  },
+  /** Clear pending faults, resume stalls, clear the attempt log; `releases: true` also forgets churn history. */
+  reset: {
+    schema: z.strictObject({ releases: z.boolean().default(false) }),
+    run: (b: { releases: boolean }, d: ControlDeps) => {
+      d.faults.clear();
+      d.hub.resume();
+      d.attempts.clear();
+      if (b.releases) d.hub.forgetReleases();
+      return { reset: true };
+    },
+  },
+} as const;
+
+type ActionName = keyof typeof ACTIONS;
+
+function isAction(name: string): name is ActionName {
+  return Object.hasOwn(ACTIONS, name);
+}
+
+/** Answers a request under `/__sim`. */
+export async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, deps: ControlDeps) {
+  const name = path.slice(CONTROL_PATH.length).replace(/^\/+|\/+$/g, '');
+  const fail = (status: number, error: string, description: string) =>
+    sendJson(res, status, { error, error_description: description });
+  if (req.method === 'GET') {
+    if (name === 'connections') return sendJson(res, 200, deps.attempts.list());
+    if (name === 'state') return sendJson(res, 200, deps.state());
+    if (name === '') {
+      return sendJson(res, 200, {
+        get: ['/__sim/connections', '/__sim/state'],
+        post: Object.keys(ACTIONS).map((action) => `/__sim/${action}`),
+      });
+    }
+  }
+  if (!isAction(name)) return fail(404, 'not_found', `no control route ${req.method ?? ''} ${path}`);
+  if (req.method !== 'POST') return fail(405, 'method_not_allowed', `${path} accepts POST`);
+  let input: unknown;
+  try {
+    const text = await readBody(req);
+    input = text.trim() === '' ? {} : parseJsonKeepingIds(text);
+  } catch (error) {
+    return fail(400, 'bad_request', `the body must be JSON: ${(error as Error).message}`);
+  }
+  const action = ACTIONS[name];
+  const parsed = action.schema.safeParse(input);
+  if (!parsed.success) return fail(400, 'bad_request', explainZodError(parsed.error));
+  const run = action.run as (body: unknown, deps: ControlDeps) => unknown;
+  sendJson(res, 200, { ok: true, ...((await run(parsed.data, deps)) as object) });
+}

@@ -1,0 +1,382 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { AttemptLog, maskHeaders, type ConnectionAttempt } from './attempt-log.ts';
+import { CONTROL_PATH, handleControl } from './control-api.ts';
+import { FaultPlan } from './fault-plan.ts';
+import { errorCodeFor, sendError, type ErrorAnswer } from './http-answer.ts';
+import { StreamHub, type OpenStream } from './stream-hub.ts';
+import { negotiateEncoding, parseStreamParams } from './stream-request.ts';
+import { handleTokenRequest, TOKEN_PATH } from './token-endpoint.ts';
+import { TokenStore } from './token-store.ts';
+
+export type { ConnectionAttempt } from './attempt-log.ts';
+export type { OpenStream } from './stream-hub.ts';
+
+export interface SimulatorOptions {
+  /** Interface both listeners bind to. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Main port (stream, token endpoint, control API). Default 0: an ephemeral port. */
+  port?: number;
+  /** Second "data-center" port the first connect is redirected to. Default 0: ephemeral. */
+  redirectPort?: number;
+  /** The one stream served, at `/api/1/stream/<streamName>`. Default `'demo'`. */
+  streamName?: string;
+  /** Average hits/s over the whole stream (all shards). Default 300. */
+  rate?: number;
+  /** A connect sooner than this many seconds after its slot was released gets 503. Default 60. */
+  churnWindowS?: number;
+  /** Default `'livestream-monitor-sim'`; also the required `x-api-key`. */
+  clientId?: string;
+  /** Default `'sim-secret'`. */
+  clientSecret?: string;
+  /** Token lifetime in seconds (`expires_in`). Default 86400. */
+  tokenTtlS?: number;
+  /** Answer the very first stream connect with a 302 to the redirect port. Default true. */
+  redirectFirstConnect?: boolean;
+  /** How long hits for a disconnected slot are kept for resume, in seconds. Default 300. */
+  backlogS?: number;
+  /** Seed of the traffic (same seed, same hits). Default: random. */
+  seed?: number;
+  /** Follow the daily rhythm and bursts (default true); false: a flat `rate`, handy in tests. */
+  rhythm?: boolean;
+  /** Clock in epoch ms for churn, token expiry and hit timestamps. Default `Date.now`. */
+  now?: () => number;
+  /** Receives one line per connection attempt (token masked). Default: silent. */
+  log?: (line: string) => void;
+}
+
+export interface SimulatorState {
+  open: OpenStream[];
+  /** Average hits/s currently configured. */
+  rate: number;
+  /** N of the current (or last) clients. */
+  maxConnections: number;
+  churnWindowS: number;
+  /** Hits kept for each disconnected slot. */
+  backlog: number[];
+  pendingFaults: ReturnType<FaultPlan['describe']> & { firstConnectRedirect: boolean };
+  totals: { hits: number; generated: number; bytes: number; connects: number; refused: number };
+}
+
+export interface Simulator {
+  /** e.g. `http://127.0.0.1:43121`. */
+  origin: string;
+  /** The second origin, where the first connect is redirected. */
+  redirectOrigin: string;
+  /** `${origin}/api/1/stream/${streamName}`. */
+  streamUrl: string;
+  /** `${origin}/ims/token/v3`. */
+  tokenUrl: string;
+  /** `${origin}/__sim`. */
+  controlUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** The attempt log, as `GET /__sim/connections` answers it. */
+  attempts(): ConnectionAttempt[];
+  /** As `GET /__sim/state` answers it. */
+  state(): SimulatorState;
+  /** Ends every stream, closes both listeners. */
+  close(): Promise<void>;
+}
+
+const STREAM_PATH = /^\/api\/1\/stream\/([^/]+)\/?$/;
+
+/** A host to put in URLs: wildcard addresses become loopback, IPv6 literals get brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts a fake Adobe Analytics Livestream that speaks the real protocol: an IMS-like token
+ * endpoint, the stream (HTTP/1.1, bearer token + `x-api-key`, gzip or deflate only, a redirect
+ * to a second origin on the first connect, chunked CRLF-separated JSON records flushed at
+ * uneven boundaries, `maxConnections` sharding by visitor, 409 and churn 503, resume with
+ * duplicates) and a control API under `/__sim` to inject faults. See CONTRACT.md §5.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  const streamName = options.streamName ?? 'demo';
+  const clientId = options.clientId ?? 'livestream-monitor-sim';
+  const clientSecret = options.clientSecret ?? 'sim-secret';
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const tokens = new TokenStore(now, options.tokenTtlS ?? 86_400);
+  const faults = new FaultPlan();
+  const attempts = new AttemptLog(options.log ? { log: options.log } : {});
+  const hub = new StreamHub({
+    now,
+    seed,
+    rate: options.rate ?? 300,
+    churnWindowMs: (options.churnWindowS ?? 60) * 1000,
+    backlogMs: (options.backlogS ?? 300) * 1000,
+    rhythm: options.rhythm ?? true,
+  });
+  let firstConnectRedirect = options.redirectFirstConnect ?? true;
+  let hopCount = 0;
+  const main = createServer();
+  const second = createServer();
+  const ports = { main: 0, second: 0 };
+
+  const state = (): SimulatorState => ({
+    open: hub.openStreams(),
+    rate: hub.rate,
+    maxConnections: hub.maxConnections,
+    churnWindowS: hub.churnWindowMs / 1000,
+    backlog: hub.backlogSizes(),
+    pendingFaults: { ...faults.describe(), firstConnectRedirect },
+    totals: { ...hub.totals },
+  });
+
+  const begin = (req: IncomingMessage, kind: ConnectionAttempt['kind'], port: number, url: URL) =>
+    attempts.begin({
+      kind,
+      at: now(),
+      port,
+      method: req.method ?? '',
+      httpVersion: req.httpVersion,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: maskHeaders(req.headers),
+    });
+
+  const refuse = (res: ServerResponse, attempt: ConnectionAttempt, answer: ErrorAnswer) => {
+    sendError(res, answer);
+    attempts.answer(attempt, answer.status, { error: answer.error });
+    hub.refused();
+  };
+
+  /**
+   * An origin for a URL handed to the client, on `port`: the configured host, or, when bound to
+   * a wildcard address, the host the client used (so a remote client gets a reachable URL).
+   */
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const originOf = (req: IncomingMessage, port: number) => {
+    let hostname = urlHost(host);
+    try {
+      if (wildcard && req.headers.host) hostname = new URL(`http://${req.headers.host}`).hostname;
+    } catch {
+      // A malformed Host header: keep the configured host.
+    }
+    return `http://${hostname}:${port}`;
+  };
+
+  const serveStream = (req: IncomingMessage, res: ServerResponse, url: URL, name: string, port: number) => {
+    const attempt = begin(req, 'stream', port, url);
+    const onMain = port === ports.main;
+    if (req.method !== 'GET') {
+      return refuse(res, attempt, {
+        status: 405,
+        error: errorCodeFor(405),
+        description: `the stream accepts GET only, not ${req.method ?? '?'}`,
+        headers: { Allow: 'GET' },
+      });
+    }
+    if (req.httpVersion !== '1.1') {
+      return refuse(res, attempt, {
+        status: 505,
+        error: errorCodeFor(505),
+        description: `HTTP/${req.httpVersion} is not supported: Livestream speaks HTTP/1.1 only`,
+      });
+    }
+    const fault = faults.takeConnect();
+    if (fault) {
+      return refuse(res, attempt, {
+        status: fault.status,
+        error: errorCodeFor(fault.status),
+        description: fault.errorDescription ?? `simulated ${fault.status} answer (control API next-connect)`,
+        body: fault.body,
+        ...(fault.retryAfter !== undefined ? { retryAfter: fault.retryAfter } : {}),
+      });
+    }
+    const redirect = faults.takeRedirect();
+    if (redirect || (onMain && firstConnectRedirect)) {
+      if (!redirect) firstConnectRedirect = false;
+      const cross = redirect?.crossOrigin ?? true;
+      const target = new URL(
+        url.pathname + url.search,
+        originOf(req, cross ? (onMain ? ports.second : ports.main) : port),
+      );
+      // A same-origin hop needs another URL, or it would point at itself.
+      if (!cross) target.searchParams.set('hop', String(++hopCount));
+      res.writeHead(302, { Location: target.href, 'Content-Length': 0 });
+      res.end();
+      attempts.answer(attempt, 302, { location: target.href });
+      return;
+    }
+    const encoding = negotiateEncoding(req.headers['accept-encoding']);
+    if (!encoding) {
+      return refuse(res, attempt, {
+        status: 406,
+        error: errorCodeFor(406),
+        description: 'the stream is always compressed: send Accept-Encoding: gzip (or deflate)',
+      });
+    }
+    const token = tokens.check(req.headers.authorization);
+    if (token !== 'ok') {
+      const descriptions = {
+        missing: 'missing Authorization: Bearer <access token> header',
+        unknown: 'the access token is not valid',
+        expired: 'the access token has expired',
+      };
+      return refuse(res, attempt, {
+        status: 401,
+        error: token === 'missing' ? 'access_token_missing' : errorCodeFor(401),
+        description: descriptions[token],
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
+    }
+    if (req.headers['x-api-key'] !== clientId) {
+      return refuse(res, attempt, {
+        status: 403,
+        error: errorCodeFor(403),
+        description: req.headers['x-api-key']
+          ? 'the x-api-key does not match the client the token was issued to'
+          : 'missing x-api-key header (the client id)',
+      });
+    }
+    if (name !== streamName) {
+      return refuse(res, attempt, {
+        status: 404,
+        error: errorCodeFor(404),
+        description: `no stream named ${JSON.stringify(name)} (or it was disabled after 90 days unused)`,
+      });
+    }
+    const checked = parseStreamParams(url.searchParams);
+    if (!checked.ok) {
+      return refuse(res, attempt, { status: 400, error: errorCodeFor(400), description: checked.description });
+    }
+    const n = checked.params.maxConnections;
+    const badEncoding = faults.badEncoding > 0;
+    const grant = hub.open(res, attempt, {
+      n,
+      encoding,
+      badEncoding,
+      ...(checked.params.reset ? { reset: checked.params.reset } : {}),
+    });
+    if (!grant.ok) {
+      attempt.maxConnections = n;
+      return refuse(res, attempt, {
+        status: grant.status,
+        error: grant.error,
+        description: grant.description,
+        ...(grant.retryAfterS !== undefined ? { retryAfter: grant.retryAfterS } : {}),
+      });
+    }
+    if (badEncoding) faults.takeBadEncoding();
+    attempts.answer(attempt, 200, { slot: grant.slot, maxConnections: n });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, port: number) => {
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    const onMain = port === ports.main;
+    if (onMain && (url.pathname === CONTROL_PATH || url.pathname.startsWith(`${CONTROL_PATH}/`))) {
+      return handleControl(req, res, url.pathname, { hub, faults, tokens, attempts, state });
+    }
+    if (onMain && url.pathname === TOKEN_PATH) {
+      const attempt = begin(req, 'token', port, url);
+      return handleTokenRequest(req, res, attempt, { clientId, clientSecret, tokens, faults, attempts });
+    }
+    const match = STREAM_PATH.exec(url.pathname);
+    if (match) {
+      let name = match[1] ?? '';
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        // Not valid percent-encoding: no stream has that name anyway.
+      }
+      return serveStream(req, res, url, name, port);
+    }
+    const attempt = begin(req, 'other', port, url);
+    sendError(res, { status: 404, error: 'not_found', description: `nothing at ${url.pathname}` });
+    attempts.answer(attempt, 404, { error: 'not_found' });
+  };
+
+  /** Sockets already answered after a parse error (the parser may report the same socket twice). */
+  const answered = new WeakSet<Socket>();
+  const attach = (server: Server, which: keyof typeof ports) => {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      handle(req, res, ports[which]).catch((error: unknown) => {
+        if (!res.headersSent) {
+          sendError(res, { status: 500, error: 'internal_error', description: (error as Error).message });
+        } else {
+          res.destroy();
+        }
+      });
+    });
+    server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+      const preface = error.rawPacket?.toString('latin1') ?? '';
+      if (answered.has(socket)) return socket.destroy();
+      answered.add(socket);
+      if (error.code === 'HPE_PAUSED_H2_UPGRADE' || preface.startsWith('PRI * HTTP/2')) {
+        // HTTP/2 with prior knowledge: Livestream answers 505, the client must speak HTTP/1.1.
+        const attempt = attempts.begin({
+          kind: 'stream',
+          at: now(),
+          port: ports[which],
+          method: 'PRI',
+          httpVersion: '2.0',
+          path: '*',
+          query: {},
+          headers: {},
+        });
+        const body = JSON.stringify({ error: errorCodeFor(505), error_description: 'Livestream speaks HTTP/1.1 only' });
+        socket.end(
+          `HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        attempts.answer(attempt, 505, { error: errorCodeFor(505) });
+        hub.refused();
+        return;
+      }
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  };
+  attach(main, 'main');
+  attach(second, 'second');
+
+  try {
+    ports.main = await listen(main, options.port ?? 0, host);
+    ports.second = await listen(second, options.redirectPort ?? 0, host);
+  } catch (error) {
+    await hub.close(0);
+    main.close();
+    second.close();
+    throw error;
+  }
+
+  const origin = `http://${urlHost(host)}:${ports.main}`;
+  let closing: Promise<void> | undefined;
+  return {
+    origin,
+    redirectOrigin: `http://${urlHost(host)}:${ports.second}`,
+    streamUrl: `${origin}/api/1/stream/${encodeURIComponent(streamName)}`,
+    tokenUrl: `${origin}${TOKEN_PATH}`,
+    controlUrl: `${origin}${CONTROL_PATH}`,
+    clientId,
+    clientSecret,
+    attempts: () => attempts.list(),
+    state,
+    close() {
+      closing ??= (async () => {
+        await hub.close();
+        const done = [main, second].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+        main.closeAllConnections();
+        second.closeAllConnections();
+        await Promise.all(done);
+      })();
+      return closing;
+    },
+  };
+}

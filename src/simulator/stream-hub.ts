@@ -1,0 +1,335 @@
+import type { ServerResponse } from 'node:http';
+import { stringifyRecord, type HitRecord } from '../contract/index.ts';
+import type { ConnectionAttempt } from './attempt-log.ts';
+import {
+  createHitGenerator,
+  createRandom,
+  rateAt,
+  visitorHash,
+  type HitGenerator,
+  type Random,
+} from './generator/index.ts';
+import { SlotTable, type Grant, type QueuedHit, type Refusal } from './slot-table.ts';
+import { StreamWriter, type BodyEncoding } from './stream-writer.ts';
+
+export interface StreamHubOptions {
+  now: () => number;
+  /** Average hits/s over the whole stream. */
+  rate: number;
+  seed: number;
+  /** Churn window (ms): a connect sooner than this after its slot was released gets 503. */
+  churnWindowMs: number;
+  /** How long hits for a disconnected slot are kept (ms). */
+  backlogMs: number;
+  /** Follow the daily rhythm and bursts of `rateAt` (default true); false: a flat `rate`. */
+  rhythm?: boolean;
+  /** Generation period (ms). Default 50. */
+  tickMs?: number;
+  /** Share of hits preceded by an empty record. Default 1/150. */
+  emptyRecordShare?: number;
+  /** Unsent bytes beyond which a reader that does not keep up is disconnected. Default 16 MiB. */
+  slowConsumerBytes?: number;
+}
+
+export interface OpenStream {
+  slot: number;
+  since: number;
+  port: number;
+  attemptId: number;
+  hits: number;
+  bytes: number;
+  stalled: boolean;
+}
+
+interface Connection {
+  slot: number;
+  port: number;
+  since: number;
+  attempt: ConnectionAttempt;
+  res: ServerResponse;
+  writer: StreamWriter<QueuedHit>;
+  stallTimer?: NodeJS.Timeout;
+  closing: boolean;
+}
+
+/** Non-JSON lines a broken upstream might emit; the first is replaced by a cut-off record. */
+const MALFORMED_TEXT = [
+  'Upstream processing delayed, please stand by',
+  '<html><body><h1>502 Bad Gateway</h1></body></html>',
+  '{"reportSuite":"summitoutfittersprod","pageName":"cart","hitIdHigh":',
+  'null,',
+];
+
+/**
+ * The Livestream side of the simulator: generates the stream's hits at `rateAt(now, rate)`,
+ * spreads them over the `maxConnections` slots by visitor, writes them to the open connections,
+ * keeps them for disconnected slots, and applies the faults the control API asks for.
+ */
+export class StreamHub {
+  readonly #options: StreamHubOptions;
+  readonly #random: Random;
+  readonly #generator: HitGenerator;
+  /** Source of the cut-off records the malformed fault writes, apart so it does not shift the traffic. */
+  readonly #spare: HitGenerator;
+  readonly #table: SlotTable;
+  readonly #connections = new Map<number, Connection>();
+  readonly #ticker: NodeJS.Timeout;
+  #lastTick = performance.now();
+  #carry = 0;
+  #malformedIndex = 0;
+  rate: number;
+  churnWindowMs: number;
+  readonly totals = { generated: 0, hits: 0, bytes: 0, connects: 0, refused: 0 };
+
+  constructor(options: StreamHubOptions) {
+    this.#options = options;
+    this.rate = options.rate;
+    this.churnWindowMs = options.churnWindowMs;
+    this.#random = createRandom(options.seed ^ 0x5a17c0de);
+    this.#generator = createHitGenerator({ seed: options.seed });
+    this.#spare = createHitGenerator({ seed: options.seed + 1 });
+    this.#table = new SlotTable({ backlogMs: options.backlogMs, random: () => this.#random.next() });
+    this.#ticker = setInterval(() => this.#tick(), options.tickMs ?? 50);
+  }
+
+  get maxConnections(): number {
+    return this.#table.size;
+  }
+
+  /**
+   * Serves a stream on `res` if a slot is free for `n` connections; on refusal nothing is
+   * written and the caller answers with the refusal's status.
+   */
+  open(
+    res: ServerResponse,
+    attempt: ConnectionAttempt,
+    request: { n: number; reset?: string; encoding: 'gzip' | 'deflate'; badEncoding: boolean },
+  ): Grant | Refusal {
+    const now = this.#options.now();
+    const grant = this.#table.acquire(request.n, now, this.churnWindowMs, request.reset);
+    if (!grant.ok) return grant;
+    this.totals.connects += 1;
+    const bodyEncoding: BodyEncoding = request.badEncoding ? 'identity' : request.encoding;
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Encoding': request.badEncoding ? 'gzip' : request.encoding,
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache',
+      'x-request-id': `sim-${attempt.id}`,
+    });
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    const connection: Connection = {
+      slot: grant.slot,
+      port: attempt.port,
+      since: now,
+      attempt,
+      res,
+      closing: false,
+      writer: new StreamWriter<QueuedHit>(res, {
+        encoding: bodyEncoding,
+        random: this.#random,
+        onBytes: (count) => {
+          attempt.bytes += count;
+          this.totals.bytes += count;
+        },
+        onWritten: (hit) => {
+          attempt.hits += 1;
+          this.totals.hits += 1;
+          this.#table.delivered(grant.slot, hit);
+        },
+      }),
+    };
+    this.#connections.set(grant.slot, connection);
+    res.on('close', () => void this.#release(connection, 'client-closed', 'abort'));
+    for (const hit of grant.duplicates) this.#deliver(connection, hit);
+    for (const hit of grant.backlog) this.#deliver(connection, hit);
+    return grant;
+  }
+
+  refused(): void {
+    this.totals.refused += 1;
+  }
+
+  /** Destroys the sockets of the open streams (all, or one slot) without a clean end. */
+  drop(slot?: number): number[] {
+    const targets = this.#targets(slot);
+    for (const c of targets) void this.#release(c, 'sim-drop', 'abort');
+    return targets.map((c) => c.slot);
+  }
+
+  /** Ends the open streams cleanly (last chunk, gzip trailer). */
+  async end(slot?: number, reason = 'sim-end'): Promise<number[]> {
+    const targets = this.#targets(slot);
+    await Promise.all(targets.map((c) => this.#release(c, reason, 'end')));
+    return targets.map((c) => c.slot);
+  }
+
+  /** Stops sending any byte on the open streams, for `seconds` or until `resume`. */
+  stall(slot?: number, seconds?: number): number[] {
+    return this.#targets(slot).map((c) => {
+      c.writer.stall();
+      if (c.stallTimer) clearTimeout(c.stallTimer);
+      c.stallTimer = seconds === undefined ? undefined : setTimeout(() => c.writer.resume(), seconds * 1000);
+      return c.slot;
+    });
+  }
+
+  resume(slot?: number): number[] {
+    return this.#targets(slot).map((c) => {
+      if (c.stallTimer) clearTimeout(c.stallTimer);
+      c.stallTimer = undefined;
+      c.writer.resume();
+      return c.slot;
+    });
+  }
+
+  /** Writes `count` lines that are not JSON records into the open streams. */
+  writeMalformed(count: number, slot?: number): number {
+    let written = 0;
+    for (const c of this.#targets(slot)) {
+      for (let i = 0; i < count; i++) {
+        const index = this.#malformedIndex++ % (MALFORMED_TEXT.length + 1);
+        const line =
+          index === 0
+            ? stringifyRecord(this.#spare.next(this.#options.now())).slice(0, 180)
+            : (MALFORMED_TEXT[index - 1] as string);
+        c.writer.push(`${line}\r\n`);
+        written += 1;
+      }
+    }
+    return written;
+  }
+
+  /** Writes `count` empty records (a bare CRLF) into the open streams. */
+  writeEmpty(count: number, slot?: number): number {
+    let written = 0;
+    for (const c of this.#targets(slot)) {
+      for (let i = 0; i < count; i++) c.writer.push('\r\n');
+      written += count;
+    }
+    return written;
+  }
+
+  /** Sends the last `count` delivered hits again on their slots. */
+  replay(count: number): number {
+    let replayed = 0;
+    for (const { slot, hit } of this.#table.lastDelivered(count)) {
+      const c = this.#connections.get(slot);
+      if (c && !c.closing) {
+        this.#deliver(c, hit, false);
+        replayed += 1;
+      }
+    }
+    return replayed;
+  }
+
+  /**
+   * Writes a given record (64-bit fields as decimal strings) or a raw line, on `slot` or on the
+   * record's visitor slot; queued for resume when that slot is not connected.
+   */
+  inject(input: { record?: HitRecord; line?: string; slot?: number }): { slot: number; written: boolean } {
+    const hit: QueuedHit = {
+      line: input.line ?? stringifyRecord(input.record ?? {}),
+      hash: input.record ? visitorHash(input.record) : 0,
+      at: this.#options.now(),
+    };
+    const slot = input.slot ?? this.#table.slotOf(hit);
+    const c = this.#connections.get(slot);
+    if (c && !c.closing) {
+      this.#deliver(c, hit, false);
+      return { slot, written: true };
+    }
+    this.#table.enqueue(slot, hit);
+    return { slot, written: false };
+  }
+
+  /** Makes the next connect of every slot possible at once (no churn history). */
+  forgetReleases(): void {
+    this.#table.forgetReleases();
+  }
+
+  openStreams(): OpenStream[] {
+    return [...this.#connections.values()]
+      .sort((a, b) => a.slot - b.slot)
+      .map((c) => ({
+        slot: c.slot,
+        since: c.since,
+        port: c.port,
+        attemptId: c.attempt.id,
+        hits: c.attempt.hits,
+        bytes: c.attempt.bytes,
+        stalled: c.writer.stalled,
+      }));
+  }
+
+  backlogSizes(): number[] {
+    return this.#table.backlogSizes();
+  }
+
+  /** Stops generating and ends every stream cleanly (destroyed after `graceMs`). */
+  async close(graceMs = 1000): Promise<void> {
+    clearInterval(this.#ticker);
+    const ending = this.end(undefined, 'shutdown');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ending, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  #targets(slot?: number): Connection[] {
+    return [...this.#connections.values()].filter((c) => !c.closing && (slot === undefined || c.slot === slot));
+  }
+
+  #deliver(c: Connection, hit: QueuedHit, mayAddEmpty = true): void {
+    if (mayAddEmpty && this.#random.chance(this.#options.emptyRecordShare ?? 1 / 150)) c.writer.push('\r\n');
+    c.writer.push(`${hit.line}\r\n`, hit);
+  }
+
+  #release(c: Connection, reason: string, mode: 'abort' | 'end'): Promise<void> {
+    if (c.closing) return Promise.resolve();
+    c.closing = true;
+    if (c.stallTimer) clearTimeout(c.stallTimer);
+    this.#connections.delete(c.slot);
+    const now = this.#options.now();
+    c.attempt.closedAt = now;
+    c.attempt.closeReason = reason;
+    if (mode === 'end') {
+      this.#table.release(c.slot, now);
+      return c.writer.end();
+    }
+    this.#table.release(c.slot, now, c.writer.abort());
+    c.res.socket?.destroy();
+    c.res.destroy();
+    return Promise.resolve();
+  }
+
+  #tick(): void {
+    const real = performance.now();
+    const elapsed = Math.min(1000, Math.max(0, real - this.#lastTick));
+    this.#lastTick = real;
+    if (!this.#table.tracking || !(this.rate > 0)) {
+      this.#carry = 0;
+      return;
+    }
+    const now = this.#options.now();
+    const perSecond = this.#options.rhythm === false ? this.rate : rateAt(now, this.rate);
+    this.#carry += (perSecond * elapsed) / 1000;
+    const count = Math.floor(this.#carry);
+    this.#carry -= count;
+    for (let i = 0; i < count; i++) {
+      const record = this.#generator.next(now);
+      const hit: QueuedHit = { line: stringifyRecord(record), hash: visitorHash(record), at: now };
+      this.totals.generated += 1;
+      const slot = this.#table.slotOf(hit);
+      const c = this.#connections.get(slot);
+      if (c && !c.closing) this.#deliver(c, hit);
+      else this.#table.enqueue(slot, hit);
+    }
+    this.#table.trim(now);
+    const limit = this.#options.slowConsumerBytes ?? 16 * 1024 * 1024;
+    for (const c of this.#targets()) {
+      if (c.res.writableLength + c.writer.pendingBytes > limit && !c.writer.stalled)
+        void this.#release(c, 'slow-consumer', 'abort');
+    }
+  }
+}

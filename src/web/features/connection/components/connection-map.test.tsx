@@ -1,0 +1,82 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { queryKeys } from '../../../lib/query-keys.ts';
+import { relayClock } from '../../../lib/relay-clock.ts';
+import { problemFixture, shardFixture, statusFixture, T0 } from '../../../test/fixtures.ts';
+import { json, mockFetch } from '../../../test/mock-fetch.ts';
+import { renderWithProviders, testQueryClient } from '../../../test/render.tsx';
+import { ConnectionMap } from './connection-map.tsx';
+
+function renderMap(status = statusFixture()) {
+  const queryClient = testQueryClient();
+  queryClient.setQueryData(queryKeys.status(), status);
+  return renderWithProviders(<ConnectionMap />, { queryClient });
+}
+
+describe('ConnectionMap', () => {
+  it('shows every shard with its state word, and the badges', () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    renderMap(
+      statusFixture({
+        relay: { cooldownS: 5 },
+        shards: [
+          shardFixture({ shard: 0 }),
+          shardFixture({ shard: 1, state: 'waiting', since: T0, retryAt: T0 + 42_000, waitReason: 'lost' }),
+          shardFixture({
+            shard: 2,
+            state: 'failed',
+            problem: problemFixture({ code: 'stream_not_found', status: 404, action: 'configuration', shard: 2 }),
+          }),
+        ],
+      }),
+    );
+    expect(screen.getByTestId('shard-state-0').textContent).toBe('streaming');
+    expect(screen.getByTestId('shard-state-1').textContent).toBe('waiting');
+    expect(screen.getByTestId('shard-countdown-1').querySelector('time')?.textContent).toBe('42 s');
+    expect(screen.getByTestId('shard-reason-1').textContent).toContain('after a lost connection');
+    expect(within(screen.getByTestId('shard-problem-2')).getByText('stream_not_found')).toBeTruthy();
+    expect(screen.getByTestId('badge-simulator').textContent).toBe('simulator');
+    expect(screen.getByTestId('badge-cooldown').textContent).toBe("cooldown 5 s (below Adobe's 60 s advice)");
+    expect(screen.queryByTestId('reconnect-0')).toBeNull();
+    expect(screen.getByTestId('reconnect-2')).toBeTruthy();
+  });
+
+  it('disables Reconnect now until the cooldown ends, then shows a refused reconnect’s Problem', async () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    relayClock.observe(T0, T0);
+    const problem = problemFixture({
+      status: 429,
+      code: 'too_many_requests',
+      action: 'retry-after',
+      retryAfter: 30,
+      source: 'relay',
+    });
+    mockFetch({ '/api/upstream/0/reconnect': () => json({ error: problem }, 429, { 'retry-after': '30' }) });
+    renderMap(
+      statusFixture({
+        shards: [shardFixture({ state: 'waiting', since: T0, retryAt: T0 + 300_000, cooldownUntil: T0 + 2_000 })],
+      }),
+    );
+    const button = screen.getByTestId<HTMLButtonElement>('reconnect-0');
+    expect(button.disabled).toBe(true);
+    expect(button.textContent).toBe('Reconnect now (in 2 s)');
+    await act(() => vi.advanceTimersByTimeAsync(2_000));
+    expect(button.disabled).toBe(false);
+    await userEvent.click(button);
+    expect((await screen.findByTestId('reconnect-problem-0')).textContent).toContain('too_many_requests');
+  });
+
+  it('shows the browser link retrying with its own countdown', async () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    const { transport, frames } = renderMap();
+    act(() => {
+      transport.link({ state: 'retrying', attempt: 2, retryAt: Date.now() + 4_000 });
+      frames.flush();
+    });
+    expect(screen.getByTestId('link-state').textContent).toBe('retrying');
+    expect(screen.getByTestId('link-countdown').querySelector('time')?.textContent).toBe('4 s');
+    await userEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(transport.retries).toBe(1);
+  });
+});

@@ -1,0 +1,94 @@
+import type { Shard } from '../../../../contract/index.ts';
+import { ApiProblemError } from '../../../lib/api-client.ts';
+import { useLastHitAt, useLatestStats, useLink } from '../../../lib/live-store-react.tsx';
+import { useStatus } from '../api/get-status.ts';
+import { LinkNode } from './link-node.tsx';
+import { ShardCard } from './shard-card.tsx';
+
+/** Adobe's advice: wait about 60 s after a lost connection before connecting again. */
+export const ADOBE_COOLDOWN_S = 60;
+
+/** Overall upstream health for the Relay ⇄ Livestream arrow. */
+function upstreamTone(shards: readonly Shard[]): string {
+  if (shards.length === 0) return 'unknown';
+  if (shards.every((s) => s.state === 'streaming')) return 'streaming';
+  if (shards.some((s) => s.state === 'failed')) return 'failed';
+  if (shards.some((s) => s.state === 'waiting' || s.state === 'stalled')) return 'waiting';
+  return 'connecting';
+}
+
+/**
+ * Browser ⇄ Relay ⇄ Livestream, with every shard. Always visible in the header: at a glance,
+ * is data flowing, and if not, why and when it comes back.
+ */
+export function ConnectionMap() {
+  const status = useStatus();
+  const link = useLink();
+  const stats = useLatestStats();
+  const lastHitAt = useLastHitAt();
+  const data = status.data;
+  const relay = data?.relay;
+  const shards = data?.shards ?? [];
+  const statusProblem = status.error instanceof ApiProblemError ? status.error.problem : undefined;
+
+  return (
+    <section className="connection-map" aria-label="Connection map" data-testid="connection-map">
+      <LinkNode />
+      <span className={`map-arrow map-arrow--${link.state === 'open' ? 'streaming' : 'waiting'}`} aria-hidden="true">
+        ⇄
+      </span>
+      <div className="map-node map-node--relay" data-testid="relay-node">
+        <span className="map-node__title">Relay</span>
+        {relay ? (
+          <>
+            <span className="map-node__line">
+              v{relay.version} · {data.clients} {data.clients === 1 ? 'browser' : 'browsers'}
+            </span>
+            <span className="map-node__badges">
+              {relay.mode === 'simulator' ? (
+                <span className="badge badge--info" data-testid="badge-simulator">
+                  simulator
+                </span>
+              ) : null}
+              {relay.cooldownS < ADOBE_COOLDOWN_S ? (
+                <span className="badge badge--warn" data-testid="badge-cooldown">
+                  cooldown {relay.cooldownS} s (below Adobe&apos;s {ADOBE_COOLDOWN_S} s advice)
+                </span>
+              ) : null}
+            </span>
+          </>
+        ) : (
+          <span className="map-node__line muted">
+            {statusProblem ? `${statusProblem.code}` : status.isPending ? 'loading status…' : 'no status'}
+          </span>
+        )}
+      </div>
+      <span className={`map-arrow map-arrow--${upstreamTone(shards)}`} aria-hidden="true">
+        ⇄
+      </span>
+      <div className="map-node map-node--livestream">
+        <span className="map-node__title">
+          Livestream
+          {data ? (
+            <span className="muted">
+              {' '}
+              · {shards.filter((s) => s.state === 'streaming').length} of {data.upstream.maxConnections} streaming
+            </span>
+          ) : null}
+        </span>
+        <ul className="shard-list" aria-label="Shards">
+          {shards.map((shard) => (
+            <ShardCard
+              key={shard.shard}
+              shard={shard}
+              cooldownS={relay?.cooldownS ?? ADOBE_COOLDOWN_S}
+              stallTimeoutS={relay?.stallTimeoutS}
+              hitsPerS={stats?.byShard?.[shard.shard] ?? (shards.length === 1 ? stats?.hits : undefined)}
+              lastHitAt={lastHitAt[shard.shard]}
+            />
+          ))}
+        </ul>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { formatAgo } from '../../../lib/format.ts';
+import { useLink, useLiveStoreApi } from '../../../lib/live-store-react.tsx';
+import { useNow } from '../../../lib/ticker.ts';
+import type { LinkState } from '../../../lib/transport.ts';
+import { Countdown } from './countdown.tsx';
+
+/** What each link state is called on screen. */
+export const LINK_WORDS: Record<LinkState['state'], string> = {
+  connecting: 'connecting',
+  open: 'connected',
+  retrying: 'retrying',
+  unauthorized: 'sign-in needed',
+  stopped: 'stopped',
+};
+
+/** The browser's own link to the relay: its state and, while retrying, its own countdown. */
+export function LinkNode() {
+  const link = useLink();
+  const store = useLiveStoreApi();
+  const now = useNow();
+  return (
+    <div className="map-node map-node--browser">
+      <span className="map-node__title">Browser</span>
+      <span className={`link-state link-state--${link.state}`} data-testid="link-state" data-state={link.state}>
+        {LINK_WORDS[link.state]}
+        {link.state === 'connecting' && link.attempt > 0 ? ` (attempt ${link.attempt + 1})` : ''}
+      </span>
+      {link.state === 'retrying' && link.retryAt !== undefined ? (
+        <span className="map-node__line">
+          <Countdown
+            until={link.retryAt}
+            from={link.since}
+            clock="local"
+            testId="link-countdown"
+            label="Relay link retries in"
+          />
+          <button type="button" className="button button--small" onClick={store.retryLinkNow}>
+            Retry now
+          </button>
+        </span>
+      ) : null}
+      {link.state === 'open' && link.lastEventAt !== undefined ? (
+        <span className="map-node__line muted">last event {formatAgo(now - link.lastEventAt)}</span>
+      ) : null}
+      {link.state !== 'open' && link.problem ? (
+        <span className="map-node__line muted" data-testid="link-problem" title={link.problem.details}>
+          {link.problem.code}
+        </span>
+      ) : null}
+    </div>
+  );
+}

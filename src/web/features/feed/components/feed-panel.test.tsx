@@ -1,0 +1,288 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useState, type ReactNode } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HitSummary } from '../../../../contract/index.ts';
+import { FeedPanel, type FeedPanelProps } from './feed-panel.tsx';
+
+// jsdom does no layout: give every element a viewport so the virtualizer renders rows
+// (600 px / 32 px rows ≈ 19 rows plus overscan), and a no-op scrollTo.
+const saved = {
+  height: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
+  width: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
+  scrollTo: Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTo'),
+};
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  Object.defineProperty(Element.prototype, 'scrollTo', { configurable: true, writable: true, value: () => {} });
+});
+afterAll(() => {
+  for (const [key, target] of [
+    ['height', HTMLElement.prototype],
+    ['width', HTMLElement.prototype],
+    ['scrollTo', Element.prototype],
+  ] as const) {
+    const name = key === 'height' ? 'clientHeight' : key === 'width' ? 'clientWidth' : 'scrollTo';
+    const descriptor = saved[key];
+    if (descriptor) Object.defineProperty(target, name, descriptor);
+    else delete (target as unknown as Record<string, unknown>)[name];
+  }
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const HIGH = '1234567890123456789';
+const LOW = '9876543210987654321';
+const VIS_HIGH = '8765432109876543211';
+
+function hit(seq: number, extra: Partial<HitSummary> = {}): HitSummary {
+  return {
+    seq,
+    hitId: seq === 0 ? `${HIGH}-${LOW}` : `${1000 + seq}-${2000 + seq}`,
+    shard: seq % 2,
+    arrivedAt: new Date(2024, 0, 1, 12, 0, seq % 60).getTime(),
+    pageName: `Page ${seq}`,
+    geoCountry: 'FR',
+    geoCity: seq % 2 ? 'Lyon' : 'Paris',
+    browser: 'Firefox',
+    ...extra,
+  };
+}
+
+/** Hits oldest first, as the store keeps them. */
+const hits = (n: number) => Array.from({ length: n }, (_, i) => hit(i));
+
+function wrapper({ children }: { children: ReactNode }) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+}
+
+function setup(overrides: Partial<FeedPanelProps> = {}) {
+  const props: FeedPanelProps = {
+    hits: hits(3),
+    paused: false,
+    onTogglePause: vi.fn(),
+    arrivedWhilePaused: 0,
+    filter: '',
+    onFilterChange: vi.fn(),
+    received: 3,
+    shown: 3,
+    ...overrides,
+  };
+  const view = render(<FeedPanel {...props} />, { wrapper });
+  return { props, ...view };
+}
+
+const bodyRows = () => within(screen.getByTestId('feed-grid')).getAllByRole('row').slice(1);
+
+/** A fetch answering the raw record with bare 64-bit integers, as the relay does. */
+function stubHitFetch(status = 200) {
+  const body =
+    status === 404
+      ? JSON.stringify({
+          error: {
+            status: 404,
+            code: 'hit_not_found',
+            message: 'No such hit in memory.',
+            trace: 't-1',
+            action: 'none',
+            at: 0,
+            source: 'relay',
+            id: 'p-1',
+          },
+        })
+      : `{"hitIdHigh": ${HIGH}, "hitIdLow": ${LOW}, "visIdHigh": ${VIS_HIGH}, "pageName": "Page 0", "futureField": {"x": 1}}`;
+  const fetchMock = vi.fn(() => Promise.resolve(new Response(body, { status })));
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+describe('FeedPanel pause and resume', () => {
+  it('toggles through the callback and shows what arrived while paused', async () => {
+    const user = userEvent.setup();
+    const { props, rerender } = setup();
+    const button = screen.getByRole('button', { name: 'Pause' });
+    await user.click(button);
+    expect(props.onTogglePause).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('feed-paused')).toBeNull();
+
+    rerender(<FeedPanel {...props} paused arrivedWhilePaused={1234} />);
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeTruthy();
+    expect(screen.getByTestId('feed-paused').textContent).toBe('Paused — 1,234 new');
+
+    await user.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(props.onTogglePause).toHaveBeenCalledTimes(2);
+    rerender(<FeedPanel {...props} paused={false} />);
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
+    expect(screen.queryByTestId('feed-paused')).toBeNull();
+  });
+
+  it('stands still while paused even if new hits are passed, and catches up on resume', () => {
+    const { props, rerender } = setup({ hits: hits(3) });
+    rerender(<FeedPanel {...props} paused hits={hits(3)} />);
+    rerender(<FeedPanel {...props} paused hits={hits(5)} arrivedWhilePaused={2} />);
+    expect(bodyRows()).toHaveLength(3);
+    expect(bodyRows()[0]?.textContent).toContain('Page 2');
+    rerender(<FeedPanel {...props} paused={false} hits={hits(5)} />);
+    expect(bodyRows()).toHaveLength(5);
+    expect(bodyRows()[0]?.textContent).toContain('Page 4');
+  });
+
+  it('works as a controlled toggle, announcing the shortcut the app binds', async () => {
+    const user = userEvent.setup();
+    function Harness() {
+      const [paused, setPaused] = useState(false);
+      return (
+        <FeedPanel
+          hits={hits(2)}
+          paused={paused}
+          onTogglePause={() => setPaused((p) => !p)}
+          arrivedWhilePaused={0}
+          filter=""
+          onFilterChange={() => {}}
+          received={2}
+          shown={2}
+          pauseShortcut="P"
+        />
+      );
+    }
+    render(<Harness />, { wrapper });
+    const button = screen.getByRole('button', { name: 'Pause' });
+    expect(button.getAttribute('aria-keyshortcuts')).toBe('P');
+    button.focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByTestId('feed-paused').textContent).toBe('Paused — 0 new');
+    await user.keyboard(' ');
+    expect(screen.queryByTestId('feed-paused')).toBeNull();
+  });
+});
+
+describe('FeedPanel table', () => {
+  it('shows the newest hit first with its fields', () => {
+    setup({ hits: [hit(1, { events: ['purchase'], revenue: 12.5, bot: true, operatingSystem: 'Linux' }), hit(2)] });
+    const [newest, older] = bodyRows();
+    expect(newest?.textContent).toContain('Page 2');
+    const cells = within(older!)
+      .getAllByRole('gridcell')
+      .map((c) => c.textContent);
+    expect(cells).toEqual([
+      '12:00:01',
+      'Page 1',
+      'Lyon, FR',
+      'Firefox / Linux',
+      'purchase',
+      '12.50',
+      'Bot',
+      '1',
+      '1001-2001',
+    ]);
+  });
+
+  it('renders only the rows in view out of thousands', () => {
+    setup({ hits: hits(5000) });
+    expect(screen.getByTestId('feed-grid').getAttribute('aria-rowcount')).toBe('5001');
+    const rendered = bodyRows().length;
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(60);
+    expect(screen.getByTestId('feed-count').textContent).toBe('5,000 hits');
+  });
+
+  it('reports typing in the filter and shows only the matching rows', async () => {
+    const user = userEvent.setup();
+    const { props, rerender } = setup({ hits: hits(4) });
+    await user.type(screen.getByLabelText('Filter'), 'p');
+    expect(props.onFilterChange).toHaveBeenLastCalledWith('p');
+    rerender(<FeedPanel {...props} filter="paris" />);
+    expect(bodyRows().map((r) => r.textContent)).toEqual([
+      expect.stringContaining('Page 2'),
+      expect.stringContaining('Page 0'),
+    ]);
+    expect(screen.getByTestId('feed-count').textContent).toBe('2 of 4 hits');
+    rerender(<FeedPanel {...props} filter="nowhere" />);
+    expect(screen.getByText('No hit matches “nowhere”.')).toBeTruthy();
+  });
+
+  it('shows "1 in N shown" with received and shown counts while sampled', () => {
+    setup({ sampled: { kept: 100, total: 1000 }, received: 50_000, shown: 5000 });
+    expect(screen.getByTestId('feed-sampled').textContent).toBe('1 in 10 shown: received 50,000, shown 5,000.');
+  });
+
+  it('is not a live region', () => {
+    const { container } = setup();
+    expect(container.querySelector('[aria-live], [role="log"], [role="status"]')).toBeNull();
+  });
+});
+
+describe('FeedPanel hit drawer', () => {
+  it('opens from a row and shows the 64-bit ids with their exact digits', async () => {
+    const user = userEvent.setup();
+    const fetchMock = stubHitFetch();
+    setup({ hits: [hit(0)] });
+    await user.click(bodyRows()[0]!);
+    const dialog = await screen.findByRole('dialog', { name: `Hit ${HIGH}-${LOW}` });
+    expect(fetchMock).toHaveBeenCalledWith(`/api/hits/${HIGH}-${LOW}`, expect.anything());
+    const ids = await within(dialog).findByTestId('hit-ids');
+    expect(within(ids).getByText(HIGH)).toBeTruthy();
+    expect(within(ids).getByText(LOW)).toBeTruthy();
+    expect(within(ids).getByText(VIS_HIGH)).toBeTruthy();
+    const json = within(dialog).getByTestId('hit-json').textContent;
+    expect(json).toContain(`"hitIdHigh": ${HIGH},`);
+    expect(json).toContain(`"visIdHigh": ${VIS_HIGH},`);
+    expect(json).toContain('"futureField": {\n    "x": 1\n  }');
+  });
+
+  it('opens with Enter from the keyboard, traps focus, and closes with Esc back to the grid', async () => {
+    const user = userEvent.setup();
+    stubHitFetch();
+    setup({ hits: [hit(0), hit(1), hit(2)] });
+    const grid = screen.getByTestId('feed-grid');
+    screen.getByLabelText('Filter').focus();
+    await user.tab();
+    expect(document.activeElement).toBe(grid);
+    const active = () => document.getElementById(grid.getAttribute('aria-activedescendant') ?? '');
+    expect(active()?.textContent).toContain('Page 2');
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(active()?.textContent).toContain('Page 0');
+    await user.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close' }));
+    await within(dialog).findByTestId('hit-json');
+
+    // Tab cycles inside the dialog: Close → Copy JSON → record → back to Close.
+    await user.tab();
+    await user.tab();
+    expect(document.activeElement).toBe(within(dialog).getByTestId('hit-json'));
+    await user.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close' }));
+    await user.tab({ shift: true });
+    expect(document.activeElement).toBe(within(dialog).getByTestId('hit-json'));
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(grid);
+  });
+
+  it('says "no longer in memory" when the relay answers 404', async () => {
+    const user = userEvent.setup();
+    stubHitFetch(404);
+    setup({ hits: [hit(0)] });
+    await user.click(bodyRows()[0]!);
+    const gone = await screen.findByTestId('hit-gone');
+    expect(gone.textContent).toContain('no longer in memory');
+    // The summary stays readable.
+    expect(within(screen.getByRole('dialog')).getByText('Page 0')).toBeTruthy();
+  });
+
+  it('closes from the Close button', async () => {
+    const user = userEvent.setup();
+    stubHitFetch();
+    setup({ hits: [hit(0)] });
+    await user.click(bodyRows()[0]!);
+    await user.click(await screen.findByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+});

@@ -1,0 +1,99 @@
+import { useId, useMemo, useState } from 'react';
+import type { HitSummary } from '../../../../contract/index.ts';
+import { visibleRows } from '../utils/filter.ts';
+import { formatCount, sampledLabel } from '../utils/format.ts';
+import { useFrozen } from '../utils/use-frozen.ts';
+import { HitDrawer } from './hit-drawer.tsx';
+import { HitTable } from './hit-table.tsx';
+import '../feed.css';
+
+/** Props of {@link FeedPanel}: the panel holds no stream state of its own. */
+export interface FeedPanelProps {
+  /**
+   * The summaries the store keeps (bounded, a few thousand), **oldest first / newest last** —
+   * the order they arrive. Displayed newest first. Never mutate the array or its objects in place.
+   */
+  hits: readonly HitSummary[];
+  /** Feed and charts paused (WCAG 2.2.2). While true the table stands still, whatever `hits` does. */
+  paused: boolean;
+  /** Toggles `paused`. The app may bind a keyboard shortcut to the same action. */
+  onTogglePause: () => void;
+  /** Distinct hits that arrived since pausing (shown as "Paused — 1,234 new"). */
+  arrivedWhilePaused: number;
+  /** Text filter over page, URL, country, city, browser, OS, events and hit id (keep it in the URL). */
+  filter: string;
+  onFilterChange: (filter: string) => void;
+  /** The latest `sampled` of a `hits` event; when `kept < total` the "1 in N shown" marker appears. */
+  sampled?: { kept: number; total: number } | undefined;
+  /** Distinct hits the relay reported to this browser since the feed started (sampled or not). */
+  received: number;
+  /** Hits that reached the feed. */
+  shown: number;
+  /** The app's pause shortcut in `aria-keyshortcuts` syntax (e.g. `"P"`), announced on the button. */
+  pauseShortcut?: string | undefined;
+}
+
+/**
+ * The live hit feed: a virtualised, filterable table; a row opens a drawer with the full hit.
+ * Deliberately not a live region: thousands of rows a minute would drown a screen reader.
+ */
+export function FeedPanel(props: FeedPanelProps) {
+  const { paused, onTogglePause, arrivedWhilePaused, filter, onFilterChange, sampled, received, shown } = props;
+  const hits = useFrozen(props.hits, paused);
+  const rows = useMemo(() => visibleRows(hits, filter), [hits, filter]);
+  const [open, setOpen] = useState<HitSummary | null>(null);
+  const sampledText = sampledLabel(sampled);
+  const filterId = useId();
+
+  return (
+    <section className="feed" aria-labelledby="feed-title" data-testid="feed-panel">
+      <header className="feed__header">
+        <h2 id="feed-title" className="feed__title">
+          Live feed
+        </h2>
+        <button
+          type="button"
+          className="feed-button feed__pause"
+          onClick={onTogglePause}
+          aria-keyshortcuts={props.pauseShortcut}
+          title={props.pauseShortcut ? `Shortcut: ${props.pauseShortcut}` : undefined}
+          data-testid="feed-pause"
+        >
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        {paused ? (
+          <span className="feed__paused" data-testid="feed-paused">
+            Paused — {formatCount(arrivedWhilePaused)} new
+          </span>
+        ) : null}
+        <label className="feed__filter" htmlFor={filterId}>
+          <span>Filter</span>
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            onChange={(e) => onFilterChange(e.target.value)}
+            placeholder="page, country, city, browser, event, hit id"
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </label>
+        <span className="feed__count" data-testid="feed-count">
+          {filter.trim()
+            ? `${formatCount(rows.length)} of ${formatCount(hits.length)} hits`
+            : `${formatCount(hits.length)} hits`}
+        </span>
+        {sampledText ? (
+          <p className="feed__sampled" data-testid="feed-sampled">
+            <strong>{sampledText}</strong>: received {formatCount(received)}, shown {formatCount(shown)}.
+          </p>
+        ) : null}
+      </header>
+      {rows.length === 0 ? (
+        <p className="feed__empty">{hits.length === 0 ? 'Waiting for hits…' : `No hit matches “${filter}”.`}</p>
+      ) : null}
+      <HitTable rows={rows} onOpen={setOpen} label="Live hits, newest first" />
+      {open ? <HitDrawer hit={open} onClose={() => setOpen(null)} /> : null}
+    </section>
+  );
+}

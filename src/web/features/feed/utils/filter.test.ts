@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { HitSummary } from '../../../../contract/index.ts';
+import { filterTerms, matchesFilter, visibleRows } from './filter.ts';
+
+const hit = (seq: number, extra: Partial<HitSummary> = {}): HitSummary => ({
+  seq,
+  hitId: `100000000000000000${seq}-200000000000000000${seq}`,
+  shard: 0,
+  arrivedAt: 0,
+  ...extra,
+});
+
+const paris = hit(1, {
+  pageName: 'Home',
+  pageURL: 'https://shop.example/home',
+  geoCountry: 'FR',
+  geoCity: 'Paris',
+  browser: 'Firefox',
+  operatingSystem: 'Linux',
+  events: ['purchase', 'event7'],
+});
+
+describe('filter', () => {
+  it('splits a filter into lower-cased terms', () => {
+    expect(filterTerms('  Paris   FIREFOX ')).toEqual(['paris', 'firefox']);
+    expect(filterTerms('   ')).toEqual([]);
+  });
+
+  it.each([
+    ['page name', 'home'],
+    ['page URL', 'shop.example'],
+    ['country', 'fr'],
+    ['city', 'PARIS'],
+    ['browser', 'firefox'],
+    ['OS', 'linux'],
+    ['event', 'event7'],
+    ['hit id', '1000000000000000001-2'],
+  ])('matches on the %s', (_field, filter) => {
+    expect(matchesFilter(paris, filterTerms(filter))).toBe(true);
+  });
+
+  it('needs every term to match', () => {
+    expect(matchesFilter(paris, filterTerms('paris purchase'))).toBe(true);
+    expect(matchesFilter(paris, filterTerms('paris chrome'))).toBe(false);
+  });
+
+  it('matches everything with a blank filter', () => {
+    expect(matchesFilter(hit(2), [])).toBe(true);
+  });
+
+  it('returns the matching hits newest first', () => {
+    const hits = [paris, hit(2, { geoCity: 'Lyon' }), hit(3, { geoCity: 'Paris' })];
+    expect(visibleRows(hits, '').map((h) => h.seq)).toEqual([3, 2, 1]);
+    expect(visibleRows(hits, 'paris').map((h) => h.seq)).toEqual([3, 1]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { HitSummary } from '../../../../contract/index.ts';
+
+/** Lower-cased searchable text of a hit, cached per (immutable) summary object. */
+const haystacks = new WeakMap<HitSummary, string>();
+
+function haystackOf(hit: HitSummary): string {
+  let text = haystacks.get(hit);
+  if (text === undefined) {
+    text = [
+      hit.pageName,
+      hit.pageURL,
+      hit.geoCountry,
+      hit.geoCity,
+      hit.browser,
+      hit.operatingSystem,
+      ...(hit.events ?? []),
+      hit.hitId,
+    ]
+      .filter((part) => part !== undefined && part !== '')
+      .join('\n')
+      .toLowerCase();
+    haystacks.set(hit, text);
+  }
+  return text;
+}
+
+/** Whitespace-separated, lower-cased terms of a filter; empty when the filter is blank. */
+export function filterTerms(filter: string): string[] {
+  return filter.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Whether every term appears in the hit's page name or URL, country, city, browser, operating
+ * system, one of its events, or its hit id (case-insensitive substring).
+ */
+export function matchesFilter(hit: HitSummary, terms: readonly string[]): boolean {
+  if (terms.length === 0) return true;
+  const text = haystackOf(hit);
+  return terms.every((term) => text.includes(term));
+}
+
+/** The hits to show, newest first, from hits stored oldest first (one pass, no copy when unfiltered beyond the reversal). */
+export function visibleRows(hitsOldestFirst: readonly HitSummary[], filter: string): HitSummary[] {
+  const terms = filterTerms(filter);
+  const rows: HitSummary[] = [];
+  for (let i = hitsOldestFirst.length - 1; i >= 0; i--) {
+    const hit = hitsOldestFirst[i]!;
+    if (matchesFilter(hit, terms)) rows.push(hit);
+  }
+  return rows;
+}

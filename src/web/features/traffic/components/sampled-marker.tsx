@@ -1,0 +1,20 @@
+import { formatCount } from '../utils/format.ts';
+import { sampledLabel, type SampledRatio } from '../utils/sampling.ts';
+
+export interface SampledMarkerProps {
+  sampled?: SampledRatio | undefined;
+  received: number;
+  shown: number;
+}
+
+/** "1 in N shown" with received/shown counts; renders nothing while the feed is not sampled. */
+export function SampledMarker({ sampled, received, shown }: SampledMarkerProps) {
+  const label = sampledLabel(sampled);
+  if (!label) return null;
+  return (
+    <p className="traffic-sampled" data-testid="sampled-marker">
+      <strong>{label}</strong> in the live feed: received {formatCount(received)}, shown {formatCount(shown)}. Charts
+      count every hit.
+    </p>
+  );
+}

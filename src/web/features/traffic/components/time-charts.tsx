@@ -1,0 +1,273 @@
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { ReactElement } from 'react';
+import type { Top } from '../../../../contract/index.ts';
+import {
+  describeGaps,
+  describeHits,
+  describeLag,
+  describeQuality,
+  describeRevenue,
+  GAP_LABEL,
+} from '../utils/describe.ts';
+import {
+  formatClock,
+  formatMoney,
+  formatMs,
+  formatMsShort,
+  formatPercent,
+  formatRate,
+  formatTick,
+} from '../utils/format.ts';
+import { shardKey, type TrafficView } from '../utils/series.ts';
+import { timeTicks } from '../utils/windows.ts';
+import { ChartFigure } from './chart-figure.tsx';
+
+/** Plot height in px; the width follows the grid cell. */
+const PLOT_HEIGHT = 170;
+/** Size used before the container is measured (and in jsdom, which measures nothing). */
+const INITIAL_SIZE = { width: 480, height: PLOT_HEIGHT };
+const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+/** Shorter gaps are shaded but not labelled on the plot (the caption still lists them): a 1 s hole would be all label. */
+const MIN_LABELLED_GAP_S = 10;
+
+const SHARD_FALLBACKS = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#db2777', '#65a30d'];
+/** Shard colours: themable through `--color-series-N`. */
+export const shardColour = (i: number) =>
+  `var(--color-series-${i % 8}, ${SHARD_FALLBACKS[i % SHARD_FALLBACKS.length]})`;
+
+const AXIS = 'var(--color-muted, #6b7280)';
+const GRID = 'var(--color-border, #d1d5db)';
+const ACCENT = 'var(--color-accent, #2563eb)';
+const WARN = 'var(--color-warn, #d97706)';
+const BAD = 'var(--color-bad, #dc2626)';
+const OK = 'var(--color-ok, #059669)';
+
+interface TimeChartProps {
+  view: TrafficView;
+  windowS: number;
+}
+
+/**
+ * The pieces every time chart shares, as elements (not components) so Recharts sees them as
+ * its own direct children.
+ */
+function commonParts(view: TrafficView, windowS: number, valueFormat: (v: number) => string) {
+  const { startT, endT } = view;
+  return [
+    <CartesianGrid key="grid" stroke={GRID} strokeDasharray="3 3" vertical={false} />,
+    <XAxis
+      key="x"
+      dataKey="t"
+      type="number"
+      domain={[startT, endT]}
+      ticks={timeTicks(startT, endT, windowS)}
+      tickFormatter={(v: number) => formatTick(v)}
+      allowDataOverflow
+      stroke={AXIS}
+      tick={{ fontSize: 11 }}
+    />,
+    <Tooltip
+      key="tooltip"
+      isAnimationActive={false}
+      labelFormatter={(t) => formatClock(Number(t) * 1000)}
+      formatter={(v) => (typeof v === 'number' ? valueFormat(v) : String(v))}
+      contentStyle={{ background: 'var(--color-surface, #fff)', borderColor: GRID, color: 'var(--color-fg, #111)' }}
+    />,
+    ...view.gaps.map((gap) => (
+      <ReferenceArea
+        key={`gap-${gap.from}`}
+        x1={Math.max(gap.from, startT)}
+        x2={Math.min(gap.to + 1, endT)}
+        ifOverflow="hidden"
+        fill={AXIS}
+        fillOpacity={0.18}
+        stroke="none"
+        label={gap.to - gap.from + 1 >= MIN_LABELLED_GAP_S ? <GapLabel /> : undefined}
+        className="traffic-gap"
+      />
+    )),
+  ];
+}
+
+/** Pixel width under which a gap's label turns vertical (on two lines) so it stays inside the gap. */
+const HORIZONTAL_LABEL_MIN_PX = 140;
+
+/**
+ * The label of a shaded gap: across the top when the gap is wide enough, otherwise vertical
+ * on two lines, so neighbouring gaps' labels do not run into each other. Recharts passes the
+ * area's `viewBox` in pixels.
+ */
+function GapLabel({ viewBox }: { viewBox?: { x?: number; y?: number; width?: number; height?: number } }) {
+  const { x = 0, y = 0, width = 0, height = 0 } = viewBox ?? {};
+  const cx = x + width / 2;
+  if (width >= HORIZONTAL_LABEL_MIN_PX) {
+    return (
+      <text x={cx} y={y + 14} textAnchor="middle" fill={AXIS} fontSize={11} className="traffic-gap__label">
+        {GAP_LABEL}
+      </text>
+    );
+  }
+  const cy = y + height / 2;
+  const [first, second] = GAP_LABEL.split(': ');
+  return (
+    <text
+      transform={`rotate(-90 ${cx} ${cy})`}
+      x={cx}
+      y={cy}
+      textAnchor="middle"
+      fill={AXIS}
+      fontSize={10}
+      className="traffic-gap__label"
+    >
+      <tspan x={cx} dy="-0.2em">
+        {`${first}: `}
+      </tspan>
+      <tspan x={cx} dy="1.1em">
+        {second}
+      </tspan>
+    </text>
+  );
+}
+
+function Plot({ children }: { children: ReactElement }) {
+  return (
+    <ResponsiveContainer width="100%" height={PLOT_HEIGHT} initialDimension={INITIAL_SIZE}>
+      {children}
+    </ResponsiveContainer>
+  );
+}
+
+/** Distinct hits per second, stacked by shard when the series says which shard each came from. */
+export function HitsChart({ view, windowS }: TimeChartProps) {
+  const lanes = Array.from({ length: view.lanes }, (_, i) => i);
+  return (
+    <ChartFigure
+      title="Hits per second"
+      summary={describeHits(view.summary, windowS)}
+      note={describeGaps(view.gaps)}
+      testId="chart-hits"
+    >
+      <Plot>
+        <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+          {commonParts(view, windowS, formatRate)}
+          <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
+          {lanes.length > 0 ? (
+            lanes.map((i) => (
+              <Area
+                key={i}
+                type="linear"
+                dataKey={shardKey(i)}
+                name={`Shard ${i}`}
+                stackId="hits"
+                stroke={shardColour(i)}
+                fill={shardColour(i)}
+                fillOpacity={0.35}
+                isAnimationActive={false}
+                dot={false}
+              />
+            ))
+          ) : (
+            <Area
+              type="linear"
+              dataKey="hits"
+              name="Hits/s"
+              stroke={ACCENT}
+              fill={ACCENT}
+              fillOpacity={0.3}
+              isAnimationActive={false}
+              dot={false}
+            />
+          )}
+          {lanes.length > 1 ? <Legend verticalAlign="top" height={20} iconSize={10} /> : null}
+        </AreaChart>
+      </Plot>
+    </ChartFigure>
+  );
+}
+
+/** Relay arrival time − `receivedTimeGMT`, p50 and p95. */
+export function LagChart({ view, windowS }: TimeChartProps) {
+  return (
+    <ChartFigure title="Lag" summary={describeLag(view.summary)} testId="chart-lag">
+      <Plot>
+        <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+          {commonParts(view, windowS, formatMs)}
+          <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatMsShort(v)} />
+          <Line type="linear" dataKey="lagP50" name="p50" stroke={OK} dot={false} isAnimationActive={false} />
+          <Line type="linear" dataKey="lagP95" name="p95" stroke={WARN} dot={false} isAnimationActive={false} />
+          <Legend verticalAlign="top" height={20} iconSize={10} />
+        </LineChart>
+      </Plot>
+    </ChartFigure>
+  );
+}
+
+/** Share of bot hits and of error-page hits. */
+export function QualityChart({ view, windowS }: TimeChartProps) {
+  return (
+    <ChartFigure title="Bots and error pages" summary={describeQuality(view.summary)} testId="chart-quality">
+      <Plot>
+        <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+          {commonParts(view, windowS, formatPercent)}
+          <YAxis
+            width={48}
+            stroke={AXIS}
+            tick={{ fontSize: 11 }}
+            domain={[0, 'auto']}
+            tickFormatter={(v: number) => formatPercent(v)}
+          />
+          <Line type="linear" dataKey="botShare" name="Bots" stroke={WARN} dot={false} isAnimationActive={false} />
+          <Line
+            type="linear"
+            dataKey="errorShare"
+            name="Error pages"
+            stroke={BAD}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Legend verticalAlign="top" height={20} iconSize={10} />
+        </LineChart>
+      </Plot>
+    </ChartFigure>
+  );
+}
+
+/** Revenue per minute over time. */
+export function RevenueChart({ view, windowS, top }: TimeChartProps & { top: Top | undefined }) {
+  return (
+    <ChartFigure
+      title="Revenue per minute"
+      summary={describeRevenue(view.summary, top, windowS)}
+      testId="chart-revenue"
+    >
+      <Plot>
+        <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+          {commonParts(view, windowS, formatMoney)}
+          <YAxis width={56} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
+          <Area
+            type="linear"
+            dataKey="revenuePerMin"
+            name="Revenue/min"
+            stroke={OK}
+            fill={OK}
+            fillOpacity={0.25}
+            isAnimationActive={false}
+            dot={false}
+          />
+        </AreaChart>
+      </Plot>
+    </ChartFigure>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Count } from '../../../../contract/index.ts';
+import { formatCount, formatPercent } from '../utils/format.ts';
+import { rankCounts } from '../utils/shares.ts';
+
+export interface TopListProps {
+  title: string;
+  /** Undefined: the relay has not sent top lists for this window yet. */
+  counts: readonly Count[] | undefined;
+  /** The window's hits, for shares. */
+  total: number;
+  limit?: number;
+  testId?: string;
+}
+
+/**
+ * A ranked bar list: labels stay readable at any length, and the list is its own text
+ * alternative (an ordered list of label, count and share), unlike an SVG bar chart.
+ */
+export function TopList({ title, counts, total, limit = 8, testId }: TopListProps) {
+  const rows = counts ? rankCounts(counts, total, limit) : [];
+  return (
+    <figure className="traffic-top" data-testid={testId}>
+      <figcaption className="traffic-chart__title">{title}</figcaption>
+      {rows.length === 0 ? (
+        <p className="traffic-top__empty">{counts ? 'None in this window.' : 'Waiting for the relay…'}</p>
+      ) : (
+        <ol className="traffic-top__list">
+          {rows.map((row) => (
+            <li key={row.key} className="traffic-top__row">
+              <span className="traffic-top__bar" style={{ inlineSize: `${(row.relative * 100).toFixed(1)}%` }} />
+              <span className="traffic-top__key" title={row.key}>
+                {row.key || '(none)'}
+              </span>{' '}
+              <span className="traffic-top__count">
+                {formatCount(row.count)}
+                {row.share === null ? null : <span className="traffic-top__share"> ({formatPercent(row.share)})</span>}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,100 @@
+import { useMemo } from 'react';
+import type { Stats, Top } from '../../../../contract/index.ts';
+import { formatClock, formatCount, formatWindow } from '../utils/format.ts';
+import type { SampledRatio } from '../utils/sampling.ts';
+import { buildTrafficView } from '../utils/series.ts';
+import { useFrozen } from '../utils/use-frozen.ts';
+import { pickTop, type TrafficWindowS } from '../utils/windows.ts';
+import { SampledMarker } from './sampled-marker.tsx';
+import { HitsChart, LagChart, QualityChart, RevenueChart } from './time-charts.tsx';
+import { TopList } from './top-list.tsx';
+import { WindowSelector } from './window-selector.tsx';
+import '../traffic.css';
+
+/** Props of {@link TrafficPanel}: everything comes from the caller; the panel fetches nothing. */
+export interface TrafficPanelProps {
+  /**
+   * Per-second relay stats, ascending by `t` (epoch s), at most one per second, up to the last
+   * 3600 s (the `queryKeys.stats(3600)` cache entry). Computed by the relay over every hit.
+   * Missing seconds and `outage: true` seconds are drawn as gaps. Unordered input is sorted.
+   */
+  series: readonly Stats[];
+  /** Top lists, one per window (the `top` SSE event's `windows`); the one with `window === windowS` is shown. */
+  top?: readonly Top[] | undefined;
+  /** Window in seconds: 300, 900 or 3600. Keep it in the URL; the panel only reports changes. */
+  windowS: TrafficWindowS;
+  onWindowChange: (windowS: TrafficWindowS) => void;
+  /** The feed's latest sampling ratio; when `kept < total` the "1 in N shown" marker appears. */
+  sampled?: SampledRatio | undefined;
+  /** Distinct hits the relay reported to this browser (sampled or not), since the feed started. */
+  received: number;
+  /** Hits that actually reached the feed. */
+  shown: number;
+  /** The browser's link to the relay is down: charts grey out with "data as of". */
+  linkDown: boolean;
+  /** Epoch ms of the last data received; defaults to the last second of `series`. */
+  asOf?: number | undefined;
+  /** Feed and charts paused (WCAG 2.2.2): the panel keeps drawing what it had when paused. */
+  paused: boolean;
+  /** Configured shards (`maxConnections`), so every shard has a lane even before its first hit. */
+  shardCount: number;
+}
+
+/**
+ * Live traffic: hits/s by shard, lag, bots and error pages, revenue, and the window's top lists.
+ * Charts are relay-computed over every hit, never derived from the (possibly sampled) feed.
+ */
+export function TrafficPanel(props: TrafficPanelProps) {
+  const { windowS, onWindowChange, sampled, received, shown, linkDown, paused, shardCount } = props;
+  const data = useFrozen({ series: props.series, top: props.top }, paused);
+  const view = useMemo(
+    () => buildTrafficView(data.series, { windowS, shardCount }),
+    [data.series, windowS, shardCount],
+  );
+  const top = pickTop(data.top, windowS);
+  const lastT = data.series.at(-1)?.t;
+  const asOf = props.asOf ?? (lastT === undefined ? undefined : lastT * 1000);
+  const total = top?.hits ?? 0;
+
+  return (
+    <section className="traffic" aria-labelledby="traffic-title" data-testid="traffic-panel">
+      <header className="traffic__header">
+        <h2 id="traffic-title" className="traffic__title">
+          Traffic
+        </h2>
+        <WindowSelector value={windowS} onChange={onWindowChange} />
+        {paused ? (
+          <span className="traffic__badge" data-testid="traffic-paused">
+            Paused
+          </span>
+        ) : null}
+        <SampledMarker sampled={sampled} received={received} shown={shown} />
+      </header>
+      {linkDown ? (
+        <p className="traffic__stale" data-testid="traffic-stale">
+          Relay link down: {asOf === undefined ? 'no data yet' : `data as of ${formatClock(asOf)}`}
+        </p>
+      ) : null}
+      <div className="traffic__body" data-stale={linkDown || undefined}>
+        <div className="traffic__charts">
+          <HitsChart view={view} windowS={windowS} />
+          <LagChart view={view} windowS={windowS} />
+          <QualityChart view={view} windowS={windowS} />
+          <RevenueChart view={view} windowS={windowS} top={top} />
+        </div>
+        <h3 className="traffic__subtitle">
+          Top in the last {formatWindow(windowS)}
+          {top ? <span className="traffic__muted"> ({formatCount(top.hits)} hits)</span> : null}
+        </h3>
+        <div className="traffic__tops">
+          <TopList title="Pages" counts={top?.pages} total={total} testId="top-pages" />
+          <TopList title="Countries" counts={top?.countries} total={total} testId="top-countries" />
+          <TopList title="Browsers" counts={top?.browsers} total={total} testId="top-browsers" />
+          <TopList title="Devices" counts={top?.devices} total={total} testId="top-devices" />
+          <TopList title="Events" counts={top?.events} total={total} testId="top-events" />
+          <TopList title="Error pages" counts={top?.errorPages} total={total} testId="top-error-pages" />
+        </div>
+      </div>
+    </section>
+  );
+}

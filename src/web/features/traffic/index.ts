@@ -1,0 +1,6 @@
+/** Traffic charts: a props-driven panel, and the queries the app uses to feed it. */
+export { TrafficPanel, type TrafficPanelProps } from './components/traffic-panel.tsx';
+export { getStats, getStatsOptions } from './api/get-stats.ts';
+export { getTop, getTopOptions } from './api/get-top.ts';
+export { TRAFFIC_WINDOWS_S, isTrafficWindow, type TrafficWindowS } from './utils/windows.ts';
+export type { SampledRatio } from './utils/sampling.ts';
