@@ -127,7 +127,7 @@ function revenueOf(products: unknown): number | undefined {
       any = true;
     }
   }
-  return any ? Math.round(cents) / 100 : undefined;
+  return any && cents !== 0 ? Math.round(cents) / 100 : undefined;
 }
 
 export interface SummaryMeta {

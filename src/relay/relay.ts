@@ -167,6 +167,7 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     createDecoder: (shard) => ingest.decoder(shard),
     onState: (shard: Shard) => {
       if (shard.state === 'streaming') stats.streaming();
+      if (shard.state === 'waiting' || shard.state === 'failed') stats.down();
       hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
       log.info('shard state', {
         shard: shard.shard,
@@ -181,8 +182,8 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
     onBytes: (_shard, bytes) => ingest.bytes(bytes),
   });
 
-  function anyStreaming(): boolean {
-    return upstream.shards().some((s) => s.state === 'streaming' || s.state === 'stalled');
+  function anyShardIn(...states: string[]): boolean {
+    return upstream.shards().some((s) => states.includes(s.state));
   }
 
   // Feed batches every ~200 ms; stats and top lists once a second, on the second.
@@ -200,7 +201,7 @@ export async function createRelay(config: RelayConfig, version: string, deps: Re
   const tickStats = () => {
     const now = clock.now();
     const second = Math.floor(now / 1000) - 1;
-    const closed = stats.tick(second, hub.clients, anyStreaming());
+    const closed = stats.tick(second, hub.clients, anyShardIn('streaming', 'stalled'), anyShardIn('waiting', 'failed'));
     hub.broadcast('stats', closed);
     hub.broadcast('top', { windows: stats.topAll(now) });
     statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);

@@ -46,6 +46,7 @@ describe('StatsCollector', () => {
     });
     expect(second.lagP50Ms).toBe(30_490);
     expect(second.lagP95Ms).toBe(30_940);
+    stats.down();
     const quiet = stats.tick(T + 1, 3, false);
     expect(quiet).toMatchObject({ hits: 0, outage: true });
     expect(quiet.lagP50Ms).toBeUndefined();
@@ -58,6 +59,9 @@ describe('StatsCollector', () => {
     stats.streaming();
     expect(stats.tick(T, 0, true).outage).toBe(false);
     expect(stats.tick(T + 1, 0, true).outage).toBe(false);
+    // Before the first connection succeeds the relay is starting, not in an outage.
+    const starting = new StatsCollector(1);
+    expect(starting.tick(T, 0, false, false).outage).toBe(false);
   });
 
   it('slides top lists over their windows', () => {

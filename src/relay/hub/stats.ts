@@ -76,6 +76,7 @@ export class StatsCollector {
   private readonly buckets: Bucket[] = [];
   private readonly windows = new Map<number, Bucket>(TOP_WINDOWS_S.map((w) => [w, emptyBucket()]));
   private streamingSeen = false;
+  private downSeen = false;
 
   constructor(private readonly shards: number) {
     this.byShard = new Array<number>(shards).fill(0);
@@ -119,6 +120,11 @@ export class StatsCollector {
     this.streamingSeen = true;
   }
 
+  /** A shard was waiting or failed at some point of the current second. */
+  down(): void {
+    this.downSeen = true;
+  }
+
   private lag(ms: number): void {
     this.lagSeen++;
     if (this.lagCount < MAX_LAG_SAMPLES) {
@@ -131,9 +137,11 @@ export class StatsCollector {
 
   /**
    * Closes second `t` (epoch seconds): returns its Stats, keeps it for the hour, slides the top
-   * windows. `streamingNow` says whether a shard is streaming as the next second starts.
+   * windows. `streamingNow` / `downNow` say whether a shard is streaming / waiting or failed as
+   * the next second starts. An outage is a second with no hit, no shard streaming and a shard
+   * down; a quiet stream, or the first connect after start, is not an outage.
    */
-  tick(t: number, clients: number, streamingNow: boolean): Stats {
+  tick(t: number, clients: number, streamingNow: boolean, downNow = !streamingNow): Stats {
     const c = this.current;
     const stats: Stats = {
       t,
@@ -143,7 +151,7 @@ export class StatsCollector {
       bytes: c.bytes,
       clients,
       byShard: this.byShard,
-      outage: !this.streamingSeen && c.hits === 0,
+      outage: !this.streamingSeen && c.hits === 0 && this.downSeen,
       bots: c.bots,
       errorPages: c.errorPages,
       revenue: Math.round(c.revenue * 100) / 100,
@@ -162,6 +170,7 @@ export class StatsCollector {
     this.lagSeen = 0;
     this.bucket = emptyBucket();
     this.streamingSeen = streamingNow;
+    this.downSeen = downNow;
     return stats;
   }
 
