@@ -10,7 +10,8 @@ import { defineConfig } from '@playwright/test';
  */
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-export const MOCK_PORT = 14173;
+/** Override with MOCK_PORT when another run already holds the default (several checkouts, one machine). */
+export const MOCK_PORT = Number(process.env.MOCK_PORT) || 14173;
 export const LIVE_PORT = 18080;
 
 export default defineConfig({
@@ -44,6 +45,12 @@ export default defineConfig({
       name: 'mock',
       testMatch: /mock\/.*\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${MOCK_PORT}` },
+    },
+    {
+      // Each spec file starts (and restarts) its own relay: see e2e/support/relay-process.ts.
+      name: 'live',
+      testMatch: /live\/.*\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${LIVE_PORT}` },
     },
   ],
   webServer: [

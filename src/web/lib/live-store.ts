@@ -243,6 +243,9 @@ export class LiveStore {
         break;
       case 'state':
         this.parsed('state', event, (shard) => {
+          // The relay stamps `since` as it broadcasts the change: a fresh reading of its clock,
+          // taken exactly when a countdown starts.
+          this.clock.observe(shard.since, event.receivedAt);
           this.queryClient.setQueryData<Status>(queryKeys.status(), (old) => withShard(old, shard));
           this.noteHit(shard.shard, shard.lastHitAt);
         });

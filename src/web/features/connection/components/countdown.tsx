@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { formatCountdown } from '../../../lib/format.ts';
 import { useClockSkew } from '../../../lib/relay-clock.ts';
 import { useNow } from '../../../lib/ticker.ts';
@@ -21,9 +22,12 @@ export interface CountdownProps {
 /**
  * Time left until `until`, re-read from the clock every second and on waking up (never a
  * decremented counter, so a throttled background tab is right the moment it is shown again).
+ * Give it `key={until}` so a new wait remounts it: the shared ticker's reading can be up to a
+ * second old, and a wait that just began must not show one second more than it lasts.
  */
 export function Countdown({ until, from, clock, testId, label }: CountdownProps) {
-  const local = useNow();
+  const [mountedAt] = useState(() => Date.now());
+  const local = Math.max(useNow(), mountedAt);
   const skew = useClockSkew();
   const now = clock === 'relay' ? local + skew : local;
   const remaining = Math.max(0, until - now);

@@ -28,6 +28,7 @@ export function LinkNode() {
       {link.state === 'retrying' && link.retryAt !== undefined ? (
         <span className="map-node__line">
           <Countdown
+            key={link.retryAt}
             until={link.retryAt}
             from={link.since}
             clock="local"

@@ -50,6 +50,7 @@ export function ShardCard({ shard, cooldownS, stallTimeoutS, hitsPerS, lastHitAt
       {shard.state === 'waiting' && shard.retryAt !== undefined ? (
         <div className="shard-card__wait">
           <Countdown
+            key={shard.retryAt}
             until={shard.retryAt}
             from={shard.since}
             clock="relay"
