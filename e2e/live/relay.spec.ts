@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { RelayProcess } from '../support/relay-process.ts';
 
 /**
@@ -25,7 +25,7 @@ test.afterAll(async () => {
   await relay.stop();
 });
 
-const shard0 = (page: import('@playwright/test').Page) => page.getByTestId('shard-card-0');
+const shard0 = (page: Page) => page.getByTestId('shard-card-0');
 
 /** The number of seconds a countdown shows ("42 s" or "1:05"). */
 async function secondsShown(page: import('@playwright/test').Page, testId: string): Promise<number> {
