@@ -28,7 +28,7 @@ test.afterAll(async () => {
 const shard0 = (page: Page) => page.getByTestId('shard-card-0');
 
 /** The number of seconds a countdown shows ("42 s" or "1:05"). */
-async function secondsShown(page: import('@playwright/test').Page, testId: string): Promise<number> {
+async function secondsShown(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).innerText()).trim();
   const minutes = /(\d+):(\d{2})/.exec(text);
   if (minutes) return Number(minutes[1]) * 60 + Number(minutes[2]);
