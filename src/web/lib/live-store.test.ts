@@ -153,6 +153,39 @@ describe('live store', () => {
     expect(data?.problems.map((p) => p.id)).toEqual([fresh.id, older.id]);
   });
 
+  it('keeps live stats and problems that arrived while the REST answer was in flight', async () => {
+    const t0 = T0 / 1000;
+    let answer: (value: StatsResponse) => void = () => undefined;
+    const fetching = t.queryClient.fetchQuery({
+      queryKey: queryKeys.stats(3600),
+      queryFn: () => new Promise<StatsResponse>((resolve) => (answer = resolve)),
+    });
+    // The stream delivers second t0 while the request (answered with data up to t0 - 1) is out.
+    t.transport.emit('stats', statsFixture(t0));
+    answer({ series: [statsFixture(t0 - 2), statsFixture(t0 - 1)] });
+    await fetching;
+    expect(t.queryClient.getQueryData<StatsResponse>(queryKeys.stats(3600))?.series.map((s) => s.t)).toEqual([
+      t0 - 2,
+      t0 - 1,
+      t0,
+    ]);
+
+    const late = problemFixture({ code: 'stream_stalled' });
+    let problems: (value: ProblemsData) => void = () => undefined;
+    const loading = t.queryClient.fetchQuery({
+      queryKey: queryKeys.problems(200),
+      queryFn: () => new Promise<ProblemsData>((resolve) => (problems = resolve)),
+    });
+    t.transport.emit('problem', late);
+    const older = problemFixture({ code: 'connection_lost' });
+    problems({ problems: [older] });
+    await loading;
+    expect(t.queryClient.getQueryData<ProblemsData>(queryKeys.problems(200))?.problems.map((p) => p.id)).toEqual([
+      late.id,
+      older.id,
+    ]);
+  });
+
   it('updates the shard in the cached status from a state event', () => {
     t.queryClient.setQueryData(
       queryKeys.status(),

@@ -1,4 +1,4 @@
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { QueryCacheNotifyEvent, QueryClient, QueryKey } from '@tanstack/react-query';
 import {
   parseSseEvent,
   type HitSummary,
@@ -145,6 +145,10 @@ export class LiveStore {
   private helloCount = 0;
   private cancelFlush: (() => void) | undefined;
   private running = false;
+  /** Recent live events, re-applied to a REST answer that was in flight when they arrived. */
+  private recentStats: Stats[] = [];
+  private recentProblems: Problem[] = [];
+  private unsubscribeCache: (() => void) | undefined;
 
   constructor(options: LiveStoreOptions) {
     this.transport = options.transport;
@@ -175,12 +179,15 @@ export class LiveStore {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unsubscribeCache = this.queryClient.getQueryCache().subscribe(this.onCacheEvent);
     this.transport.start({ event: (event) => this.receive(event), link: (link) => this.receiveLink(link) });
   }
 
   stop(): void {
     if (!this.running) return;
     this.running = false;
+    this.unsubscribeCache?.();
+    this.unsubscribeCache = undefined;
     this.transport.stop();
     this.cancelFlush?.();
     this.cancelFlush = undefined;
@@ -312,7 +319,33 @@ export class LiveStore {
     if (this.snapshot.paused) this.arrivedWhilePaused += total;
   }
 
+  /**
+   * A REST answer replaces what the stream wrote while the request was in flight: put those live
+   * events back (a stats second or a problem would otherwise be lost until the next refetch).
+   */
+  private readonly onCacheEvent = (event: QueryCacheNotifyEvent) => {
+    if (event.type !== 'updated' || event.action.type !== 'success' || event.action.manual) return;
+    const key = event.query.queryKey;
+    if (key[0] === queryKeys.statsAll()[0]) {
+      let data = event.query.state.data as StatsResponse | undefined;
+      const last = data?.series.at(-1)?.t ?? -Infinity;
+      const missing = this.recentStats.filter((stats) => stats.t > last);
+      if (!data || missing.length === 0) return;
+      for (const stats of missing) data = withStats(data, stats, windowOf(key));
+      this.queryClient.setQueryData<StatsResponse>(key, data);
+    } else if (key[0] === queryKeys.problemsAll()[0]) {
+      let data = event.query.state.data as ProblemsData | undefined;
+      if (!data) return;
+      const known = new Set(data.problems.map((p) => p.id));
+      const missing = this.recentProblems.filter((p) => !known.has(p.id));
+      if (missing.length === 0) return;
+      for (const problem of missing) data = withProblem(data, problem, limitOf(key));
+      this.queryClient.setQueryData<ProblemsData>(key, data);
+    }
+  };
+
   private onProblem(problem: Problem) {
+    this.recentProblems = [...this.recentProblems.slice(-49), problem];
     for (const [key, data] of this.queryClient.getQueriesData<ProblemsData>({ queryKey: queryKeys.problemsAll() })) {
       if (!data) continue;
       this.queryClient.setQueryData<ProblemsData>(key, withProblem(data, problem, limitOf(key)));
@@ -321,6 +354,7 @@ export class LiveStore {
 
   private onStats(stats: Stats) {
     this.latestStats = stats;
+    this.recentStats = [...this.recentStats.slice(-59), stats];
     for (const [key, data] of this.queryClient.getQueriesData<StatsResponse>({ queryKey: queryKeys.statsAll() })) {
       if (!data) continue;
       this.queryClient.setQueryData<StatsResponse>(key, withStats(data, stats, windowOf(key)));
