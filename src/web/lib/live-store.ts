@@ -325,7 +325,7 @@ export class LiveStore {
    */
   private readonly onCacheEvent = (event: QueryCacheNotifyEvent) => {
     if (event.type !== 'updated' || event.action.type !== 'success' || event.action.manual) return;
-    const key: QueryKey = event.query.queryKey;
+    const key = event.query.queryKey as QueryKey;
     if (key[0] === queryKeys.statsAll()[0]) {
       let data = event.query.state.data as StatsResponse | undefined;
       const last = data?.series.at(-1)?.t ?? -Infinity;
