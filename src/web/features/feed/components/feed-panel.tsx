@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
 import { visibleRows } from '../utils/filter.ts';
 import { formatCount, sampledLabel } from '../utils/format.ts';
-import { useFrozen } from '../utils/use-frozen.ts';
+import { useFrozen } from '../../../lib/use-frozen.ts';
 import { HitDrawer } from './hit-drawer.tsx';
 import { HitTable } from './hit-table.tsx';
 import '../feed.css';

@@ -3,7 +3,7 @@ import type { Stats, Top } from '../../../../contract/index.ts';
 import { formatClock, formatCount, formatWindow } from '../utils/format.ts';
 import type { SampledRatio } from '../utils/sampling.ts';
 import { buildTrafficView } from '../utils/series.ts';
-import { useFrozen } from '../utils/use-frozen.ts';
+import { useFrozen } from '../../../lib/use-frozen.ts';
 import { pickTop, type TrafficWindowS } from '../utils/windows.ts';
 import { SampledMarker } from './sampled-marker.tsx';
 import { HitsChart, LagChart, QualityChart, RevenueChart } from './time-charts.tsx';
