@@ -49,6 +49,11 @@ export function formatRate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
 }
 
+/** Revenue in the currency's major unit, two decimals, no symbol (the stream does not say which currency). */
+export function formatMoney(n: number): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

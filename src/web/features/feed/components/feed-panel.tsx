@@ -1,7 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
 import { visibleRows } from '../utils/filter.ts';
-import { formatCount, sampledLabel } from '../utils/format.ts';
+import { formatCount } from '../../../lib/format.ts';
+import { sampledLabel } from '../../../lib/sampling.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
 import { HitDrawer } from './hit-drawer.tsx';
 import { HitTable } from './hit-table.tsx';

@@ -5,7 +5,8 @@ import type { HitSummary } from '../../../../contract/index.ts';
 import { ApiProblemError } from '../../../lib/api-client.ts';
 import { getHitOptions, HitGoneError } from '../api/get-hit.ts';
 import { exactIds, stringifyExact } from '../utils/exact-json.ts';
-import { formatAgent, formatClock, formatMoney, formatPlace } from '../utils/format.ts';
+import { formatClock, formatMoney } from '../../../lib/format.ts';
+import { formatAgent, formatPlace } from '../utils/format.ts';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';
 

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
-import { formatAgent, formatClock, formatMoney, formatPlace } from '../utils/format.ts';
+import { formatClock, formatMoney } from '../../../lib/format.ts';
+import { formatAgent, formatPlace } from '../utils/format.ts';
 
 /** Row and header height in px (fixed: rows are never measured, which keeps scrolling cheap). */
 export const ROW_HEIGHT = 32;

@@ -1,5 +1,5 @@
-import { formatCount } from '../utils/format.ts';
-import { sampledLabel, type SampledRatio } from '../utils/sampling.ts';
+import { formatCount } from '../../../lib/format.ts';
+import { sampledLabel, type SampledRatio } from '../../../lib/sampling.ts';
 
 export interface SampledMarkerProps {
   sampled?: SampledRatio | undefined;

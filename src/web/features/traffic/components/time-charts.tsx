@@ -21,15 +21,8 @@ import {
   describeRevenue,
   GAP_LABEL,
 } from '../utils/describe.ts';
-import {
-  formatClock,
-  formatMoney,
-  formatMs,
-  formatMsShort,
-  formatPercent,
-  formatRate,
-  formatTick,
-} from '../utils/format.ts';
+import { formatClock, formatMoney, formatRate } from '../../../lib/format.ts';
+import { formatMs, formatMsShort, formatPercent, formatTick } from '../utils/format.ts';
 import { shardKey, type TrafficView } from '../utils/series.ts';
 import { timeTicks } from '../utils/windows.ts';
 import { ChartFigure } from './chart-figure.tsx';

@@ -1,5 +1,6 @@
 import type { Count } from '../../../../contract/index.ts';
-import { formatCount, formatPercent } from '../utils/format.ts';
+import { formatCount } from '../../../lib/format.ts';
+import { formatPercent } from '../utils/format.ts';
 import { rankCounts } from '../utils/shares.ts';
 
 export interface TopListProps {

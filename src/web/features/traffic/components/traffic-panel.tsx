@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import type { Stats, Top } from '../../../../contract/index.ts';
-import { formatClock, formatCount, formatWindow } from '../utils/format.ts';
-import type { SampledRatio } from '../utils/sampling.ts';
+import { formatClock, formatCount } from '../../../lib/format.ts';
+import { formatWindow } from '../utils/format.ts';
+import type { SampledRatio } from '../../../lib/sampling.ts';
 import { buildTrafficView } from '../utils/series.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
 import { pickTop, type TrafficWindowS } from '../utils/windows.ts';

@@ -1,14 +1,6 @@
 import type { Top } from '../../../../contract/index.ts';
-import {
-  formatClock,
-  formatCount,
-  formatDuration,
-  formatMoney,
-  formatMs,
-  formatPercent,
-  formatRate,
-  formatWindow,
-} from './format.ts';
+import { formatClock, formatCount, formatDuration, formatMoney, formatRate } from '../../../lib/format.ts';
+import { formatMs, formatPercent, formatWindow } from './format.ts';
 import type { Gap, TrafficSummary } from './series.ts';
 
 /**

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatClock,
-  formatCount,
-  formatDuration,
-  formatMoney,
-  formatMs,
-  formatMsShort,
-  formatPercent,
-  formatRate,
-  formatTick,
-  formatWindow,
-} from './format.ts';
+import { formatClock, formatCount, formatDuration, formatMoney, formatRate } from '../../../lib/format.ts';
+import { formatMs, formatMsShort, formatPercent, formatTick, formatWindow } from './format.ts';
 
 describe('format', () => {
   it('writes local clock times as hh:mm:ss and ticks as hh:mm, 24-hour', () => {

@@ -1,34 +1,17 @@
 /**
- * Text for figures shown beside the charts. Numbers use en-US grouping ("1,234") so the
- * dashboard reads the same on every operator's machine; times are the browser's local time.
+ * Text for chart axes and captions. Numbers use en-US grouping ("1,234") so the dashboard reads
+ * the same on every operator's machine; shared formats (clock, counts, money) are in lib/format.ts.
  */
 
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-const moneyFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** `hh:mm:ss` (24-hour, local time) of an epoch-ms instant. */
-export function formatClock(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-}
 
 /** `hh:mm` (24-hour, local time) of an epoch-second instant: chart axis ticks. */
 export function formatTick(epochS: number): string {
   const d = new Date(epochS * 1000);
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-}
-
-/** Whole count with grouping: `1,234`. */
-export function formatCount(n: number): string {
-  return countFormat.format(n);
-}
-
-/** A rate: one decimal below 10, whole above (`4.5`, `1,234`). */
-export function formatRate(n: number): string {
-  return Math.abs(n) < 10 ? oneDecimal.format(n) : countFormat.format(n);
 }
 
 /** Milliseconds as `850 ms` or, from 10 s up, `12.3 s`. */
@@ -48,20 +31,7 @@ export function formatPercent(share: number): string {
   return `${oneDecimal.format(share * 100)}%`;
 }
 
-/** Revenue in the currency's major unit, two decimals, no symbol (the stream does not say which currency). */
-export function formatMoney(n: number): string {
-  return moneyFormat.format(n);
-}
-
 /** A window length: `5 min`, `1 h`. */
 export function formatWindow(windowS: number): string {
   return windowS >= 3600 && windowS % 3600 === 0 ? `${windowS / 3600} h` : `${Math.round(windowS / 60)} min`;
-}
-
-/** Seconds as `45 s`, `3 min 20 s`. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  return s ? `${m} min ${s} s` : `${m} min`;
 }
