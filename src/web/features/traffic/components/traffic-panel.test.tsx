@@ -105,7 +105,7 @@ describe('TrafficPanel', () => {
     ];
     setup({ series });
     const chart = screen.getByTestId('chart-hits');
-    expect(chart.textContent).toMatch(/No data: reconnect wait, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(1 min\)/);
+    expect(chart.textContent).toMatch(/No data: reconnect wait, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(60 s\)/);
     // The shaded ReferenceArea carries the same label inside the SVG.
     expect(chart.querySelector('.traffic-gap')).not.toBeNull();
     const labels = [...chart.querySelectorAll('.traffic-gap__label')].map((l) => l.textContent);
