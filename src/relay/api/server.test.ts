@@ -233,3 +233,20 @@ describe('SSE stream', () => {
     );
   });
 });
+
+describe('odd requests', () => {
+  it('answers repeated or odd parameters with a Problem, never a 500 or a crash', async () => {
+    const r = await relay({ SIM_RATE: '10' });
+    const repeated = await getJson(`${r.url}/api/problems?limit=1&limit=2`);
+    expect(repeated.status).toBe(400);
+    const stream = await sse(`${r.url}/api/stream?lastEventId=a&lastEventId=b`);
+    expect(stream.status).toBe(200);
+    await stream.waitFor((events) => events.some((e) => e.event === 'hello'));
+    const long = await getJson(`${r.url}/api/hits/${'9'.repeat(500)}`);
+    expect(long.status).toBe(414);
+    expect(ProblemSchema.parse((long.body as { error: unknown }).error).status).toBe(414);
+    const wrongMethod = await getJson(`${r.url}/api/status`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(404);
+    expect((await getJson(`${r.url}/api/status`)).status).toBe(200);
+  });
+});

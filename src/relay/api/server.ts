@@ -82,6 +82,19 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Malformed URLs and over-long path parameters: a Problem like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      void send(
+        reply,
+        relayProblem({
+          code: 'bad_request',
+          status,
+          message: 'The request URL could not be read.',
+          details: error.message.slice(0, 300),
+        }),
+      );
+    },
   });
   const auth = new Auth(relay.config.dashboardPassword);
   const metrics = createMetrics(relay);
@@ -248,7 +261,8 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
 
   app.get('/api/stream', (request: FastifyRequest<{ Querystring: { lastEventId?: string } }>, reply) => {
     const header = request.headers['last-event-id'];
-    const lastEventId = (Array.isArray(header) ? header[0] : header) || request.query.lastEventId || undefined;
+    const query: unknown = request.query.lastEventId;
+    const lastEventId = (Array.isArray(header) ? header[0] : header) || (typeof query === 'string' ? query : undefined);
     // The hub writes to the socket itself: serialize once, same bytes for every subscriber.
     reply.hijack();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);

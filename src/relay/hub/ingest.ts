@@ -56,6 +56,19 @@ export class Ingest {
   }
 
   record(shard: number, decoded: DecodedRecord): void {
+    try {
+      this.accept(shard, decoded);
+    } catch (error) {
+      // A record the relay cannot process is counted like a malformed one; the stream goes on.
+      this.malformed(
+        shard,
+        decoded.line,
+        `could not be processed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private accept(shard: number, decoded: DecodedRecord): void {
     const { stats, clock } = this.options;
     if (!this.dedup.add(decoded.hitId)) {
       this.counters.duplicates++;
