@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
  * Projects:
  * - `mock`: the SPA in mock mode (MSW in the browser), no server behind it.
  * - `live`: the real relay with its embedded simulator, cooldown shortened.
+ * - `static`: `vite build --mode demo` served by `python3 -m http.server` from a sub-path (the
+ *   spec builds and serves it itself), and the normal build checked for mock code.
  */
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -51,6 +53,10 @@ export default defineConfig({
       name: 'live',
       testMatch: /live\/.*\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${LIVE_PORT}` },
+    },
+    {
+      name: 'static',
+      testMatch: /static\/.*\.spec\.ts$/,
     },
   ],
   webServer: [

@@ -1,0 +1,234 @@
+/**
+ * Mock-mode scenarios, as data: the relay's settings, the site's traffic, and for every shard the
+ * outcomes of its upstream connection attempts in order. The mock relay (`mock-relay.ts`) plays
+ * them with the real relay's rules (cooldown, growing 409 wait, one immediate retry after a 401,
+ * stall timeout), so the states, countdowns and error objects follow from the script, not from a
+ * hand-written timeline. Times are seconds; scripts run on the mock relay's clock, which starts
+ * `historyS` before the page opened.
+ */
+
+/** What one connection attempt of a shard meets. */
+export type AttemptOutcome =
+  /** The stream opens; with `forS`, it then ends (`lost`) or goes silent (`stall`) that long after opening. */
+  | { kind: 'open'; forS?: number; end?: 'lost' | 'stall' }
+  /**
+   * Livestream answers this HTTP status instead of the stream. `code`/`action`/`message` replace
+   * what the relay's outcome table says (a code or action newer than the catalogue); `body` is
+   * the error body, read the way the relay reads it.
+   */
+  | {
+      kind: 'refuse';
+      status: number;
+      retryAfterS?: number;
+      body?: string;
+      contentType?: string;
+      code?: string;
+      action?: string;
+      message?: string;
+    };
+
+export interface Scenario {
+  name: string;
+  /** A few words for the scenario panel. */
+  title: string;
+  /** What an operator sees, in one sentence. */
+  description: string;
+  /** The relay's settings, as its environment would set them. */
+  relay: {
+    cooldownS: number;
+    stallTimeoutS: number;
+    feedMaxHitsPerS: number;
+  };
+  /** Site traffic: `rateAt(now, baseRate)` hits/s, never below `minRate`. */
+  traffic: { baseRate: number; minRate?: number };
+  /** How long the relay had been running when the page opened (seconds): fills the charts. */
+  historyS: number;
+  /** One script per shard (`maxConnections` = their count); a script's last outcome repeats. */
+  shards: readonly (readonly AttemptOutcome[])[];
+  /** A record that is not JSON arrives on shard 0 every this many seconds while it streams. */
+  malformedEveryS?: number;
+  /** The browser's own link to the relay is down in these windows (seconds after the page opened). */
+  linkOutages?: readonly { fromS: number; toS: number }[];
+}
+
+const HISTORY_S = 600;
+const RELAY_DEFAULTS = { cooldownS: 60, stallTimeoutS: 90, feedMaxHitsPerS: 1000 } as const;
+const OPEN: AttemptOutcome = { kind: 'open' };
+
+/** A Livestream-style JSON error body (what `normaliseErrorBody` turns into `details`). */
+function errorBody(error: string, description: string): string {
+  return JSON.stringify({ error, error_description: description });
+}
+
+export const SCENARIOS = [
+  {
+    name: 'healthy',
+    title: 'Healthy',
+    description: 'One connection streaming for ten minutes; hits, charts and top lists move.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: HISTORY_S,
+    shards: [[OPEN]],
+  },
+  {
+    name: 'churn-409',
+    title: '409 churn',
+    description:
+      'Another client still holds the connection: every attempt is refused with 409 and the wait grows 60 → 120 → 240 s.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: 0,
+    shards: [
+      [
+        ...Array.from({ length: 3 }, () => ({
+          kind: 'refuse' as const,
+          status: 409,
+          body: errorBody('too_many_connections', 'The number of open connections exceeds maxConnections.'),
+          contentType: 'application/json',
+        })),
+        OPEN,
+      ],
+    ],
+  },
+  {
+    name: 'no-traffic-503',
+    title: '503, no traffic',
+    description: 'No hits are flowing into the stream, so Livestream answers 503 to every connect.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 0 },
+    historyS: 0,
+    shards: [
+      [
+        {
+          kind: 'refuse',
+          status: 503,
+          body: errorBody('service_unavailable', 'No data is currently flowing for this stream.'),
+          contentType: 'application/json',
+        },
+      ],
+    ],
+  },
+  {
+    name: 'token-expired',
+    title: 'Token expired',
+    description:
+      'A 401 is fixed at once with a fresh token; later a fresh token is refused too and the shard fails (application-registration).',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: 0,
+    shards: [
+      [
+        { kind: 'refuse', status: 401, body: '', contentType: 'text/plain' },
+        { kind: 'open', forS: 20, end: 'lost' },
+        { kind: 'refuse', status: 401, body: '', contentType: 'text/plain' },
+        { kind: 'refuse', status: 401, body: '', contentType: 'text/plain' },
+      ],
+    ],
+  },
+  {
+    name: 'stall',
+    title: 'Stall',
+    description: 'The stream goes silent: stalled after half the stall timeout, lost at the timeout, then a 60 s wait.',
+    relay: { ...RELAY_DEFAULTS, stallTimeoutS: 30 },
+    traffic: { baseRate: 20 },
+    historyS: HISTORY_S,
+    shards: [[{ kind: 'open', forS: HISTORY_S + 10, end: 'stall' }, OPEN]],
+  },
+  {
+    name: 'shards-partial',
+    title: '4 shards, 1 waiting',
+    description: 'maxConnections=4: three shards stream, shard 2 waits with its own item-level 503 error object.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 40 },
+    historyS: HISTORY_S,
+    shards: [
+      [OPEN],
+      [OPEN],
+      [
+        { kind: 'open', forS: HISTORY_S - 90, end: 'lost' },
+        {
+          kind: 'refuse',
+          status: 503,
+          retryAfterS: 120,
+          body: '<html><body><h1>503 Service Unavailable</h1><p>Back-end server is at capacity</p></body></html>',
+          contentType: 'text/html',
+        },
+      ],
+      [OPEN],
+    ],
+  },
+  {
+    name: 'burst',
+    title: 'Burst',
+    description: 'Thousands of hits per second: the feed is sampled ("1 in N shown") while the charts count every hit.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 3000, minRate: 2500 },
+    historyS: 0,
+    shards: [[OPEN]],
+  },
+  {
+    name: 'relay-down',
+    title: 'Relay link down',
+    description:
+      "The browser's own link to the relay fails for 30 s (stream errors, REST answers 503), retries, then recovers.",
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: HISTORY_S,
+    shards: [[OPEN]],
+    linkOutages: [{ fromS: 6, toS: 36 }],
+  },
+  {
+    name: 'unknown-action',
+    title: 'Unknown action',
+    description: 'An error object with a code and an action this dashboard has never seen: generic guidance.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: 0,
+    shards: [
+      [
+        {
+          kind: 'refuse',
+          status: 429,
+          retryAfterS: 90,
+          code: 'stream_quota_exceeded',
+          action: 'contact-account-team',
+          message: "Livestream refused the connection: the organisation's stream quota is used up (429).",
+          body: JSON.stringify({
+            status: 429,
+            code: 'stream_quota_exceeded',
+            message: 'Stream quota exceeded for this organization.',
+            action: 'contact-account-team',
+          }),
+          contentType: 'application/json',
+        },
+        OPEN,
+      ],
+    ],
+  },
+  {
+    name: 'bad-records',
+    title: 'Bad records',
+    description:
+      'Now and then a record is not JSON: counted, sampled, reported as malformed_record; streaming goes on.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: HISTORY_S,
+    shards: [[OPEN]],
+    malformedEveryS: 4,
+  },
+] as const satisfies readonly Scenario[];
+
+export type ScenarioName = (typeof SCENARIOS)[number]['name'];
+
+export const SCENARIO_NAMES: readonly ScenarioName[] = SCENARIOS.map((s) => s.name);
+
+export const DEFAULT_SCENARIO: ScenarioName = 'healthy';
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
+}
+
+/** The scenario of that name; the default one for a missing or unknown name. */
+export function scenarioByName(name: string | null | undefined): Scenario {
+  return SCENARIOS.find((s) => s.name === name) ?? SCENARIOS.find((s) => s.name === DEFAULT_SCENARIO)!;
+}
