@@ -13,6 +13,8 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [react()],
     base: demo ? './' : '/',
+    // public/ holds only MSW's worker: copied into the mock-mode build, never into the real one.
+    publicDir: demo ? 'public' : false,
     define: {
       __APP_VERSION__: JSON.stringify(process.env.npm_package_version ?? '0.0.0'),
     },

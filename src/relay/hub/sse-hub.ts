@@ -100,6 +100,8 @@ export class SseHub {
     res.writeHead(200, SSE_HEADERS);
     res.socket?.setNoDelay(true);
     const subscriber: Subscriber = { res, blockedSince: undefined };
+    // Counted before `hello` is written, so the status it carries includes this browser.
+    this.subscribers.add(subscriber);
     const jitter = Math.floor(Math.random() * this.retryMs);
     res.write(`retry: ${this.retryMs + jitter}\n\n`);
     res.write(frame('hello', hello(lastEventId ?? null)));
@@ -113,7 +115,6 @@ export class SseHub {
         else for (const bytes of answer.events) res.write(bytes);
       }
     }
-    this.subscribers.add(subscriber);
     res.on('drain', () => {
       subscriber.blockedSince = undefined;
     });

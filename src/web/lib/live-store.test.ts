@@ -186,6 +186,19 @@ describe('live store', () => {
     ]);
   });
 
+  it('does not let a late status answer undo a newer shard state from the stream', async () => {
+    let answer: (value: Status) => void = () => undefined;
+    const loading = t.queryClient.fetchQuery({
+      queryKey: queryKeys.status(),
+      queryFn: () => new Promise<Status>((resolve) => (answer = resolve)),
+    });
+    t.transport.emit('state', shardFixture({ state: 'waiting', since: T0 + 5_000, retryAt: T0 + 65_000 }));
+    answer(statusFixture({ shards: [shardFixture({ state: 'connecting', since: T0 })] }));
+    await loading;
+    const shard = t.queryClient.getQueryData<Status>(queryKeys.status())?.shards[0];
+    expect(shard).toMatchObject({ state: 'waiting', retryAt: T0 + 65_000 });
+  });
+
   it('updates the shard in the cached status from a state event', () => {
     t.queryClient.setQueryData(
       queryKeys.status(),

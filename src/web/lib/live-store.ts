@@ -3,6 +3,7 @@ import {
   parseSseEvent,
   type HitSummary,
   type Problem,
+  type Shard,
   type SseEventMap,
   type Stats,
   type StatsResponse,
@@ -148,6 +149,8 @@ export class LiveStore {
   /** Recent live events, re-applied to a REST answer that was in flight when they arrived. */
   private recentStats: Stats[] = [];
   private recentProblems: Problem[] = [];
+  /** The newest state of each shard the stream told us; a late status answer must not undo it. */
+  private readonly latestShards = new Map<number, Shard>();
   private unsubscribeCache: (() => void) | undefined;
 
   constructor(options: LiveStoreOptions) {
@@ -253,6 +256,7 @@ export class LiveStore {
           // The relay stamps `since` as it broadcasts the change: a fresh reading of its clock,
           // taken exactly when a countdown starts.
           this.clock.observe(shard.since, event.receivedAt);
+          this.latestShards.set(shard.shard, shard);
           this.queryClient.setQueryData<Status>(queryKeys.status(), (old) => withShard(old, shard));
           this.noteHit(shard.shard, shard.lastHitAt);
         });
@@ -294,12 +298,15 @@ export class LiveStore {
     if (runId && this.runId && runId !== this.runId) this.onReset('other-run');
     if (runId) this.runId = runId;
     this.queryClient.setQueryData(queryKeys.status(), status);
-    for (const shard of status.shards) this.noteHit(shard.shard, shard.lastHitAt);
-    if (this.helloCount > 0) {
-      // Back after a gap: refetch what the stream may not replay.
-      void this.queryClient.invalidateQueries({ queryKey: queryKeys.problemsAll() });
-      void this.queryClient.invalidateQueries({ queryKey: queryKeys.statsAll() });
+    this.latestShards.clear();
+    for (const shard of status.shards) {
+      this.latestShards.set(shard.shard, shard);
+      this.noteHit(shard.shard, shard.lastHitAt);
     }
+    // The stream only carries what happens from now on: the second that closed between a REST
+    // answer and this hello (or everything during a gap) must come from REST again.
+    void this.queryClient.invalidateQueries({ queryKey: queryKeys.problemsAll() });
+    void this.queryClient.invalidateQueries({ queryKey: queryKeys.statsAll() });
     this.helloCount++;
   }
 
@@ -333,6 +340,17 @@ export class LiveStore {
       if (!data || missing.length === 0) return;
       for (const stats of missing) data = withStats(data, stats, windowOf(key));
       this.queryClient.setQueryData<StatsResponse>(key, data);
+    } else if (key[0] === queryKeys.status()[0]) {
+      const data = event.query.state.data as Status | undefined;
+      if (!data || (data.relay.runId && this.runId && data.relay.runId !== this.runId)) return;
+      const fresher = [...this.latestShards.values()].filter((live) => {
+        const answered = data.shards.find((s) => s.shard === live.shard);
+        return !answered || answered.since < live.since;
+      });
+      if (fresher.length === 0) return;
+      let merged: Status | undefined = data;
+      for (const shard of fresher) merged = withShard(merged, shard);
+      this.queryClient.setQueryData<Status>(key, merged);
     } else if (key[0] === queryKeys.problemsAll()[0]) {
       let data = event.query.state.data as ProblemsData | undefined;
       if (!data) return;
