@@ -3,7 +3,9 @@ import {
   MAX_STATS_WINDOW_S,
   SHARD_STATES,
   TOP_WINDOWS_S,
+  isProblem,
   makeProblem,
+  parseIntParam,
   type Problem,
   type ProblemInit,
   type SseEventName,
@@ -55,24 +57,6 @@ function problemResponse(problem: Problem): Response {
     headers['retry-after'] = String(Math.ceil(problem.retryAfter));
   }
   return HttpResponse.json({ error: problem }, { status: problem.status, headers });
-}
-
-/** A query value that must be an integer within bounds, or a 400 Problem naming it (the relay's `intParam`). */
-function intParam(name: string, raw: string | null, min: number, max: number, fallback: number): number | Problem {
-  if (raw === null || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    return relayProblem({
-      code: 'invalid_parameter_value',
-      message: `The parameter "${name}" must be an integer from ${min} to ${max}.`,
-      details: `${name}=${raw.slice(0, 50)}`,
-    });
-  }
-  return value;
-}
-
-function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && 'code' in value;
 }
 
 function lastEventIdOf(request: Request): string | undefined {
@@ -231,20 +215,26 @@ export function createHandlers(relay: MockRelay, options: HandlerOptions = {}): 
     http.get(at('/api/catalog'), () => HttpResponse.json(relay.catalog())),
 
     http.get(at('/api/problems'), ({ request }) => {
-      const limit = intParam('limit', new URL(request.url).searchParams.get('limit'), 1, 1000, 100);
+      const limit = parseIntParam('limit', new URL(request.url).searchParams.get('limit'), 1, 1000, 100);
       if (isProblem(limit)) return problemResponse(limit);
       return HttpResponse.json({ problems: relay.problems(limit) });
     }),
 
     http.get(at('/api/stats'), ({ request }) => {
-      const windowS = intParam('window', new URL(request.url).searchParams.get('window'), 1, MAX_STATS_WINDOW_S, 300);
+      const windowS = parseIntParam(
+        'window',
+        new URL(request.url).searchParams.get('window'),
+        1,
+        MAX_STATS_WINDOW_S,
+        300,
+      );
       if (isProblem(windowS)) return problemResponse(windowS);
       return HttpResponse.json({ series: relay.series(windowS) });
     }),
 
     http.get(at('/api/top'), ({ request }) => {
       const raw = new URL(request.url).searchParams.get('window');
-      const windowS = intParam('window', raw, 1, MAX_STATS_WINDOW_S, 300);
+      const windowS = parseIntParam('window', raw, 1, MAX_STATS_WINDOW_S, 300);
       const top = isProblem(windowS) ? undefined : relay.top(windowS);
       if (!top) {
         return problemResponse(
@@ -275,7 +265,7 @@ export function createHandlers(relay: MockRelay, options: HandlerOptions = {}): 
 
     http.post<{ shard: string }>(at('/api/upstream/:shard/reconnect'), ({ params }) => {
       const count = relay.scenario.shards.length;
-      const shard = intParam('shard', params.shard, 0, count - 1, -1);
+      const shard = parseIntParam('shard', params.shard, 0, count - 1, -1);
       const result = isProblem(shard) ? undefined : relay.reconnect(shard);
       if (isProblem(shard) || !result) {
         return problemResponse(

@@ -1,4 +1,4 @@
-import { makeProblem, normaliseErrorBody, randomUuid, type Problem, type Shard } from '../contract/index.ts';
+import { makeProblem, normaliseErrorBody, randomUuid, shardView, type Problem, type Shard } from '../contract/index.ts';
 import type { AttemptOutcome } from './scenarios.ts';
 
 /**
@@ -158,22 +158,22 @@ export class MockShard {
   }
 
   snapshot(now: number): Shard {
-    const shard: Shard = {
-      shard: this.shard,
-      state: this.state,
-      since: this.since,
-      attempt: this.attempt,
-      hits: this.hits,
-    };
-    if (this.state === 'waiting' && this.retryAt !== undefined) shard.retryAt = this.retryAt;
-    if (this.state === 'waiting' && this.waitReason) shard.waitReason = this.waitReason;
-    if ((this.state === 'streaming' || this.state === 'stalled') && this.connectedAt !== undefined) {
-      shard.connectedAt = this.connectedAt;
-    }
-    if (this.problem && this.state !== 'streaming') shard.problem = this.problem;
-    if (this.lastHitAt !== undefined) shard.lastHitAt = this.lastHitAt;
-    if (this.cooldownUntil !== undefined && this.cooldownUntil > now) shard.cooldownUntil = this.cooldownUntil;
-    return shard;
+    return shardView(
+      {
+        shard: this.shard,
+        state: this.state,
+        since: this.since,
+        attempt: this.attempt,
+        hits: this.hits,
+        retryAt: this.retryAt,
+        waitReason: this.waitReason,
+        connectedAt: this.connectedAt,
+        problem: this.problem,
+        lastHitAt: this.lastHitAt,
+        cooldownUntil: this.cooldownUntil,
+      },
+      now,
+    );
   }
 
   private set(state: string, at: number, wait?: { retryAt: number; reason: string }): void {

@@ -7,6 +7,8 @@ import {
   makeProblem,
   type Problem,
   type ProblemInit,
+  isProblem,
+  parseIntParam,
 } from '../../contract/index.ts';
 import type { Relay } from '../relay.ts';
 import { Auth, loginPage } from './auth.ts';
@@ -55,25 +57,6 @@ function send(reply: FastifyReply, problem: Problem): FastifyReply {
 
 function relayProblem(init: Omit<ProblemInit, 'source'>): Problem {
   return makeProblem({ source: 'relay', ...init });
-}
-
-/** A query value that must be an integer within bounds, or a 400 Problem naming it. */
-function intParam(name: string, raw: unknown, min: number, max: number, fallback: number): number | Problem {
-  if (raw === undefined || raw === '') return fallback;
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-  const value = Number(text);
-  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
-    return relayProblem({
-      code: 'invalid_parameter_value',
-      message: `The parameter "${name}" must be an integer from ${min} to ${max}.`,
-      details: `${name}=${text.slice(0, 50)}`,
-    });
-  }
-  return value;
-}
-
-function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && 'code' in value;
 }
 
 export async function createServer(relay: Relay, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -157,19 +140,19 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
   app.get('/api/catalog', () => relay.catalog());
 
   app.get('/api/problems', (request: FastifyRequest<{ Querystring: { limit?: string } }>, reply) => {
-    const limit = intParam('limit', request.query.limit, 1, 1000, 100);
+    const limit = parseIntParam('limit', request.query.limit, 1, 1000, 100);
     if (isProblem(limit)) return send(reply, limit);
     return { problems: relay.problems(limit) };
   });
 
   app.get('/api/stats', (request: FastifyRequest<{ Querystring: { window?: string } }>, reply) => {
-    const windowS = intParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
+    const windowS = parseIntParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
     if (isProblem(windowS)) return send(reply, windowS);
     return { series: relay.series(windowS) };
   });
 
   app.get('/api/top', (request: FastifyRequest<{ Querystring: { window?: string } }>, reply) => {
-    const windowS = intParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
+    const windowS = parseIntParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
     const top = isProblem(windowS) ? undefined : relay.top(windowS);
     if (!top) {
       return send(
@@ -201,7 +184,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
   });
 
   app.post('/api/upstream/:shard/reconnect', (request: FastifyRequest<{ Params: { shard: string } }>, reply) => {
-    const shard = intParam('shard', request.params.shard, 0, relay.config.maxConnections - 1, -1);
+    const shard = parseIntParam('shard', request.params.shard, 0, relay.config.maxConnections - 1, -1);
     if (isProblem(shard)) {
       return send(
         reply,

@@ -1,4 +1,4 @@
-import { makeProblem, type Problem, type Shard, type ShardState } from '../../contract/index.ts';
+import { makeProblem, shardView, type Problem, type Shard, type ShardState } from '../../contract/index.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { ShardMemory } from '../store/shard-memory.ts';
 import type { ConnectOutcome, OpenStream } from './connect.ts';
@@ -120,24 +120,22 @@ export class ShardSupervisor {
   }
 
   snapshot(): Shard {
-    const shard: Shard = {
-      shard: this.shard,
-      state: this.state,
-      since: this.since,
-      attempt: this.attempt,
-      hits: this.hits,
-    };
-    if (this.state === 'waiting' && this.retryAt !== undefined) shard.retryAt = this.retryAt;
-    if (this.state === 'waiting' && this.waitReason) shard.waitReason = this.waitReason;
-    if ((this.state === 'streaming' || this.state === 'stalled') && this.connectedAt !== undefined) {
-      shard.connectedAt = this.connectedAt;
-    }
-    if (this.problem && this.state !== 'streaming') shard.problem = this.problem;
-    if (this.lastHitAt !== undefined) shard.lastHitAt = this.lastHitAt;
-    if (this.cooldownUntil !== undefined && this.cooldownUntil > this.options.clock.now()) {
-      shard.cooldownUntil = this.cooldownUntil;
-    }
-    return shard;
+    return shardView(
+      {
+        shard: this.shard,
+        state: this.state,
+        since: this.since,
+        attempt: this.attempt,
+        hits: this.hits,
+        retryAt: this.retryAt,
+        waitReason: this.waitReason,
+        connectedAt: this.connectedAt,
+        problem: this.problem,
+        lastHitAt: this.lastHitAt,
+        cooldownUntil: this.cooldownUntil,
+      },
+      this.options.clock.now(),
+    );
   }
 
   private set(state: ShardState, patch: { retryAt?: number; waitReason?: string }): void {
