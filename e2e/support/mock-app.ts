@@ -101,7 +101,15 @@ export class MockApp {
     await statusAnswered;
     expect(await page.evaluate(() => window.__msw?.scenario)).toBe(options.scenario);
     if (options.clock !== undefined && options.clock !== false) {
-      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 500));
+      // pauseAt only moves forward: on a busy machine the half second can pass before it runs.
+      for (let tries = 0; ; tries++) {
+        try {
+          await page.clock.pauseAt(await page.evaluate(() => Date.now() + 500));
+          break;
+        } catch (error) {
+          if (tries >= 5 || !String(error).includes('past')) throw error;
+        }
+      }
       await this.advance(1_000);
     }
   }
