@@ -11,6 +11,7 @@ export * from './ids.ts';
 export * from './parse.ts';
 export * from './problem-factory.ts';
 export * from './problem.ts';
+export * from './reconnect.ts';
 export * from './shard.ts';
 export * from './stats.ts';
 export * from './status.ts';

@@ -6,6 +6,7 @@ import {
   isProblem,
   makeProblem,
   parseIntParam,
+  reconnectRefusal,
   type Problem,
   type ProblemInit,
   type SseEventName,
@@ -277,24 +278,7 @@ export function createHandlers(relay: MockRelay, options: HandlerOptions = {}): 
       }
       const { answer } = result;
       if (answer.ok) return HttpResponse.json({ accepted: true, shard: result.shard }, { status: 202 });
-      if (answer.reason === 'cooldown') {
-        return problemResponse(
-          relayProblem({
-            code: 'too_many_requests',
-            action: 'retry-after',
-            retryAfter: answer.retryAfterS,
-            shard,
-            message: `Shard ${shard} is in its reconnect cooldown: reconnecting now would churn the stream. Try again in ${answer.retryAfterS} s.`,
-          }),
-        );
-      }
-      return problemResponse(
-        relayProblem({
-          code: 'shard_already_connected',
-          shard,
-          message: `Shard ${shard} is connecting or streaming; there is nothing to reconnect.`,
-        }),
-      );
+      return problemResponse(reconnectRefusal(shard, answer));
     }),
 
     // No dashboard password in mock mode: the relay answers 204 (a form post is redirected home).

@@ -17,12 +17,13 @@ import {
   type Stats,
   type Status,
   type Top,
+  type ReconnectAnswer,
 } from '../contract/index.ts';
 import { FeedBatcher } from '../relay/hub/feed.ts';
 import { Redactor } from '../relay/hub/redact.ts';
 import { StatsCollector } from '../relay/hub/stats.ts';
 import { createHitGenerator, hashText, rateAt, visitorSlot, type HitGenerator } from '../simulator/generator/index.ts';
-import { MockShard, type ReconnectAnswer } from './mock-shard.ts';
+import { MockShard } from './mock-shard.ts';
 import { ReplayLog } from './replay-log.ts';
 import type { Scenario } from './scenarios.ts';
 

@@ -1,4 +1,12 @@
-import { makeProblem, normaliseErrorBody, randomUuid, shardView, type Problem, type Shard } from '../contract/index.ts';
+import {
+  makeProblem,
+  normaliseErrorBody,
+  randomUuid,
+  shardView,
+  type Problem,
+  type ReconnectAnswer,
+  type Shard,
+} from '../contract/index.ts';
 import type { AttemptOutcome } from './scenarios.ts';
 
 /**
@@ -20,9 +28,6 @@ export interface MockShardOptions {
   onState(shard: Shard): void;
   onProblem(problem: Problem): void;
 }
-
-export type ReconnectAnswer =
-  { ok: true } | { ok: false; reason: 'cooldown'; retryAfterS: number } | { ok: false; reason: 'connected' };
 
 type Pending = 'result' | 'retry' | 'stall-warn' | 'stall-lost' | 'lost';
 

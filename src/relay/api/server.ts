@@ -9,6 +9,7 @@ import {
   type ProblemInit,
   isProblem,
   parseIntParam,
+  reconnectRefusal,
 } from '../../contract/index.ts';
 import type { Relay } from '../relay.ts';
 import { Auth, loginPage } from './auth.ts';
@@ -198,29 +199,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     if (!answer) return send(reply, relayProblem({ code: 'shard_not_found', message: `No shard ${shard}.` }));
     if (answer.ok)
       return reply.code(202).send({ accepted: true, shard: relay.upstream.supervisors[shard]!.snapshot() });
-    if (answer.reason === 'cooldown') {
-      return send(
-        reply,
-        relayProblem({
-          code: 'too_many_requests',
-          action: 'retry-after',
-          retryAfter: answer.retryAfterS,
-          shard,
-          message: `Shard ${shard} is in its reconnect cooldown: reconnecting now would churn the stream. Try again in ${answer.retryAfterS} s.`,
-        }),
-      );
-    }
-    return send(
-      reply,
-      relayProblem({
-        code: 'shard_already_connected',
-        shard,
-        message:
-          answer.reason === 'stopped'
-            ? 'The relay is stopping.'
-            : `Shard ${shard} is connecting or streaming; there is nothing to reconnect.`,
-      }),
-    );
+    return send(reply, reconnectRefusal(shard, answer));
   });
 
   app.post('/api/login', (request: FastifyRequest<{ Body: { password?: unknown } | undefined }>, reply) => {

@@ -1,4 +1,11 @@
-import { makeProblem, shardView, type Problem, type Shard, type ShardState } from '../../contract/index.ts';
+import {
+  makeProblem,
+  shardView,
+  type Problem,
+  type ReconnectAnswer,
+  type Shard,
+  type ShardState,
+} from '../../contract/index.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { ShardMemory } from '../store/shard-memory.ts';
 import type { ConnectOutcome, OpenStream } from './connect.ts';
@@ -46,11 +53,6 @@ export interface ShardSupervisorOptions {
   /** How often an open connection is recorded as alive. Default 5 s. */
   aliveEveryMs?: number;
 }
-
-export type ReconnectAnswer =
-  | { ok: true }
-  | { ok: false; reason: 'cooldown'; retryAfterS: number }
-  | { ok: false; reason: 'connected' | 'stopped' };
 
 const DEFAULT_MAX_GROWTH_MS = 5 * 60_000;
 

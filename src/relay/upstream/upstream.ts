@@ -1,8 +1,8 @@
-import type { Problem, Shard } from '../../contract/index.ts';
+import type { Problem, ReconnectAnswer, Shard } from '../../contract/index.ts';
 import type { Clock } from '../clock.ts';
 import type { ShardMemory } from '../store/shard-memory.ts';
 import { openStream, type ConnectOutcome, type ConnectRequest } from './connect.ts';
-import { ShardSupervisor, type ReconnectAnswer, type RecordStream } from './supervisor.ts';
+import { ShardSupervisor, type RecordStream } from './supervisor.ts';
 import type { TokenManager } from './token.ts';
 
 /**
