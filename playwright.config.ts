@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
 /**
  * End-to-end tests in Debian's Chromium (Playwright cannot download its own browsers here).
@@ -10,7 +11,6 @@ import { defineConfig } from '@playwright/test';
  * - `static`: `vite build --mode demo` served by `python3 -m http.server` from a sub-path (the
  *   spec builds and serves it itself), and the normal build checked for mock code.
  */
-const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Override with MOCK_PORT when another run already holds the default (several checkouts, one machine). */
 export const MOCK_PORT = Number(process.env.MOCK_PORT) || 14173;
@@ -29,18 +29,7 @@ export default defineConfig({
     browserName: 'chromium',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   projects: [
     {

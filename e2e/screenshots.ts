@@ -4,23 +4,14 @@
  */
 import { chromium } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { RelayProcess } from './support/relay-process.ts';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const relay = new RelayProcess({ port: 18700, simPort: 18701, env: { SIM_RATE: '150', SIM_CHURN_WINDOW_S: '0' } });
 
 await relay.start();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   const pages = await Promise.all(
     (['light', 'dark'] as const).map(async (colorScheme) => {
