@@ -46,3 +46,19 @@ describe('FeedBatcher', () => {
     expect(new FeedBatcher(10, 0).take(200)).toBeUndefined();
   });
 });
+
+describe('FeedBatcher memory', () => {
+  it('holds a bounded number of summaries however fast hits come, and still covers the whole range', () => {
+    const feed = new FeedBatcher(100, 0);
+    for (let seq = 1; seq <= 100_000; seq++) feed.push(hit(seq));
+    expect(feed.size).toBe(100_000);
+    const batch = feed.take(200)!;
+    expect(batch).toMatchObject({ firstSeq: 1, lastSeq: 100_000, sampled: { kept: 100, total: 100_000 } });
+    const seqs = batch.hits.map((h) => h.seq);
+    expect(seqs[0]).toBe(1);
+    expect(seqs.at(-1)!).toBeGreaterThan(98_000);
+    // Evenly spread: no two kept hits more than a few strides apart.
+    const gaps = seqs.slice(1).map((s, i) => s - seqs[i]!);
+    expect(Math.max(...gaps)).toBeLessThan(3 * Math.min(...gaps));
+  });
+});

@@ -16,7 +16,13 @@ export interface FeedBatch {
 }
 
 export class FeedBatcher {
+  /** Summaries held for the next batch: every hit, or every `stride`-th once there are too many. */
   private pending: HitSummary[] = [];
+  private total = 0;
+  private firstSeq = 0;
+  private lastSeq = 0;
+  private stride = 1;
+  private skip = 0;
   private tokens: number;
   private refilledAt: number;
 
@@ -28,33 +34,54 @@ export class FeedBatcher {
     this.refilledAt = now;
   }
 
+  /**
+   * Holds a summary for the next batch. Memory stays bounded at any rate: past two seconds'
+   * allowance the held summaries are thinned to every other one, and so on, evenly.
+   */
   push(summary: HitSummary): void {
+    if (this.total === 0) this.firstSeq = summary.seq;
+    this.total++;
+    this.lastSeq = summary.seq;
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
     this.pending.push(summary);
+    this.skip = this.stride - 1;
+    if (this.pending.length >= 2 * this.maxPerS) {
+      this.pending = this.pending.filter((_, i) => i % 2 === 0);
+      this.stride *= 2;
+    }
   }
 
+  /** Distinct hits gathered for the next batch. */
   get size(): number {
-    return this.pending.length;
+    return this.total;
   }
 
   /** The batch gathered since the last call, or undefined when nothing arrived. */
   take(now: number): FeedBatch | undefined {
     this.tokens = Math.min(this.maxPerS, this.tokens + ((now - this.refilledAt) / 1000) * this.maxPerS);
     this.refilledAt = now;
-    const all = this.pending;
-    if (all.length === 0) return undefined;
+    const { pending, total } = this;
+    if (total === 0) return undefined;
+    const batch: FeedBatch = { hits: pending, firstSeq: this.firstSeq, lastSeq: this.lastSeq };
     this.pending = [];
-    const batch: FeedBatch = { hits: all, firstSeq: all[0]!.seq, lastSeq: all[all.length - 1]!.seq };
-    if (all.length <= this.tokens) {
-      this.tokens -= all.length;
+    this.total = 0;
+    this.stride = 1;
+    this.skip = 0;
+    if (total <= this.tokens) {
+      // Never thinned: at most one second's allowance was held.
+      this.tokens -= total;
       return batch;
     }
-    const keep = Math.max(1, Math.floor(this.tokens));
+    const keep = Math.min(pending.length, Math.max(1, Math.floor(this.tokens)));
     this.tokens = Math.max(0, this.tokens - keep);
     const kept: HitSummary[] = [];
-    const step = all.length / keep;
-    for (let i = 0; i < keep; i++) kept.push(all[Math.floor(i * step)]!);
+    const step = pending.length / keep;
+    for (let i = 0; i < keep; i++) kept.push(pending[Math.floor(i * step)]!);
     batch.hits = kept;
-    batch.sampled = { kept: kept.length, total: all.length };
+    batch.sampled = { kept: kept.length, total };
     return batch;
   }
 }

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { fallbackHitId, hitIdOf, type HitRecord } from '../../contract/index.ts';
+import { EXACT_INT_FIELDS, fallbackHitId, hitIdOf, type HitRecord } from '../../contract/index.ts';
 
 /**
  * Bytes → records. Livestream sends one JSON record per line, lines separated by CRLF (LF is
@@ -25,20 +25,47 @@ export interface DecoderSink {
 /** Longest line we hold while waiting for its end (a runaway line is reported, then dropped). */
 export const MAX_LINE_CHARS = 4 * 1024 * 1024;
 
-const KNOWN_BIG_FIELDS = /"(hitIdHigh|hitIdLow|visIdHigh|visIdLow|mcVisIdHigh|mcVisIdLow)"\s*:\s*(\d+)(?=\s*[,}])/g;
-/** A 16+ digit number right after `:`, `,` or `[` — outside a string, or a rare false alarm inside one. */
-const UNQUOTED_LONG = /[:,[]\s*-?\d{16}/;
+/**
+ * One pass over the line finds both the known 64-bit fields with their digits (groups 1 and 2)
+ * and any other number of 16+ digits after `:`, `,` or `[` (no group): a new 64-bit field, or a
+ * rare false alarm inside a string, either way the careful path.
+ */
+const SCAN = /"(hitIdHigh|hitIdLow|visIdHigh|visIdLow|mcVisIdHigh|mcVisIdLow)"\s*:\s*(\d+)|[:,[]\s*-?\d{16}/g;
 
 /**
  * Parses one JSON line keeping every integer that a JS number cannot hold exactly as a decimal
- * string. Fast path: the known 64-bit fields are quoted by one regex pass, then `JSON.parse`.
- * Only when another run of 16+ digits remains (a new 64-bit field, or digits inside a string)
- * does a careful scan quote unsafe integers outside strings.
+ * string: the line is parsed as it is, then the known 64-bit fields (`hitIdHigh`, `visIdLow`, …)
+ * are set to the digits read from the text. Only when another long number appears does a careful
+ * scan quote every unsafe integer before parsing.
  */
 export function parseExact(line: string): unknown {
-  let text = line.replace(KNOWN_BIG_FIELDS, '"$1":"$2"');
-  if (UNQUOTED_LONG.test(text)) text = quoteUnsafeIntegers(text);
-  return JSON.parse(text);
+  const exact: [string, string][] = [];
+  SCAN.lastIndex = 0;
+  for (let match = SCAN.exec(line); match !== null; match = SCAN.exec(line)) {
+    if (match[1] === undefined) return parseCarefully(line);
+    exact.push([match[1], match[2]!]);
+  }
+  const parsed: unknown = JSON.parse(line);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return parsed;
+  const record = parsed as Record<string, unknown>;
+  for (const [field, digits] of exact) {
+    // A nested field of the same name leaves the top-level one alone; the careful path sorts it out.
+    if (typeof record[field] !== 'number') return parseCarefully(line);
+    record[field] = digits;
+  }
+  return record;
+}
+
+/** The slow path: every unsafe integer quoted before parsing, the known fields as strings. */
+function parseCarefully(line: string): unknown {
+  const parsed: unknown = JSON.parse(quoteUnsafeIntegers(line));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return parsed;
+  const record = parsed as Record<string, unknown>;
+  for (const field of EXACT_INT_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) record[field] = String(value);
+  }
+  return record;
 }
 
 /** Quotes integer literals outside strings that exceed Number.MAX_SAFE_INTEGER. */
