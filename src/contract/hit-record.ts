@@ -157,6 +157,5 @@ export function summariseRecord(record: HitRecord, meta: SummaryMeta): HitSummar
   set('revenue', revenueOf(record.products));
   set('bot', isBot(record.bot));
   set('isErrorPage', truthy(record.isErrorPage));
-  set('referrer', str(record.referrer));
   return summary;
 }

@@ -29,8 +29,6 @@ export const HitSummarySchema = z.looseObject({
   bot: z.boolean().optional(),
   /** Extension: the page was an error page. */
   isErrorPage: z.boolean().optional(),
-  /** Extension: referrer URL. */
-  referrer: z.string().optional(),
 });
 export type HitSummary = z.output<typeof HitSummarySchema>;
 
