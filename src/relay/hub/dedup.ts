@@ -11,12 +11,16 @@ export class Dedup {
 
   /** True the first time an id is seen (within the memory window); false for a duplicate. */
   add(id: string): boolean {
-    if (this.young.has(id) || this.old.has(id)) return false;
-    if (this.young.size >= this.capacity) {
-      this.old = this.young;
-      this.young = new Set();
-    }
+    if (this.old.has(id)) return false;
+    // One lookup in the young generation: adding an id it holds leaves its size alone.
+    const before = this.young.size;
     this.young.add(id);
+    if (this.young.size === before) return false;
+    if (this.young.size > this.capacity) {
+      this.young.delete(id);
+      this.old = this.young;
+      this.young = new Set([id]);
+    }
     return true;
   }
 

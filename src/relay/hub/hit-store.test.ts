@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HitStore } from './hit-store.ts';
 
-const hit = (seq: number) => ({ line: `{"seq":${seq}}`, shard: 0, seq, arrivedAt: seq });
+const hit = (seq: number) => {
+  const bytes = Buffer.from(`xx{"seq":${seq}}yy`);
+  return { bytes, start: 2, end: bytes.length - 2, shard: 0, seq, arrivedAt: seq };
+};
 
 describe('HitStore', () => {
   it('keeps the most recent hits up to its capacity, oldest out first', () => {
@@ -15,5 +18,6 @@ describe('HitStore', () => {
     expect(store.size).toBe(3);
     expect(store.get('h3')?.seq).toBe(3);
     expect(store.get('h5')?.seq).toBe(6);
+    expect(store.get('h5')?.line).toBe('{"seq":6}');
   });
 });

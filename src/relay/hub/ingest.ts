@@ -79,7 +79,14 @@ export class Ingest {
     const seq = ++this.seq;
     this.counters.hits++;
     this.options.noteHit?.(shard, arrivedAt);
-    this.hits.add(decoded.hitId, { line: decoded.line, shard, seq, arrivedAt });
+    this.hits.add(decoded.hitId, {
+      bytes: decoded.bytes,
+      start: decoded.start,
+      end: decoded.end,
+      shard,
+      seq,
+      arrivedAt,
+    });
     const summary = this.options.redactor.summary(
       summariseRecord(decoded.record, { seq, shard, arrivedAt, hitId: decoded.hitId }),
     );

@@ -23,7 +23,8 @@ export interface ReplayBufferOptions {
 }
 
 export class ReplayBuffer {
-  private events: BufferedEvent[] = [];
+  /** Evicted slots before `head` are cleared at once, so only what is replayable stays referenced. */
+  private events: (BufferedEvent | undefined)[] = [];
   private head = 0;
   private bytes = 0;
   private hits = 0;
@@ -50,6 +51,7 @@ export class ReplayBuffer {
       const overBytes = this.bytes > this.maxBytes;
       const expendable = now - oldest.at > this.minAgeMs && this.hits - oldest.hits >= this.minHits;
       if (!overBytes && !expendable) break;
+      this.events[this.head] = undefined;
       this.head++;
       this.bytes -= oldest.bytes.length;
       this.hits -= oldest.hits;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseExact, quoteUnsafeIntegers, RecordDecoder, type DecodedRecord } from './decode.ts';
+import {
+  MAX_LINE_BYTES,
+  parseExact,
+  parseHitLine,
+  quoteUnsafeIntegers,
+  RecordDecoder,
+  type DecodedRecord,
+} from './decode.ts';
 
 function collect() {
   const records: DecodedRecord[] = [];
@@ -39,18 +46,49 @@ describe('RecordDecoder', () => {
     expect(malformed).toEqual([]);
   });
 
-  it('keeps 19- and 20-digit ids exact where JSON.parse would corrupt them', () => {
+  it('keeps 19- and 20-digit hit ids exact where JSON.parse would corrupt them', () => {
     const line = `{"hitIdHigh":${HIGH},"hitIdLow":${LOW},"visIdHigh":9007199254740993,"visIdLow":42}`;
     expect(String((JSON.parse(line) as { hitIdLow: number }).hitIdLow)).not.toBe(LOW);
     const { decoder, records } = collect();
     decoder.push(Buffer.from(`${line}\r\n`));
-    expect(records[0]!.record).toMatchObject({
+    expect(records[0]!.record).toMatchObject({ hitIdHigh: HIGH, hitIdLow: LOW });
+    expect(records[0]!.hitId).toBe(`${HIGH}-${LOW}`);
+    expect(records[0]!.line).toBe(line);
+    const { bytes, start, end } = records[0]!;
+    expect(bytes.toString('utf8', start, end)).toBe(line);
+    // The careful parse is exact for every field.
+    expect(parseExact(line)).toMatchObject({
       hitIdHigh: HIGH,
       hitIdLow: LOW,
       visIdHigh: '9007199254740993',
       visIdLow: '42',
     });
-    expect(records[0]!.line).toBe(line);
+  });
+
+  it('reads hit ids from the text only where it cannot be fooled', () => {
+    // Keys in any order, spaces around the colon, the key's name inside a string first.
+    expect(parseHitLine(`{"note":"xhitIdHigh\\" 1","hitIdLow" : ${LOW},"hitIdHigh": ${HIGH}}`)).toMatchObject({
+      hitIdHigh: HIGH,
+      hitIdLow: LOW,
+    });
+    // A nested field of the same name first: the top-level value wins.
+    expect(
+      parseHitLine(`{"products":[{"hitIdHigh":12345678901234567890}],"hitIdHigh":${HIGH},"hitIdLow":7}`),
+    ).toMatchObject({ hitIdHigh: HIGH, hitIdLow: '7' });
+    // Safe integers and digit strings are exact as parsed.
+    expect(parseHitLine('{"hitIdHigh":12,"hitIdLow":"34"}')).toEqual({ hitIdHigh: 12, hitIdLow: '34' });
+    // Not an id at all: left as parsed (the record then gets an id from its bytes).
+    expect(parseHitLine('{"hitIdHigh":-1e30,"hitIdLow":1.5}')).toEqual({ hitIdHigh: -1e30, hitIdLow: 1.5 });
+  });
+
+  it('reports a runaway line once and resumes at the next line break', () => {
+    const { decoder, records, malformed } = collect();
+    const big = Buffer.alloc(64 * 1024, 0x61);
+    for (let sent = 0; sent <= MAX_LINE_BYTES; sent += big.length) decoder.push(big);
+    decoder.push(Buffer.from('aaa\r\n{"a":1}\r\n'));
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]!.reason).toMatch(/without a line break/);
+    expect(records.map((r) => r.record.a)).toEqual([1]);
   });
 
   it('keeps unknown fields, and exact digits of a 64-bit field it has never seen', () => {

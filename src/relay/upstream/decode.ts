@@ -1,17 +1,26 @@
-import { StringDecoder } from 'node:string_decoder';
 import { EXACT_INT_FIELDS, fallbackHitId, hitIdOf, type HitRecord } from '../../contract/index.ts';
 
 /**
  * Bytes → records. Livestream sends one JSON record per line, lines separated by CRLF (LF is
  * accepted too); a chunk may hold many records, a record may span chunks and a multi-byte UTF-8
- * character may be split between two chunks. Empty records are skipped; a line that is not a
- * JSON object is reported as malformed and decoding goes on.
+ * character may be split between two chunks. Lines are cut at the byte level (a line break is
+ * one byte that never occurs inside a UTF-8 character), so a split character is whole again by
+ * the time its line is decoded. Empty records are skipped; a line that is not a JSON object is
+ * reported as malformed and decoding goes on.
  */
 
 export interface DecodedRecord {
   /** The line exactly as received (without its line break). */
   line: string;
-  /** Parsed object; 64-bit integers held as decimal strings. */
+  /** The line's UTF-8 bytes are `bytes[start, end)`: kept by reference, never copied. */
+  bytes: Buffer;
+  start: number;
+  end: number;
+  /**
+   * Parsed object. `hitIdHigh`/`hitIdLow` are exact (as digit strings where a number would
+   * have been rounded); other 64-bit fields may have lost digits (`parseExact(line)` gives an
+   * object exact throughout).
+   */
   record: HitRecord;
   /** `"<hitIdHigh>-<hitIdLow>"` with exact digits, or a stable id derived from the line. */
   hitId: string;
@@ -23,7 +32,59 @@ export interface DecoderSink {
 }
 
 /** Longest line we hold while waiting for its end (a runaway line is reported, then dropped). */
-export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** The id fields whose exact digits the hot path reads from the text, in the order Livestream writes them. */
+const ID_KEYS = [
+  ['hitIdHigh', 'hitIdHigh"'],
+  ['hitIdLow', 'hitIdLow"'],
+] as const;
+
+/**
+ * The hot path's parse: `JSON.parse`, then, for `hitIdHigh` and `hitIdLow` only when a value is
+ * an integer beyond 2^53 (`JSON.parse` rounded it), the exact digits read from the text. The
+ * digits found must round to the value parsed, or the careful `parseExact` (exact for every
+ * field, but a scan of the whole line first) decides. Each search starts where the previous key
+ * was found. Other 64-bit fields (`visIdHigh`, …) may lose digits here: nothing on the hot path
+ * reads them, and the line is kept as received.
+ */
+export function parseHitLine(line: string): unknown {
+  const parsed: unknown = JSON.parse(line);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return parsed;
+  const record = parsed as Record<string, unknown>;
+  let from = 0;
+  for (const [field, key] of ID_KEYS) {
+    const value = record[field];
+    if (typeof value !== 'number' || Number.isSafeInteger(value) || !Number.isInteger(value) || value < 0) continue;
+    // Searching from the key's first letter is faster than from its frequent opening quote.
+    let at = line.indexOf(key, from);
+    if (at === -1 && from > 0) at = line.indexOf(key);
+    const digits = at > 0 && line.charCodeAt(at - 1) === 0x22 ? digitsAfterKey(line, at + key.length) : undefined;
+    if (digits === undefined || Number(digits) !== value) return parseExact(line);
+    record[field] = digits;
+    from = at;
+  }
+  return record;
+}
+
+/** The digits of `: 123…` starting at `i`, or undefined. */
+function digitsAfterKey(line: string, i: number): string | undefined {
+  while (isSpace(line.charCodeAt(i))) i++;
+  if (line.charCodeAt(i) !== 0x3a) return undefined;
+  i++;
+  while (isSpace(line.charCodeAt(i))) i++;
+  const start = i;
+  while (isDigit(line.charCodeAt(i))) i++;
+  return i > start && i - start <= 20 ? line.slice(start, i) : undefined;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
 
 /**
  * One pass over the line finds both the known 64-bit fields with their digits (groups 1 and 2)
@@ -99,65 +160,70 @@ export function quoteUnsafeIntegers(text: string): string {
 }
 
 export class RecordDecoder {
-  private readonly text = new StringDecoder('utf8');
-  private pending = '';
+  /** Bytes of a line that has not ended yet, in order. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private skipping = false;
 
   constructor(private readonly sink: DecoderSink) {}
 
-  /** Feeds a chunk of decompressed bytes. */
+  /** Feeds a chunk of decompressed bytes (kept by reference: the caller must not reuse it). */
   push(chunk: Buffer): void {
-    this.consume(this.text.write(chunk));
+    let newline = chunk.indexOf(0x0a);
+    if (newline === -1) {
+      this.append(chunk);
+      return;
+    }
+    // The first line completes what an earlier chunk left pending.
+    if (this.skipping) this.skipping = false;
+    else if (this.pendingBytes > 0) {
+      this.pending.push(chunk.subarray(0, newline));
+      const bytes = Buffer.concat(this.pending);
+      this.line(bytes, 0, bytes.length);
+    } else this.line(chunk, 0, newline);
+    this.pending = [];
+    this.pendingBytes = 0;
+    let start = newline + 1;
+    while ((newline = chunk.indexOf(0x0a, start)) !== -1) {
+      this.line(chunk, start, newline);
+      start = newline + 1;
+    }
+    if (start < chunk.length) this.append(chunk.subarray(start));
   }
 
   /** The stream ended: a last line without a line break is still a record. */
   end(): void {
-    this.consume(this.text.end());
-    const rest = this.pending;
-    this.pending = '';
-    if (!this.skipping) this.line(rest);
+    const bytes = Buffer.concat(this.pending);
+    const skipping = this.skipping;
+    this.pending = [];
+    this.pendingBytes = 0;
     this.skipping = false;
+    if (!skipping) this.line(bytes, 0, bytes.length);
   }
 
-  private consume(text: string): void {
-    if (!text) return;
-    let newline = text.indexOf('\n');
-    if (newline === -1) {
-      this.append(text);
-      return;
-    }
-    // The first line completes what an earlier chunk left pending.
-    const first = this.pending + text.slice(0, newline);
-    this.pending = '';
-    if (this.skipping) this.skipping = false;
-    else this.line(first);
-    let start = newline + 1;
-    while ((newline = text.indexOf('\n', start)) !== -1) {
-      this.line(text.slice(start, newline));
-      start = newline + 1;
-    }
-    this.append(text.slice(start));
-  }
-
-  private append(text: string): void {
-    if (this.skipping || !text) return;
-    this.pending += text;
-    if (this.pending.length > MAX_LINE_CHARS) {
+  private append(bytes: Buffer): void {
+    if (this.skipping || bytes.length === 0) return;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > MAX_LINE_BYTES) {
       this.sink.malformed(
-        this.pending.slice(0, 200),
-        `record longer than ${MAX_LINE_CHARS} characters without a line break`,
+        Buffer.concat(this.pending).toString('utf8', 0, 200),
+        `record longer than ${MAX_LINE_BYTES} bytes without a line break`,
       );
-      this.pending = '';
+      this.pending = [];
+      this.pendingBytes = 0;
       this.skipping = true;
     }
   }
 
-  private line(raw: string): void {
-    const line = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
-    if (line.length === 0 || line.trim().length === 0) return;
+  private line(bytes: Buffer, start: number, end: number): void {
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    if (end === start) return;
+    const line = bytes.toString('utf8', start, end);
+    if (line.trim().length === 0) return;
     let parsed: unknown;
     try {
-      parsed = parseExact(line);
+      parsed = parseHitLine(line);
     } catch (error) {
       this.sink.malformed(line, error instanceof Error ? error.message : 'not JSON');
       return;
@@ -167,6 +233,6 @@ export class RecordDecoder {
       return;
     }
     const record = parsed as HitRecord;
-    this.sink.record({ line, record, hitId: hitIdOf(record) ?? fallbackHitId(line) });
+    this.sink.record({ line, bytes, start, end, record, hitId: hitIdOf(record) ?? fallbackHitId(line) });
   }
 }
