@@ -43,19 +43,24 @@ export function formatIsoUtc(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : 'unknown';
 }
 
+// Built once: `toLocaleString` builds a new `Intl.NumberFormat` on every call, and the feed and
+// charts format thousands of numbers a second.
+const COUNT = new Intl.NumberFormat('en-US');
+const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** A rate with one decimal below 10: `0.4`, `7.5`, `1,234`. */
 export function formatRate(perSecond: number): string {
   if (perSecond < 10) return (Math.round(perSecond * 10) / 10).toString();
-  return Math.round(perSecond).toLocaleString('en-US');
+  return COUNT.format(Math.round(perSecond));
 }
 
 /** Revenue in the currency's major unit, two decimals, no symbol (the stream does not say which currency). */
 export function formatMoney(n: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return MONEY.format(n);
 }
 
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT.format(n);
 }
 
 export function formatBytes(bytes: number): string {

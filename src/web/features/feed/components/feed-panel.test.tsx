@@ -5,6 +5,7 @@ import { useState, type ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HitSummary } from '../../../../contract/index.ts';
 import { FeedPanel, type FeedPanelProps } from './feed-panel.tsx';
+import { HitTable, ROW_HEIGHT } from './hit-table.tsx';
 
 // jsdom does no layout: give every element a viewport so the virtualizer renders rows
 // (600 px / 32 px rows ≈ 19 rows plus overscan), and a no-op scrollTo.
@@ -284,5 +285,25 @@ describe('FeedPanel hit drawer', () => {
     await user.click(bodyRows()[0]!);
     await user.click(await screen.findByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+});
+
+describe('HitTable', () => {
+  const newestFirst = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => hit(to - 1 - i));
+
+  it('keeps what a scrolled reader looks at in place when newer hits arrive above it', async () => {
+    const { rerender } = render(<HitTable rows={newestFirst(0, 50)} onOpen={() => {}} label="Hits" />);
+    const scroller = screen.getByRole('grid', { name: 'Hits' }).parentElement!;
+    scroller.scrollTop = 10 * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    rerender(<HitTable rows={newestFirst(0, 53)} onOpen={() => {}} label="Hits" />);
+    await waitFor(() => expect(scroller.scrollTop).toBe(13 * ROW_HEIGHT));
+  });
+
+  it('stays at the top for a reader who has not scrolled', () => {
+    const { rerender } = render(<HitTable rows={newestFirst(0, 50)} onOpen={() => {}} label="Hits" />);
+    const scroller = screen.getByRole('grid', { name: 'Hits' }).parentElement!;
+    rerender(<HitTable rows={newestFirst(0, 53)} onOpen={() => {}} label="Hits" />);
+    expect(scroller.scrollTop).toBe(0);
   });
 });

@@ -48,15 +48,18 @@ export function HitTable({ rows, onOpen, label }: HitTableProps) {
 
   // Keep the rows in view where they are when newer hits are prepended above them.
   const firstIdRef = useRef<string | undefined>(undefined);
+  // Reads no layout unless rows were prepended above a scrolled reader: the virtualizer's last
+  // scroll offset (kept from scroll events) says whether the reader has scrolled.
   useLayoutEffect(() => {
     const el = scrollRef.current;
     const previous = firstIdRef.current;
     firstIdRef.current = rows[0]?.hitId;
-    if (!el || previous === undefined || el.scrollTop <= 0) return;
+    if (!el || previous === undefined || previous === rows[0]?.hitId) return;
+    if ((virtualizer.scrollOffset ?? 0) <= 0) return;
     let added = 0;
     while (added < rows.length && rows[added]!.hitId !== previous) added++;
     if (added > 0 && added < rows.length) el.scrollTop += added * ROW_HEIGHT;
-  }, [rows]);
+  }, [rows, virtualizer]);
 
   const items = virtualizer.getVirtualItems();
   const first = items[0];

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import {
   Area,
   AreaChart,
@@ -143,7 +144,7 @@ function Plot({ children }: { children: ReactElement }) {
 }
 
 /** Distinct hits per second, stacked by shard when the series says which shard each came from. */
-export function HitsChart({ view, windowS }: TimeChartProps) {
+export const HitsChart = memo(function HitsChart({ view, windowS }: TimeChartProps) {
   const lanes = Array.from({ length: view.lanes }, (_, i) => i);
   return (
     <ChartFigure
@@ -188,10 +189,10 @@ export function HitsChart({ view, windowS }: TimeChartProps) {
       </Plot>
     </ChartFigure>
   );
-}
+});
 
 /** Relay arrival time − `receivedTimeGMT`, p50 and p95. */
-export function LagChart({ view, windowS }: TimeChartProps) {
+export const LagChart = memo(function LagChart({ view, windowS }: TimeChartProps) {
   return (
     <ChartFigure title="Lag" summary={describeLag(view.summary)} testId="chart-lag">
       <Plot>
@@ -205,10 +206,10 @@ export function LagChart({ view, windowS }: TimeChartProps) {
       </Plot>
     </ChartFigure>
   );
-}
+});
 
 /** Share of bot hits and of error-page hits. */
-export function QualityChart({ view, windowS }: TimeChartProps) {
+export const QualityChart = memo(function QualityChart({ view, windowS }: TimeChartProps) {
   return (
     <ChartFigure title="Bots and error pages" summary={describeQuality(view.summary)} testId="chart-quality">
       <Plot>
@@ -235,10 +236,14 @@ export function QualityChart({ view, windowS }: TimeChartProps) {
       </Plot>
     </ChartFigure>
   );
-}
+});
 
 /** Revenue per minute over time. */
-export function RevenueChart({ view, windowS, top }: TimeChartProps & { top: Top | undefined }) {
+export const RevenueChart = memo(function RevenueChart({
+  view,
+  windowS,
+  top,
+}: TimeChartProps & { top: Top | undefined }) {
   return (
     <ChartFigure
       title="Revenue per minute"
@@ -263,4 +268,4 @@ export function RevenueChart({ view, windowS, top }: TimeChartProps & { top: Top
       </Plot>
     </ChartFigure>
   );
-}
+});

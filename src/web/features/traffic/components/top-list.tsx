@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Count } from '../../../../contract/index.ts';
 import { formatCount } from '../../../lib/format.ts';
 import { formatPercent } from '../utils/format.ts';
@@ -17,7 +18,7 @@ export interface TopListProps {
  * A ranked bar list: labels stay readable at any length, and the list is its own text
  * alternative (an ordered list of label, count and share), unlike an SVG bar chart.
  */
-export function TopList({ title, counts, total, limit = 8, testId }: TopListProps) {
+export const TopList = memo(function TopList({ title, counts, total, limit = 8, testId }: TopListProps) {
   const rows = counts ? rankCounts(counts, total, limit) : [];
   return (
     <figure className="traffic-top" data-testid={testId}>
@@ -42,4 +43,4 @@ export function TopList({ title, counts, total, limit = 8, testId }: TopListProp
       )}
     </figure>
   );
-}
+});

@@ -1,0 +1,31 @@
+import type { Figure, SuiteResult } from './figures.ts';
+
+export interface SuiteContext {
+  quick: boolean;
+  /** `--long`: the browser suite runs 5 minutes for the heap figure. */
+  long: boolean;
+  soakMinutes: number;
+  /** Seconds between two soak faults. */
+  faultEveryS: number;
+  log(message: string): void;
+}
+
+export interface Suite {
+  name: string;
+  title: string;
+  run(ctx: SuiteContext, result: SuiteResult): Promise<void>;
+}
+
+/** Collects a suite's output as it goes, so a failure keeps what was measured. */
+export function newResult(suite: Suite, command: string): SuiteResult {
+  return {
+    suite: suite.name,
+    title: suite.title,
+    command,
+    startedAt: new Date().toISOString(),
+    durationS: 0,
+    figures: [] as Figure[],
+    notes: [],
+    profiles: [],
+  };
+}

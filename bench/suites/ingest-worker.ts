@@ -1,0 +1,208 @@
+/**
+ * One measurement of the ingest suite, in a process of its own (pinned to one CPU by the suite
+ * with `taskset`, so gunzip's thread-pool work shares that core too). Prints `RESULT <json>`.
+ *
+ *   node --import tsx bench/suites/ingest-worker.ts <baseline|decode|relay|parse> <corpus base>
+ *
+ * - baseline: gunzip → split lines → `JSON.parse` (what any NDJSON reader must do at least).
+ * - decode:   gunzip → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
+ * - relay:    the relay's whole path as `createRelay` wires it: gunzip → RecordDecoder → Ingest
+ *             (Dedup, HitStore, Redactor(['ip']), summary, StatsCollector, FeedBatcher) with the
+ *             feed batch taken and published into an SseHub (no subscriber) every FEED_INTERVAL_MS and
+ *             the stats/top events every second.
+ * - parse:    `parseHitLine` (the hot path) and `parseExact` (exact throughout) against `JSON.parse`
+ *             on the same decompressed lines, alternating.
+ */
+import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
+import zlib from 'node:zlib';
+import { systemClock } from '../../src/relay/clock.ts';
+import { FeedBatcher } from '../../src/relay/hub/feed.ts';
+import { Ingest } from '../../src/relay/hub/ingest.ts';
+import { Redactor } from '../../src/relay/hub/redact.ts';
+import { SseHub } from '../../src/relay/hub/sse-hub.ts';
+import { StatsCollector } from '../../src/relay/hub/stats.ts';
+import { parseExact, parseHitLine, RecordDecoder } from '../../src/relay/upstream/decode.ts';
+import { FEED_INTERVAL_MS } from '../../src/relay/relay.ts';
+import { loadCorpus, type Corpus } from './ingest-corpus.ts';
+
+export interface WorkerResult {
+  mode: string;
+  records: number;
+  wallS: number;
+  cpuS: number;
+  /** Extra checks: distinct hits, malformed, published events… */
+  check: Record<string, number>;
+  /** parse mode: lines/s per round. */
+  rounds?: { json: number[]; hit: number[]; exact: number[] };
+}
+
+const FEED_MAX_HITS_PER_S = 1000;
+
+function gunzip(): zlib.Gunzip {
+  return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+}
+
+async function pump(corpus: Corpus, stream: zlib.Gunzip, onBytes?: (n: number) => void): Promise<void> {
+  const ended = once(stream, 'end');
+  for (const chunk of corpus.chunks) {
+    onBytes?.(chunk.length);
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  }
+  stream.end();
+  await ended;
+}
+
+async function baseline(corpus: Corpus): Promise<Record<string, number>> {
+  const stream = gunzip();
+  const text = new StringDecoder('utf8');
+  let pending = '';
+  let parsed = 0;
+  let keys = 0;
+  stream.on('data', (chunk: Buffer) => {
+    const s = pending + text.write(chunk);
+    let start = 0;
+    let nl: number;
+    while ((nl = s.indexOf('\n', start)) !== -1) {
+      const end = s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end > start) {
+        const value = JSON.parse(s.slice(start, end)) as object;
+        parsed++;
+        if (value) keys++;
+      }
+      start = nl + 1;
+    }
+    pending = s.slice(start);
+  });
+  await pump(corpus, stream);
+  return { parsed, keys };
+}
+
+async function decodeOnly(corpus: Corpus): Promise<Record<string, number>> {
+  const stream = gunzip();
+  let records = 0;
+  let malformed = 0;
+  const decoder = new RecordDecoder({
+    record: () => {
+      records++;
+    },
+    malformed: () => {
+      malformed++;
+    },
+  });
+  stream.on('data', (chunk: Buffer) => decoder.push(chunk));
+  await pump(corpus, stream);
+  decoder.end();
+  return { records, malformed };
+}
+
+async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
+  const clock = systemClock;
+  const redactor = new Redactor(['ip']);
+  const stats = new StatsCollector(1);
+  const feed = new FeedBatcher(FEED_MAX_HITS_PER_S, clock.now());
+  const hub = new SseHub({ clock, runId: 'rbench' });
+  let noted = 0;
+  let problems = 0;
+  const ingest = new Ingest({
+    clock,
+    redactor,
+    stats,
+    feed,
+    scrub: (text) => text,
+    noteHit: () => {
+      noted++;
+    },
+    report: () => {
+      problems++;
+    },
+  });
+  let published = 0;
+  let publishedHits = 0;
+  const flushFeed = () => {
+    const batch = feed.take(clock.now());
+    if (!batch) return;
+    const data = batch.sampled ? { hits: batch.hits, sampled: batch.sampled } : { hits: batch.hits };
+    hub.publishHits(data, batch.firstSeq, batch.lastSeq, batch.hits.length);
+    published++;
+    publishedHits += batch.hits.length;
+  };
+  const tickStats = () => {
+    const now = clock.now();
+    const closed = stats.tick(Math.floor(now / 1000) - 1, hub.clients, true);
+    hub.broadcast('stats', closed);
+    hub.broadcast('top', { windows: stats.topAll(now) });
+  };
+  const feedTimer = setInterval(flushFeed, FEED_INTERVAL_MS);
+  const statsTimer = setInterval(tickStats, 1000);
+  const stream = gunzip();
+  const decoder = ingest.decoder(0);
+  stream.on('data', (chunk: Buffer) => decoder.push(chunk));
+  await pump(corpus, stream, (n) => ingest.bytes(n));
+  decoder.end();
+  flushFeed();
+  clearInterval(feedTimer);
+  clearInterval(statsTimer);
+  hub.close();
+  return {
+    hits: ingest.counters.hits,
+    duplicates: ingest.counters.duplicates,
+    malformed: ingest.counters.malformed,
+    noted,
+    problems,
+    published,
+    publishedHits,
+  };
+}
+
+function linesOf(corpus: Corpus): string[] {
+  const text = zlib
+    .gunzipSync(Buffer.concat(corpus.chunks), { finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    .toString('utf8');
+  return text.split('\r\n').filter((line) => line.length > 0);
+}
+
+function parseRounds(corpus: Corpus, rounds: number): { json: number[]; hit: number[]; exact: number[] } {
+  const lines = linesOf(corpus);
+  const out = { json: [] as number[], hit: [] as number[], exact: [] as number[] };
+  const parsers = { json: (line: string) => JSON.parse(line) as unknown, hit: parseHitLine, exact: parseExact };
+  let sink = 0;
+  // The first round warms the JIT up.
+  for (let r = 0; r < rounds + 1; r++) {
+    for (const name of ['json', 'hit', 'exact'] as const) {
+      const parse = parsers[name];
+      const t = performance.now();
+      for (const line of lines) if (parse(line)) sink++;
+      if (r > 0) out[name].push(lines.length / ((performance.now() - t) / 1000));
+    }
+  }
+  if (sink === 0) console.error('nothing parsed');
+  return out;
+}
+
+const [mode, base, roundsArg] = process.argv.slice(2);
+if (!mode || !base) {
+  console.error('usage: ingest-worker.ts <baseline|decode|relay|parse> <corpus base> [rounds]');
+  process.exit(2);
+}
+const corpus = loadCorpus(base);
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let check: Record<string, number> = {};
+let rounds: WorkerResult['rounds'];
+if (mode === 'baseline') check = await baseline(corpus);
+else if (mode === 'decode') check = await decodeOnly(corpus);
+else if (mode === 'relay') check = await relayPath(corpus);
+else if (mode === 'parse') rounds = parseRounds(corpus, Number(roundsArg ?? 5));
+else throw new Error(`unknown mode ${mode}`);
+const wallS = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const result: WorkerResult = {
+  mode,
+  records: corpus.records,
+  wallS,
+  cpuS: (cpu.user + cpu.system) / 1e6,
+  check,
+  ...(rounds ? { rounds } : {}),
+};
+console.log(`RESULT ${JSON.stringify(result)}`);
