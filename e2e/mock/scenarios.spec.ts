@@ -264,8 +264,10 @@ test.describe('handler overrides', () => {
     mock,
   }) => {
     await mock.open({ scenario: 'healthy' });
-    await page.getByRole('button', { name: 'Pause feed and charts' }).click();
     const rows = page.getByRole('grid', { name: 'Live hits, newest first' }).getByRole('row');
+    // The header row and at least two hits before the feed is paused: the test opens two of them.
+    await expect.poll(() => rows.count()).toBeGreaterThan(2);
+    await page.getByRole('button', { name: 'Pause feed and charts' }).click();
     await rows.nth(1).click();
     const drawer = page.getByRole('dialog');
     await expect(drawer.getByLabel('Full record as JSON')).toContainText(/"hitIdHigh": \d{17,20}/);
