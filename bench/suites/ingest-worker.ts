@@ -17,13 +17,12 @@ import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import { systemClock } from '../../src/relay/clock.ts';
-import { FeedBatcher } from '../../src/relay/hub/feed.ts';
+import { FEED_INTERVAL_MS, FeedBatcher } from '../../src/relay/hub/feed.ts';
 import { Ingest } from '../../src/relay/hub/ingest.ts';
 import { Redactor } from '../../src/relay/hub/redact.ts';
 import { SseHub } from '../../src/relay/hub/sse-hub.ts';
 import { StatsCollector } from '../../src/relay/hub/stats.ts';
 import { parseExact, parseHitLine, RecordDecoder } from '../../src/relay/upstream/decode.ts';
-import { FEED_INTERVAL_MS } from '../../src/relay/relay.ts';
 import { loadCorpus, type Corpus } from './ingest-corpus.ts';
 
 export interface WorkerResult {

@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import type { HandlerOverride } from '../../src/mocks/overrides.ts';
 
 /**
  * Mock mode for a test: `mock.open({scenario})` loads the SPA with `?scenario=` (MSW playing the
@@ -20,19 +21,6 @@ export type ScenarioName =
   | 'relay-down'
   | 'unknown-action'
   | 'bad-records';
-
-/** A handler override as data: `HandlerOverride` of `src/mocks/overrides.ts`. */
-export interface HandlerOverride {
-  method?: 'get' | 'post' | 'all';
-  /** An MSW path on the page's origin, e.g. `/api/catalog` or `/api/hits/:hitId`. */
-  path: string;
-  status?: number;
-  json?: unknown;
-  body?: string;
-  headers?: Record<string, string>;
-  networkError?: boolean;
-  once?: boolean;
-}
 
 /** What `src/mocks/browser.ts` exposes as `window.__msw` in demo mode (the part tests use). */
 interface MockControls {

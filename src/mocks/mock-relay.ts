@@ -3,12 +3,10 @@ import {
   fallbackHitId,
   formatEventId,
   hitIdOf,
-  makeProblem,
   parseEventId,
   randomUuid,
   stringifyRecord,
   summariseRecord,
-  truncate,
   type Catalog,
   type HitRecord,
   type Problem,
@@ -19,7 +17,8 @@ import {
   type Top,
   type ReconnectAnswer,
 } from '../contract/index.ts';
-import { FeedBatcher } from '../relay/hub/feed.ts';
+import { FEED_INTERVAL_MS, FeedBatcher } from '../relay/hub/feed.ts';
+import { MalformedLog } from '../relay/hub/malformed.ts';
 import { Redactor } from '../relay/hub/redact.ts';
 import { StatsCollector } from '../relay/hub/stats.ts';
 import { createHitGenerator, hashText, rateAt, visitorSlot, type HitGenerator } from '../simulator/generator/index.ts';
@@ -34,7 +33,7 @@ import type { Scenario } from './scenarios.ts';
  * publishes has the shape and the arithmetic of the real relay (`src/relay/relay.ts`).
  *
  * Nothing moves by itself: `advanceTo(now)` plays everything due up to `now` in steps of at most
- * one feed interval (hits, shard transitions, a `hits` event every 200 ms, `stats` and `top` on
+ * one feed interval (hits, shard transitions, a `hits` event every feed interval, `stats` and `top` on
  * every second, heartbeats). `start()` calls it on a timer; tests call it with a fake clock. A
  * clock that jumps (a sleeping tab, Playwright's `page.clock`) is caught up step by step.
  */
@@ -59,7 +58,7 @@ export interface MockRelayOptions {
   /** Seeds the hit generator. Default: derived from the scenario's name. */
   seed?: number;
   version?: string;
-  /** Feed batch interval. Default 200 ms (the relay's). */
+  /** Feed batch interval. Default `FEED_INTERVAL_MS` (the relay's). */
   feedIntervalMs?: number;
 }
 
@@ -69,8 +68,6 @@ const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 /** A clock that jumps further than this only gets the last part filled with hits. */
 const MAX_CATCH_UP_MS = 120_000;
-const MALFORMED_PROBLEM_EVERY_MS = 10_000;
-const MALFORMED_SAMPLES = 10;
 const HITS_KEPT = 10_000;
 const PROBLEMS_KEPT = 1_000;
 
@@ -105,8 +102,7 @@ export class MockRelay {
   private readonly hits = new Map<string, StoredHit>();
   private readonly problemLog: Problem[] = [];
   private readonly subscribers = new Set<StreamSink>();
-  private readonly malformedSamples: string[] = [];
-  private readonly malformedReported = new Map<number, { at: number; since: number }>();
+  private readonly malformedLog = new MalformedLog({ redactor: this.redactor });
   private readonly counters = { hits: 0, duplicates: 0, malformed: 0, bytes: 0 };
   private readonly feedIntervalMs: number;
   private readonly outages: { from: number; to: number }[];
@@ -125,7 +121,7 @@ export class MockRelay {
     this.scenario = scenario;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.version = options.version ?? '0.0.0-mock';
-    this.feedIntervalMs = options.feedIntervalMs ?? 200;
+    this.feedIntervalMs = options.feedIntervalMs ?? FEED_INTERVAL_MS;
     this.openedAt = this.clock.now();
     this.startedAt = this.openedAt - scenario.historyS * 1000;
     this.runId = `m${this.startedAt.toString(36)}${randomUuid().slice(0, 6)}`;
@@ -369,7 +365,7 @@ export class MockRelay {
     this.stats.bytes(bytes);
   }
 
-  /** As the relay's `onMalformed`: counted, sampled, at most one Problem per 10 s per shard. */
+  /** As the relay's `Ingest.malformed`: counted, sampled, at most one Problem per 10 s per shard. */
   private malformed(shard: number, at: number): void {
     const line = BROKEN_LINES[this.counters.malformed % BROKEN_LINES.length]!;
     let reason = 'not JSON';
@@ -380,25 +376,8 @@ export class MockRelay {
     }
     this.counters.malformed++;
     this.stats.malformed();
-    const sample = this.redactor.text(truncate(line, 200));
-    this.malformedSamples.push(sample);
-    if (this.malformedSamples.length > MALFORMED_SAMPLES) this.malformedSamples.shift();
-    const last = this.malformedReported.get(shard);
-    if (last && at - last.at < MALFORMED_PROBLEM_EVERY_MS) return;
-    const since = this.counters.malformed - (last?.since ?? 0);
-    this.malformedReported.set(shard, { at, since: this.counters.malformed });
-    this.report(
-      makeProblem({
-        code: 'malformed_record',
-        source: 'decoder',
-        shard,
-        at,
-        message: `A record on shard ${shard} was not valid JSON; it was counted and skipped, streaming goes on.`,
-        details: truncate(
-          `${reason}. ${since} malformed so far${last ? ' since the last report' : ''}. Sample: ${sample}`,
-        ),
-      }),
-    );
+    const problem = this.malformedLog.note(shard, line, reason, at);
+    if (problem) this.report(problem);
   }
 
   private report(problem: Problem): void {

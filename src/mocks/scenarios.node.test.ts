@@ -235,7 +235,7 @@ describe('mock scenarios: every payload passes the contract', () => {
     expect(Object.keys(DURATION_S).sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
   });
 
-  it('healthy: one shard streaming, hits every 200 ms, stats over every hit', async () => {
+  it('healthy: one shard streaming, hits every feed interval, stats over every hit', async () => {
     const { frames, final, h } = await play('healthy');
     expect(final.shards).toHaveLength(1);
     expect(final.shards[0]!.state).toBe('streaming');

@@ -7,6 +7,13 @@ import type { HitSummary } from '../../contract/index.ts';
  * so with `sampled: {kept, total}`.
  */
 
+/**
+ * Browsers get `hits` batches this often: the low end of the ~100–250 ms the relay issue allows,
+ * since every millisecond here is delivery delay (docs/decisions.md). The relay and the mock
+ * relay both batch on it.
+ */
+export const FEED_INTERVAL_MS = 100;
+
 export interface FeedBatch {
   hits: HitSummary[];
   /** Seq range the batch covers, sampled-out hits included. */

@@ -1,10 +1,11 @@
-import { makeProblem, stringifyRecord, summariseRecord, truncate, type Problem } from '../../contract/index.ts';
+import { stringifyRecord, summariseRecord, type Problem } from '../../contract/index.ts';
 import type { Clock } from '../clock.ts';
 import { parseExact, RecordDecoder, type DecodedRecord } from '../upstream/decode.ts';
 import type { RecordStream } from '../upstream/supervisor.ts';
 import { Dedup } from './dedup.ts';
 import type { FeedBatcher } from './feed.ts';
 import { HitStore } from './hit-store.ts';
+import { MalformedLog } from './malformed.ts';
 import type { Redactor } from './redact.ts';
 import type { StatsCollector } from './stats.ts';
 
@@ -13,10 +14,6 @@ import type { StatsCollector } from './stats.ts';
  * full record kept → redacted summary → stats (over every hit) → browser feed. Malformed lines
  * are counted, sampled and reported at most once per 10 s per shard.
  */
-
-/** Malformed records make at most one Problem per this interval (per shard). */
-export const MALFORMED_PROBLEM_EVERY_MS = 10_000;
-const MALFORMED_SAMPLES = 10;
 
 export interface IngestOptions {
   clock: Clock;
@@ -38,12 +35,12 @@ export class Ingest {
   seq = 0;
   private readonly hits: HitStore;
   private readonly dedup: Dedup;
-  private readonly samples: string[] = [];
-  private readonly reported = new Map<number, { at: number; count: number }>();
+  private readonly malformedLog: MalformedLog;
 
   constructor(private readonly options: IngestOptions) {
     this.hits = options.hits ?? new HitStore();
     this.dedup = options.dedup ?? new Dedup();
+    this.malformedLog = new MalformedLog({ redactor: options.redactor, scrub: options.scrub });
   }
 
   /** A decoder feeding this ingest for one connection of one shard. */
@@ -95,29 +92,10 @@ export class Ingest {
   }
 
   malformed(shard: number, line: string, reason: string): void {
-    const { stats, clock, redactor } = this.options;
     this.counters.malformed++;
-    stats.malformed();
-    const sample = redactor.text((this.options.scrub ?? ((t) => t))(truncate(line, 200)));
-    this.samples.push(sample);
-    if (this.samples.length > MALFORMED_SAMPLES) this.samples.shift();
-    const now = clock.now();
-    const last = this.reported.get(shard);
-    if (last && now - last.at < MALFORMED_PROBLEM_EVERY_MS) return;
-    const count = this.counters.malformed - (last?.count ?? 0);
-    this.reported.set(shard, { at: now, count: this.counters.malformed });
-    this.options.report(
-      makeProblem({
-        code: 'malformed_record',
-        source: 'decoder',
-        shard,
-        at: now,
-        message: `A record on shard ${shard} was not valid JSON; it was counted and skipped, streaming goes on.`,
-        details: truncate(
-          `${reason}. ${count} malformed ${last ? 'since the last report' : 'so far'}. Sample: ${sample}`,
-        ),
-      }),
-    );
+    this.options.stats.malformed();
+    const problem = this.malformedLog.note(shard, line, reason, this.options.clock.now());
+    if (problem) this.options.report(problem);
   }
 
   bytes(n: number): void {
@@ -135,6 +113,6 @@ export class Ingest {
   }
 
   malformedSamples(): string[] {
-    return [...this.samples];
+    return this.malformedLog.recent();
   }
 }
