@@ -35,7 +35,7 @@ export class MalformedLog {
     if (this.samples.length > MALFORMED_SAMPLES) this.samples.shift();
     const last = this.reported.get(shard);
     if (last && now - last.at < MALFORMED_PROBLEM_EVERY_MS) return undefined;
-    const count = this.count - (last?.count ?? 0);
+    const sinceLast = this.count - (last?.count ?? 0);
     this.reported.set(shard, { at: now, count: this.count });
     return makeProblem({
       code: 'malformed_record',
@@ -44,7 +44,7 @@ export class MalformedLog {
       at: now,
       message: `A record on shard ${shard} was not valid JSON; it was counted and skipped, streaming goes on.`,
       details: truncate(
-        `${reason}. ${count} malformed ${last ? 'since the last report' : 'so far'}. Sample: ${sample}`,
+        `${reason}. ${this.count} malformed so far${last ? `, ${sinceLast} since the last report` : ''}. Sample: ${sample}`,
       ),
     });
   }
