@@ -319,6 +319,12 @@ const LIVESTREAM_ROWS: readonly Row[] = [
     'retry-after',
     'Livestream answered with a status the protocol does not describe.',
   ],
+  [
+    'untrusted_redirect',
+    502,
+    'configuration',
+    'Livestream redirected to a host the credentials may not follow (another domain, https → http, or a non-HTTP scheme), or to a Location that cannot be read; the redirect was not followed.',
+  ],
 ];
 
 /** Codes of the relay's own HTTP API. */
@@ -342,6 +348,30 @@ const RELAY_ROWS: readonly Row[] = [
     409,
     'none',
     'The shard is connecting or streaming; a manual reconnect would only churn the connection.',
+  ],
+  [
+    'state_not_persisted',
+    507,
+    'configuration',
+    'The relay could not write its state to DATA_DIR (disk full, read-only, permissions); it keeps streaming from memory, but a restart would not remember the last loss.',
+  ],
+  [
+    'state_unreadable',
+    500,
+    'configuration',
+    "A state file in DATA_DIR could not be read at start; the relay assumed the worst (a loss at the file's last change) and waited the full cooldown.",
+  ],
+  [
+    'host_not_allowed',
+    421,
+    'configuration',
+    'The request named a Host that is not a loopback address, and no DASHBOARD_PASSWORD is set (protection against DNS rebinding).',
+  ],
+  [
+    'origin_not_allowed',
+    403,
+    'configuration',
+    'A state-changing request came from another web origin (a cross-site form or script); it was refused.',
   ],
 ];
 

@@ -46,6 +46,10 @@ describe('configuration', () => {
     ],
     [{ HOST: '192.168.1.10' }, /^DASHBOARD_PASSWORD: /],
     [{ REDACT_FIELDS: 'ip, bad field' }, /^REDACT_FIELDS: /],
+    [{ RECONNECT_MAX_WAIT_S: 'forever' }, /^RECONNECT_MAX_WAIT_S: must be a number ≥ 1/],
+    [{ LIVESTREAM_REDIRECT_HOSTS: 'ok.example.com, http://bad/' }, /^LIVESTREAM_REDIRECT_HOSTS: /],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, /^TRUST_PROXY: /],
+    [{ TRUST_PROXY: 'proxy.example.com' }, /^TRUST_PROXY: /],
   ])('refuses %j with one line naming the variable', (env, pattern) => {
     const message = error(env);
     expect(message).toMatch(pattern);
@@ -83,6 +87,21 @@ describe('configuration', () => {
       }),
     ).toBe('https://livestream.adobe.net/api/1/stream/shop');
     expect(config.redactFields).toEqual(['ip', 'geoCity']);
+  });
+
+  it('reads the wait cap, the redirect hosts and the trusted proxies', () => {
+    expect(loadConfig({})).toMatchObject({ maxWaitS: 3600, redirectHosts: [], trustProxy: false });
+    const config = loadConfig({
+      RECONNECT_COOLDOWN_S: '120',
+      RECONNECT_MAX_WAIT_S: '30',
+      LIVESTREAM_REDIRECT_HOSTS: ' Edge.Example.com,*.cdn.example.net ',
+      TRUST_PROXY: '127.0.0.1, 10.0.0.0/8',
+    });
+    // A wait is never shorter than the cooldown, whatever the cap says.
+    expect(config.maxWaitS).toBe(120);
+    expect(config.redirectHosts).toEqual(['edge.example.com', '*.cdn.example.net']);
+    expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
 
   it('shows URLs without credentials', () => {

@@ -12,6 +12,8 @@ export const DEFAULT_IMS_TOKEN_URL = 'https://ims-na1.adobelogin.com/ims/token/v
 export const ADOBE_ADVISED_COOLDOWN_S = 60;
 /** Our default: no byte at all for this long means the connection is lost (Adobe's sample reads with 60 s). */
 export const DEFAULT_STALL_TIMEOUT_S = 90;
+/** No wait is ever longer (a huge Retry-After, the 409 growth). */
+export const DEFAULT_MAX_WAIT_S = 3600;
 
 export class ConfigError extends Error {
   constructor(
@@ -98,6 +100,9 @@ const EnvSchema = z.object({
   ADOBE_ACCESS_TOKEN: optionalText,
   RECONNECT_COOLDOWN_S: numberAtLeast(1, ADOBE_ADVISED_COOLDOWN_S),
   STALL_TIMEOUT_S: numberAtLeast(1, DEFAULT_STALL_TIMEOUT_S),
+  RECONNECT_MAX_WAIT_S: numberAtLeast(1, DEFAULT_MAX_WAIT_S),
+  LIVESTREAM_REDIRECT_HOSTS: optionalText,
+  TRUST_PROXY: optionalText,
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
   REDACT_FIELDS: z.preprocess(blankToUndefined, z.string().default('ip')),
   DASHBOARD_PASSWORD: optionalText,
@@ -130,6 +135,15 @@ export interface RelayConfig {
   accessToken?: string;
   cooldownS: number;
   stallTimeoutS: number;
+  /** No wait is longer than this, nor shorter than the cooldown (it is at least `cooldownS`). */
+  maxWaitS: number;
+  /** Hosts a redirect may lead to with credentials, beside the configured host and its parent domain. */
+  redirectHosts: string[];
+  /**
+   * Which peers may speak for the client through `X-Forwarded-*` (Fastify's `trustProxy`):
+   * `false` (default), `true` for any, or a list of addresses and CIDR ranges.
+   */
+  trustProxy: boolean | string[];
   dataDir: string;
   redactFields: string[];
   dashboardPassword?: string;
@@ -182,6 +196,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   if (redactFields.some((field) => !/^[A-Za-z0-9_.$-]+$/.test(field))) {
     throw new ConfigError('REDACT_FIELDS', `must be a comma-separated list of field names (got "${e.REDACT_FIELDS}")`);
   }
+  const redirectHosts = (e.LIVESTREAM_REDIRECT_HOSTS ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+  if (redirectHosts.some((host) => !/^(\*\.)?[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(host))) {
+    throw new ConfigError(
+      'LIVESTREAM_REDIRECT_HOSTS',
+      `must be a comma-separated list of host names (got "${e.LIVESTREAM_REDIRECT_HOSTS}")`,
+    );
+  }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   const config: RelayConfig = {
     port: e.PORT,
     host: e.HOST,
@@ -189,6 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     imsTokenUrl: e.ADOBE_IMS_TOKEN_URL ?? DEFAULT_IMS_TOKEN_URL,
     cooldownS: e.RECONNECT_COOLDOWN_S,
     stallTimeoutS: e.STALL_TIMEOUT_S,
+    maxWaitS: Math.max(e.RECONNECT_MAX_WAIT_S, e.RECONNECT_COOLDOWN_S),
+    redirectHosts,
+    trustProxy,
     dataDir: e.DATA_DIR,
     redactFields,
     feedMaxHitsPerS: e.FEED_MAX_HITS_PER_S,
@@ -208,6 +236,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   if (e.ADOBE_ACCESS_TOKEN) config.accessToken = e.ADOBE_ACCESS_TOKEN;
   if (e.DASHBOARD_PASSWORD) config.dashboardPassword = e.DASHBOARD_PASSWORD;
   return config;
+}
+
+/** `TRUST_PROXY`: unset/false/0 → false; true/1 → true; else a list of addresses or CIDR ranges. */
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || /^(false|0|no)$/i.test(value)) return false;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  const list = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const valid = (item: string) => {
+    const [address, bits, extra] = item.split('/');
+    if (extra !== undefined || !address || !isIP(address)) return false;
+    if (bits === undefined) return true;
+    const max = isIP(address) === 4 ? 32 : 128;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+  };
+  if (list.length === 0 || !list.every(valid)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be true, false, or a comma-separated list of proxy addresses or CIDR ranges (got "${value}")`,
+    );
+  }
+  return list;
 }
 
 /**
