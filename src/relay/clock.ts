@@ -11,15 +11,50 @@ export interface Clock {
 
 export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeof setTimeout>;
 
+/**
+ * The longest delay `setTimeout` holds (2^31 − 1 ms, about 24.8 days); a longer one fires after
+ * 1 ms, which for a reconnect wait means churn.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A timer that may run longer than `MAX_TIMER_MS`: re-armed in steps until its moment comes. */
+interface LongTimer {
+  current: ReturnType<typeof setTimeout> | undefined;
+}
+
+function armLong(timer: LongTimer, fn: () => void, dueAt: number): void {
+  const remaining = dueAt - Date.now();
+  if (remaining > MAX_TIMER_MS) {
+    timer.current = setTimeout(() => armLong(timer, fn, dueAt), MAX_TIMER_MS);
+  } else {
+    timer.current = setTimeout(fn, Math.max(0, remaining));
+  }
+  timer.current.unref?.();
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
-    const handle = setTimeout(fn, Math.max(0, ms));
-    handle.unref?.();
-    return handle;
+    // NaN and negative delays fire at once, as Node would; Infinity never fires.
+    const delay = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+    if (delay <= MAX_TIMER_MS) {
+      const handle = setTimeout(fn, delay);
+      handle.unref?.();
+      return handle;
+    }
+    const timer: LongTimer = { current: undefined };
+    if (Number.isFinite(delay)) armLong(timer, fn, Date.now() + delay);
+    return timer as unknown as TimerHandle;
   },
   clearTimeout: (handle) => {
-    if (handle !== undefined) clearTimeout(handle as ReturnType<typeof setTimeout>);
+    if (handle === undefined) return;
+    const long = handle as unknown as LongTimer;
+    if (typeof long === 'object' && 'current' in long) {
+      if (long.current !== undefined) clearTimeout(long.current);
+      long.current = undefined;
+      return;
+    }
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
   },
 };
 

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStream, parseRetryAfter, type OpenStream } from './connect.ts';
 
 const servers: http.Server[] = [];
@@ -81,6 +82,83 @@ describe('openStream', () => {
       code: 'too_many_redirects',
       message: 'redirect 302 without a Location',
     });
+  });
+
+  it('never sends the credentials where the trust rule forbids: another host, another scheme, an unreadable Location', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    let port = '';
+    const locations = ['http://[::1', 'file:///etc/passwd', 'ftp://127.0.0.1/x', 'http://localhost:PORT/x'];
+    for (const location of locations) {
+      seen.length = 0;
+      const url: string = await serve((req, res) => {
+        seen.push(req.headers);
+        res.writeHead(302, { location: location.replace('PORT', port) });
+        res.end();
+      });
+      port = new URL(url).port;
+      const outcome = await openStream({ ...base, url: `${url}/api/1/stream/x` });
+      expect(outcome).toMatchObject({ kind: 'failure', code: 'untrusted_redirect' });
+      // Only the first request was made: nothing was followed.
+      expect(seen).toHaveLength(1);
+    }
+  });
+
+  it('follows a redirect to a host of LIVESTREAM_REDIRECT_HOSTS', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const target = await serve((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(zlib.gzipSync('{"a":1}\r\n'));
+    });
+    const port = new URL(target).port;
+    const first = await serve((_req, res) => {
+      res.writeHead(302, { location: `http://localhost:${port}/api/1/stream/x` });
+      res.end();
+    });
+    const outcome = await openStream({ ...base, url: `${first}/api/1/stream/x`, redirectHosts: ['localhost'] });
+    expect(outcome.kind).toBe('open');
+    if (outcome.kind === 'open') outcome.close();
+    expect(seen[0]?.authorization).toBe('Bearer secret-token');
+  });
+
+  it('turns TCP keep-alive on for the stream socket', async () => {
+    const spy = vi.spyOn(net.Socket.prototype, 'setKeepAlive');
+    try {
+      const url = await serve((_req, res) => {
+        res.writeHead(200, { 'content-encoding': 'gzip' });
+        res.end(zlib.gzipSync('{"a":1}\r\n'));
+      });
+      const outcome = await openStream({ ...base, url });
+      if (outcome.kind === 'open') outcome.close();
+      expect(spy).toHaveBeenCalledWith(true, expect.any(Number));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('counts the bytes on the socket, not only the body', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      const gzip = zlib.createGzip();
+      gzip.pipe(res);
+      gzip.write('{"a":1}\r\n');
+      gzip.flush(() => gzip.end());
+    });
+    const outcome = await openStream({ ...base, url });
+    if (outcome.kind !== 'open') throw new Error('not open');
+    await readAll(outcome);
+    expect(outcome.socketBytes()).toBeGreaterThan(outcome.compressedBytes());
+    outcome.close();
+  });
+
+  it('bounds an error body that decompresses to far more than it weighs', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(503, { 'content-encoding': 'gzip', 'content-type': 'text/plain' });
+      res.end(zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x41)));
+    });
+    const outcome = await openStream({ ...base, url });
+    expect(outcome.kind).toBe('http-error');
+    if (outcome.kind === 'http-error') expect(outcome.body.length).toBeLessThanOrEqual(256 * 1024);
   });
 
   it('decompresses deflate too', async () => {

@@ -2,12 +2,13 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { decideRedirect } from './redirect-trust.ts';
 
 /**
  * One attempt to open the stream: HTTP/1.1 GET on a fresh socket with `Authorization`,
- * `x-api-key` and `Accept-Encoding: gzip, deflate`; redirects followed by hand (≤ 5 hops, any
- * origin) sending those headers again; connect and header timeouts; the body decompressed by its
- * `Content-Encoding`.
+ * `x-api-key` and `Accept-Encoding: gzip, deflate`; redirects followed by hand (≤ 5 hops) sending
+ * those headers again, but only where the redirect trust rule allows (redirect-trust.ts);
+ * connect and header timeouts; TCP keep-alive; the body decompressed by its `Content-Encoding`.
  */
 
 export interface ConnectRequest {
@@ -20,6 +21,8 @@ export interface ConnectRequest {
   /** From request sent to response headers. Default 30 s. */
   headerTimeoutMs?: number;
   maxRedirects?: number;
+  /** Hosts a redirect may lead to with the credentials, beside the configured one (`LIVESTREAM_REDIRECT_HOSTS`). */
+  redirectHosts?: readonly string[];
   /** Reading an error body gives up after this long. Default 5 s. */
   errorBodyTimeoutMs?: number;
   /** Aborts the attempt (relay shutdown). */
@@ -36,8 +39,13 @@ export interface OpenStream {
   encoding: string;
   /** Decompressed body. A decompression error here means `invalid_content_encoding`. */
   body: Readable;
-  /** Raw (compressed) bytes received so far. */
+  /** Raw (compressed) bytes of the body received so far. */
   compressedBytes(): number;
+  /**
+   * Bytes read on the socket so far (headers, chunk framing and TLS records included): what the
+   * stall clock watches, so a gzip flush that decompresses to nothing still keeps a stream alive.
+   */
+  socketBytes(): number;
   /** Closes the socket; idempotent. */
   close(): void;
 }
@@ -57,7 +65,7 @@ export interface HttpRefusal {
 
 export interface ConnectFailure {
   kind: 'failure';
-  code: 'network_connection_failure' | 'network_connection_timeout' | 'too_many_redirects';
+  code: 'network_connection_failure' | 'network_connection_timeout' | 'too_many_redirects' | 'untrusted_redirect';
   message: string;
   url: string;
 }
@@ -66,6 +74,10 @@ export type ConnectOutcome = OpenStream | HttpRefusal | ConnectFailure;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_ERROR_BODY = 64 * 1024;
+/** An error body decompresses to at most this much (a small gzip body can expand a thousandfold). */
+const MAX_ERROR_TEXT = 256 * 1024;
+/** Idle time before TCP keep-alive probes start: a dead peer is found even if the stall clock is fooled. */
+const KEEPALIVE_IDLE_MS = 30_000;
 
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
@@ -105,6 +117,7 @@ function get(url: URL, request: ConnectRequest): Promise<Hop> {
     const timeout = (message: string) => () => req.destroy(new ConnectError('network_connection_timeout', message));
     let timer = setTimeout(timeout(`no connection within ${connectTimeoutMs} ms`), connectTimeoutMs);
     req.on('socket', (socket) => {
+      socket.setKeepAlive(true, KEEPALIVE_IDLE_MS);
       const connected = () => {
         clearTimeout(timer);
         timer = setTimeout(timeout(`no response headers within ${headerTimeoutMs} ms`), headerTimeoutMs);
@@ -183,10 +196,9 @@ async function readErrorBody(response: IncomingMessage, timeoutMs: number): Prom
   });
   const raw = Buffer.concat(chunks);
   try {
-    if (encoding === 'gzip' || encoding === 'x-gzip')
-      return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
-    if (encoding === 'deflate')
-      return zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+    const options = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: MAX_ERROR_TEXT };
+    if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(raw, options).toString('utf8');
+    if (encoding === 'deflate') return zlib.inflateSync(raw, options).toString('utf8');
   } catch {
     return '';
   }
@@ -196,7 +208,8 @@ async function readErrorBody(response: IncomingMessage, timeoutMs: number): Prom
 /** Opens the stream, following redirects by hand. Never throws. */
 export async function openStream(request: ConnectRequest): Promise<ConnectOutcome> {
   const maxRedirects = request.maxRedirects ?? 5;
-  let url = new URL(request.url);
+  const configured = new URL(request.url);
+  let url = configured;
   for (let redirects = 0; ; redirects++) {
     let hop: Hop;
     try {
@@ -222,7 +235,11 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
           url: url.toString(),
         };
       }
-      url = new URL(location, url);
+      const decision = decideRedirect(url, location, configured, request.redirectHosts);
+      if (!decision.follow) {
+        return { kind: 'failure', code: 'untrusted_redirect', message: decision.reason, url: url.toString() };
+      }
+      url = decision.url;
       continue;
     }
     const requestId = requestIdOf(response);
@@ -247,15 +264,17 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
     response.on('data', (chunk: Buffer) => {
       compressed += chunk.length;
     });
+    const socket = response.socket;
     const decoder = decoderFor(encoding);
     let body: Readable = response;
+    let closed = false;
     if (decoder) {
       body = decoder;
-      response.on('error', (error) => decoder.destroy(error));
-      response.on('aborted', () => decoder.destroy(new Error('connection aborted')));
+      // Once we closed it ourselves, the socket's last words are nobody's error.
+      response.on('error', (error) => closed || decoder.destroy(error));
+      response.on('aborted', () => closed || decoder.destroy(new Error('connection aborted')));
       response.pipe(decoder);
     }
-    let closed = false;
     const open: OpenStream = {
       kind: 'open',
       status,
@@ -264,6 +283,8 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
       encoding,
       body,
       compressedBytes: () => compressed,
+      // A fresh socket per attempt (`agent: false`), so its `bytesRead` is this stream's alone.
+      socketBytes: () => Math.max(socket?.bytesRead ?? 0, compressed),
       close: () => {
         if (closed) return;
         closed = true;

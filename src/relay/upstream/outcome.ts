@@ -128,21 +128,35 @@ export function verdictForRefusal(refusal: HttpRefusal): Verdict {
   return { problem, next };
 }
 
-/** No HTTP answer at all: refused, reset, DNS, TLS, timeouts, redirect loops. */
+/** No HTTP answer at all: refused, reset, DNS, TLS, timeouts, redirect loops, untrusted redirects. */
 export function verdictForFailure(failure: ConnectFailure): Verdict {
-  const messages: Record<ConnectFailure['code'], string> = {
-    network_connection_failure: 'Could not connect to Livestream (refused, reset, DNS or TLS).',
-    network_connection_timeout: 'Livestream did not answer in time.',
-    too_many_redirects: 'Livestream redirected too many times.',
-  };
-  return {
-    problem: {
-      code: failure.code,
-      action: failure.code === 'too_many_redirects' ? 'configuration' : 'retry-after',
-      message: messages[failure.code],
-      details: failure.message,
+  const rows: Record<ConnectFailure['code'], { action: string; message: string; next: Next }> = {
+    network_connection_failure: {
+      action: 'retry-after',
+      message: 'Could not connect to Livestream (refused, reset, DNS or TLS).',
+      next: WAIT_REFUSED,
     },
-    next: WAIT_REFUSED,
+    network_connection_timeout: {
+      action: 'retry-after',
+      message: 'Livestream did not answer in time.',
+      next: WAIT_REFUSED,
+    },
+    too_many_redirects: {
+      action: 'configuration',
+      message: 'Livestream redirected too many times.',
+      next: WAIT_REFUSED,
+    },
+    untrusted_redirect: {
+      action: 'configuration',
+      message:
+        "Livestream redirected somewhere the credentials may not follow; the redirect was not followed. Check LIVESTREAM_URL, or list the host in LIVESTREAM_REDIRECT_HOSTS if it is really Adobe's.",
+      next: { kind: 'fail' },
+    },
+  };
+  const row = rows[failure.code];
+  return {
+    problem: { code: failure.code, action: row.action, message: row.message, details: failure.message },
+    next: row.next,
   };
 }
 

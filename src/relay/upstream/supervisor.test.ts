@@ -5,7 +5,7 @@ import type { Problem, Shard } from '../../contract/index.ts';
 import { ManualClock, settle } from '../clock.ts';
 import { MemoryShardMemory } from '../store/shard-memory.ts';
 import type { ConnectOutcome, OpenStream } from './connect.ts';
-import { ShardSupervisor } from './supervisor.ts';
+import { ShardSupervisor, type ShardSupervisorOptions } from './supervisor.ts';
 import { TokenError } from './token.ts';
 
 const COOLDOWN = 60_000;
@@ -29,6 +29,7 @@ function openStreamFake(onClose: () => void): FakeStream {
     body: feed,
     feed,
     compressedBytes: () => 0,
+    socketBytes: () => 0,
     close: () => {
       if (closed) return;
       closed = true;
@@ -53,13 +54,18 @@ function refusal(status: number, extra: Partial<{ retryAfterS: number; body: str
 /** A supervisor with a manual clock, a scripted connector and an eye on every invariant. */
 function harness(
   script: Script,
-  opts: { memory?: MemoryShardMemory; tokens?: { get(): Promise<string>; canRefresh?: boolean } } = {},
+  opts: {
+    memory?: MemoryShardMemory;
+    tokens?: { get(): Promise<string>; canRefresh?: boolean };
+    maxWaitMs?: number;
+    createDecoder?: ShardSupervisorOptions['createDecoder'];
+  } = {},
 ) {
   const clock = new ManualClock();
   const memory = opts.memory ?? new MemoryShardMemory();
   const states: Shard[] = [];
   const problems: Problem[] = [];
-  const attempts: { at: number; token: string }[] = [];
+  const attempts: { at: number; token: string; first: boolean }[] = [];
   const streams: FakeStream[] = [];
   const records: string[] = [];
   let open = 0;
@@ -79,13 +85,24 @@ function harness(
     clock,
     cooldownMs: COOLDOWN,
     stallTimeoutMs: STALL,
+    ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),
     tokens,
     memory,
-    createDecoder: () => ({ push: (chunk) => records.push(chunk.toString()), end: () => undefined }),
+    // Like the ingest: every line with content is a distinct hit the supervisor hears of.
+    createDecoder:
+      opts.createDecoder ??
+      (() => ({
+        push: (chunk) => {
+          const text = chunk.toString();
+          records.push(text);
+          if (text.trim()) supervisor.noteHit(clock.now());
+        },
+        end: () => undefined,
+      })),
     onState: (shard) => states.push(shard),
     onProblem: (problem) => problems.push(problem),
-    connect: async (token) => {
-      attempts.push({ at: clock.now(), token });
+    connect: async (token, _signal, { first }) => {
+      attempts.push({ at: clock.now(), token, first });
       const outcome = await script(attempts.length, token);
       if (outcome.kind === 'open') {
         open++;
@@ -289,6 +306,26 @@ describe('ShardSupervisor', () => {
     expect(h.streams[0]!.feed.destroyed).toBe(true);
   });
 
+  it('stays stalled through a trickle of stray bytes (no flapping), and keeps the connection while bytes come', async () => {
+    const h = harness(() => h.stream());
+    h.supervisor.start();
+    await settle();
+    await h.clock.advance(STALL / 2);
+    expect(h.last().state).toBe('stalled');
+    const before = h.states.length;
+    // One byte (no record) every 60 s: longer than the warning, shorter than the stall timeout.
+    for (let i = 0; i < 7; i++) {
+      h.streams[0]!.feed.write(' ');
+      await h.clock.advance(60_000);
+    }
+    expect(h.states.slice(before).map((s) => s.state)).toEqual([]);
+    expect(h.attempts).toHaveLength(1);
+    expect(h.streams[0]!.feed.destroyed).toBe(false);
+    h.streams[0]!.feed.write('{"a":1}\n');
+    await settle();
+    expect(h.last().state).toBe('streaming');
+  });
+
   it('treats a body that is not gzip as invalid_content_encoding and waits', async () => {
     const h = harness(() => {
       const s = h.stream();
@@ -398,6 +435,108 @@ describe('ShardSupervisor', () => {
     }
     expect(h.attempts.length).toBeGreaterThan(5);
     for (const gap of h.gaps()) expect(gap).toBeGreaterThanOrEqual(COOLDOWN);
+  });
+
+  it.each([
+    ['999999999', 999_999_999],
+    ['a far-future HTTP date', 253_402_300_799 - 1_767_225_600],
+  ])('caps a Retry-After of %s at RECONNECT_MAX_WAIT_S and says so', async (_name, retryAfterS) => {
+    let n = 0;
+    const h = harness(() => (++n === 1 ? refusal(503, { retryAfterS }) : h.stream()));
+    h.supervisor.start();
+    await settle();
+    expect(h.last()).toMatchObject({ state: 'waiting', retryAt: h.clock.now() + 3_600_000 });
+    expect(h.problems[0]).toMatchObject({
+      code: 'service_unavailable',
+      retryAfter: 3600,
+      details: expect.stringContaining('capped at RECONNECT_MAX_WAIT_S=3600 s'),
+    });
+    // Not one attempt within the hour (an overflowing timer fired after 1 ms: 167 attempts in 5 s).
+    await h.clock.advance(3_600_000 - 1);
+    expect(h.attempts).toHaveLength(1);
+    await h.clock.advance(1);
+    expect(h.attempts).toHaveLength(2);
+  });
+
+  it('caps the 409 growth at a RECONNECT_MAX_WAIT_S below it, never below the cooldown', async () => {
+    const h = harness(() => refusal(409), { maxWaitMs: 90_000 });
+    h.supervisor.start();
+    await h.clock.advance(600_000);
+    expect(h.gaps().slice(0, 4)).toEqual([60_000, 90_000, 90_000, 90_000]);
+    const short = harness(() => refusal(503, { retryAfterS: 1 }), { maxWaitMs: 1_000 });
+    short.supervisor.start();
+    await short.clock.advance(300_000);
+    for (const gap of short.gaps()) expect(gap).toBe(COOLDOWN);
+  });
+
+  it("refuses Reconnect now until both the cooldown and the upstream's Retry-After have passed", async () => {
+    let n = 0;
+    const h = harness(() => (++n === 1 ? refusal(429, { retryAfterS: 120 }) : h.stream()));
+    h.supervisor.start();
+    await settle();
+    await h.clock.advance(61_000);
+    expect(h.supervisor.reconnect()).toEqual({ ok: false, reason: 'cooldown', retryAfterS: 59 });
+    expect(h.supervisor.snapshot().cooldownUntil).toBe(h.clock.now() + 59_000);
+    await h.clock.advance(59_000);
+    expect(h.attempts).toHaveLength(2);
+  });
+
+  it('after a restart, waits a planned long wait, and counts a loss dated in the future as now', async () => {
+    const start = new ManualClock().now();
+    const planned = new MemoryShardMemory();
+    planned.update(0, { lastLossAt: start - 1_000, retryAt: start + 600_000 });
+    const h = harness(() => h.stream(), { memory: planned });
+    h.supervisor.start();
+    await h.clock.advance(599_999);
+    expect(h.attempts).toHaveLength(0);
+    await h.clock.advance(1);
+    expect(h.attempts).toHaveLength(1);
+
+    const future = new MemoryShardMemory();
+    future.update(0, { lastLossAt: start + 365 * 86_400_000 });
+    const f = harness(() => f.stream(), { memory: future });
+    f.supervisor.start();
+    await settle();
+    expect(f.last()).toMatchObject({ state: 'waiting', retryAt: start + COOLDOWN });
+    await f.clock.advance(COOLDOWN);
+    expect(f.attempts).toHaveLength(1);
+  });
+
+  it('marks only its first connection attempt of the run as first (the one that sends reset)', async () => {
+    let n = 0;
+    const h = harness(() => (++n === 1 ? refusal(401) : n === 2 ? refusal(503) : h.stream()));
+    h.supervisor.start();
+    await h.clock.advance(COOLDOWN);
+    expect(h.attempts.map((a) => a.first)).toEqual([true, false, false]);
+  });
+
+  it('turns whatever the connector or the decoder throws into a Problem and a wait, never a dead loop', async () => {
+    let n = 0;
+    const h = harness(
+      () => {
+        if (++n === 1) throw new Error('connector bug');
+        return h.stream();
+      },
+      {
+        createDecoder: () => ({
+          push: () => {
+            throw new RangeError('decoder bug');
+          },
+          end: () => undefined,
+        }),
+      },
+    );
+    h.supervisor.start();
+    await settle();
+    expect(h.problems[0]).toMatchObject({ code: 'network_connection_failure', details: 'Error: connector bug' });
+    expect(h.last().state).toBe('waiting');
+    await h.clock.advance(COOLDOWN);
+    expect(h.last().state).toBe('streaming');
+    h.streams[0]!.feed.write('{}\n');
+    await settle();
+    expect(h.problems[1]).toMatchObject({ code: 'connection_lost', details: expect.stringContaining('decoder bug') });
+    expect(h.last().state).toBe('waiting');
+    expect(h.streams[0]!.feed.destroyed).toBe(true);
   });
 
   it('closes the connection and remembers the loss on stop', async () => {

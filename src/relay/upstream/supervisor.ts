@@ -11,20 +11,28 @@ import type { ShardMemory } from '../store/shard-memory.ts';
 import type { ConnectOutcome, OpenStream } from './connect.ts';
 import { verdictForFailure, verdictForLoss, verdictForRefusal, type Verdict } from './outcome.ts';
 import { TokenError, type TokenManager } from './token.ts';
+import { describeCap, maxWaitOf, planWait, type WaitPolicy } from './wait-policy.ts';
 
 /**
  * One state machine per shard: `connecting → streaming → (stalled) → waiting → connecting`,
  * `failed` for what waiting cannot fix, `stopped` on shutdown.
  *
- * Invariants (each has a test):
+ * Invariants (each has a test; supervisor.property.test.ts plays random outcome sequences):
  * - never two open connections for one shard: attempts run one after another and a connection
  *   is closed before the next attempt starts;
  * - never an attempt sooner than the cooldown after a loss or a refused connect; the single
  *   exception is one immediate retry with a fresh token after a 401;
- * - repeated 409s grow the wait (cooldown × 2ⁿ⁻¹, capped at 5 min or the cooldown if longer);
- * - the last loss is persisted, and a connection open when the relay died counts as lost when it
- *   was last seen alive, so a crash-and-restart cannot reconnect early;
- * - `retryAt` is published the moment a wait starts.
+ * - every wait lies within `[cooldown, RECONNECT_MAX_WAIT_S]` (wait-policy.ts): repeated 409s
+ *   grow it (cooldown × 2ⁿ⁻¹, capped at 5 min or the cooldown if longer), a `Retry-After`
+ *   lengthens it, the cap shortens it and the Problem says so;
+ * - the last loss and the planned next attempt are persisted, and a connection open when the
+ *   relay died counts as lost when it was last seen alive, so a crash-and-restart cannot
+ *   reconnect early; a memory that cannot be read counts as a loss at start;
+ * - `retryAt` is published the moment a wait starts, and always lies ahead while waiting;
+ * - the stall clock counts bytes on the socket (a gzip flush that decompresses to nothing still
+ *   counts); `stalled` ends with the next hit, not with a stray byte, so a trickle cannot flap it;
+ * - `reset` goes with the shard's first connection attempt of the run only (`first` below);
+ * - nothing thrown inside an attempt or a timer escapes: it becomes a Problem and a wait.
  */
 
 export interface RecordStream {
@@ -40,9 +48,14 @@ export interface ShardSupervisorOptions {
   stallTimeoutMs: number;
   /** Cap of the growing 409 wait. Default 5 min. */
   maxGrowthMs?: number;
+  /** `RECONNECT_MAX_WAIT_S` in ms: no wait is longer. Default 1 h. */
+  maxWaitMs?: number;
   tokens: Pick<TokenManager, 'get' | 'invalidate' | 'canRefresh'>;
-  /** Opens the stream with this token (URL, headers and redirects are the connector's job). */
-  connect: (token: string, signal: AbortSignal) => Promise<ConnectOutcome>;
+  /**
+   * Opens the stream with this token (URL, headers and redirects are the connector's job).
+   * `first`: the shard's first connection attempt of this relay run (the only one to send `reset`).
+   */
+  connect: (token: string, signal: AbortSignal, attempt: { first: boolean }) => Promise<ConnectOutcome>;
   memory: ShardMemory;
   /** A fresh decoder for each connection: a partial line never leaks into the next one. */
   createDecoder: (shard: number) => RecordStream;
@@ -54,7 +67,7 @@ export interface ShardSupervisorOptions {
   aliveEveryMs?: number;
 }
 
-const DEFAULT_MAX_GROWTH_MS = 5 * 60_000;
+const DEFAULT_MAX_WAIT_MS = 3600_000;
 
 export class ShardSupervisor {
   readonly shard: number;
@@ -75,6 +88,9 @@ export class ShardSupervisor {
   private current: OpenStream | undefined;
   private endStream: ((verdict: Verdict | undefined) => void) | undefined;
   private readonly abort = new AbortController();
+  private readonly policy: WaitPolicy;
+  /** HTTP connects made by this shard in this run. */
+  private connects = 0;
   /** Connections opened in this process (for tests and metrics). */
   opened = 0;
 
@@ -82,6 +98,11 @@ export class ShardSupervisor {
     this.shard = options.shard;
     this.since = options.clock.now();
     this.consecutive409 = options.memory.get(options.shard).consecutive409 ?? 0;
+    this.policy = {
+      cooldownMs: options.cooldownMs,
+      maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+      ...(options.maxGrowthMs !== undefined ? { maxGrowthMs: options.maxGrowthMs } : {}),
+    };
   }
 
   /** Starts the loop. The first attempt waits out a cooldown remembered from an earlier run. */
@@ -107,6 +128,7 @@ export class ShardSupervisor {
   noteHit(at: number): void {
     this.hits++;
     this.lastHitAt = at;
+    if (this.state === 'stalled') this.set('streaming', {});
   }
 
   /** Operator's "Reconnect now": only for a waiting or failed shard, never within the cooldown. */
@@ -157,10 +179,18 @@ export class ShardSupervisor {
 
   private async run(): Promise<void> {
     const { clock, memory, cooldownMs } = this.options;
+    const start = clock.now();
+    let nextAt = start;
     const remembered = memory.effectiveLastLoss(this.shard);
-    let nextAt = remembered !== undefined ? remembered + cooldownMs : clock.now();
+    if (remembered !== undefined) {
+      // A loss "in the future" (a clock that went back) counts as now: the cooldown, never more.
+      this.cooldownUntil = Math.min(remembered, start) + cooldownMs;
+      nextAt = this.cooldownUntil;
+    }
+    const planned = memory.get(this.shard).retryAt;
+    if (planned !== undefined && planned > nextAt) nextAt = planned;
+    nextAt = Math.min(nextAt, start + maxWaitOf(this.policy));
     let reason = 'restart';
-    if (remembered !== undefined) this.cooldownUntil = remembered + cooldownMs;
     while (!this.stopped) {
       if (clock.now() < nextAt) {
         await this.waitUntil(nextAt, reason);
@@ -169,25 +199,34 @@ export class ShardSupervisor {
       const verdict = await this.attemptOnce();
       if (this.stopped || !verdict) break;
       const now = clock.now();
-      this.cooldownUntil = now + cooldownMs;
       const next = verdict.next;
-      let waitMs = cooldownMs;
-      if (next.kind === 'wait' && next.reason === 'too-many-connections') {
-        this.consecutive409++;
-        const cap = Math.max(this.options.maxGrowthMs ?? DEFAULT_MAX_GROWTH_MS, cooldownMs);
-        waitMs = Math.min(cooldownMs * 2 ** (this.consecutive409 - 1), cap);
-      }
-      if (next.kind === 'wait' && next.minWaitS !== undefined) waitMs = Math.max(waitMs, next.minWaitS * 1000);
-      memory.update(this.shard, { lastLossAt: now, open: false, consecutive409: this.consecutive409 });
+      const tooManyConnections = next.kind === 'wait' && next.reason === 'too-many-connections';
+      if (tooManyConnections) this.consecutive409++;
+      const plan = planWait(this.policy, {
+        tooManyConnections,
+        consecutive409: this.consecutive409,
+        ...(next.kind === 'wait' && next.minWaitS !== undefined ? { retryAfterS: next.minWaitS } : {}),
+      });
+      this.cooldownUntil = now + plan.operatorAfterMs;
       if (next.kind === 'fail') {
+        memory.update(this.shard, {
+          lastLossAt: now,
+          open: false,
+          consecutive409: this.consecutive409,
+          retryAt: undefined,
+        });
         this.publish(verdict.problem);
         this.set('failed', {});
         await this.waitForOperator();
         nextAt = clock.now();
         continue;
       }
-      this.publish({ ...verdict.problem, retryAfter: Math.ceil(waitMs / 1000) });
-      nextAt = now + waitMs;
+      nextAt = now + plan.waitMs;
+      memory.update(this.shard, { lastLossAt: now, open: false, consecutive409: this.consecutive409, retryAt: nextAt });
+      const details = plan.capped
+        ? [verdict.problem.details, describeCap(plan, this.policy)].filter(Boolean).join(' ')
+        : verdict.problem.details;
+      this.publish({ ...verdict.problem, details, retryAfter: Math.ceil(plan.waitMs / 1000) });
       reason = next.kind === 'wait' ? next.reason : 'lost';
     }
   }
@@ -215,19 +254,50 @@ export class ShardSupervisor {
     });
   }
 
-  /** One attempt (two when a 401 asks for a fresh token). Resolves when the connection is over. */
+  /**
+   * One attempt (two when a 401 asks for a fresh token). Resolves when the connection is over.
+   * Whatever is thrown inside becomes a Problem and a wait: the loop never dies.
+   */
   private async attemptOnce(): Promise<Verdict | undefined> {
+    try {
+      return await this.attemptOrThrow();
+    } catch (error) {
+      this.current?.close();
+      return {
+        problem: {
+          code: 'network_connection_failure',
+          action: 'retry-after',
+          message: 'The relay failed while connecting (an internal error); it waits the cooldown and tries again.',
+          details: describeError(error),
+        },
+        next: { kind: 'wait', reason: 'refused' },
+      };
+    }
+  }
+
+  private async attemptOrThrow(): Promise<Verdict | undefined> {
     const { tokens, clock, memory } = this.options;
     let refreshed = false;
     for (;;) {
       this.attempt++;
       this.set('connecting', {});
-      memory.update(this.shard, { open: true, aliveAt: clock.now() });
+      memory.update(this.shard, { open: true, aliveAt: clock.now(), retryAt: undefined });
       let token: string;
       try {
         token = await tokens.get();
       } catch (error) {
-        if (!(error instanceof TokenError)) throw error;
+        if (!(error instanceof TokenError)) {
+          return {
+            problem: {
+              code: 'access_token_unavailable',
+              action: 'retry-after',
+              message: 'No access token could be obtained (an internal error); the relay waits the cooldown.',
+              details: describeError(error),
+              source: 'token',
+            },
+            next: { kind: 'wait', reason: 'token' },
+          };
+        }
         const { failure } = error;
         const problem: Verdict['problem'] = {
           code: failure.code,
@@ -241,7 +311,8 @@ export class ShardSupervisor {
         return { problem, next: failure.permanent ? { kind: 'fail' } : { kind: 'wait', reason: 'token' } };
       }
       if (this.stopped) return undefined;
-      const outcome = await this.options.connect(token, this.abort.signal);
+      const first = this.connects++ === 0;
+      const outcome = await this.options.connect(token, this.abort.signal, { first });
       if (this.stopped) {
         if (outcome.kind === 'open') outcome.close();
         return undefined;
@@ -286,9 +357,18 @@ export class ShardSupervisor {
     const stallWarnMs = stallTimeoutMs / 2;
     const tickMs = Math.max(10, Math.min(1000, stallTimeoutMs / 10));
     const aliveEveryMs = this.options.aliveEveryMs ?? 5000;
+    // The stall clock: the last moment the socket's byte count was seen to move.
     let lastByteAt = clock.now();
+    let socketBytes = open.socketBytes();
     let lastAliveAt = lastByteAt;
     let reported = 0;
+    const sawBytes = (now: number) => {
+      const bytes = open.socketBytes();
+      if (bytes !== socketBytes) {
+        socketBytes = bytes;
+        lastByteAt = now;
+      }
+    };
     return new Promise<Verdict | undefined>((resolve) => {
       let timer: TimerHandle | undefined;
       let finished = false;
@@ -303,35 +383,50 @@ export class ShardSupervisor {
         this.reportBytes(open, reported);
         resolve(verdict);
       };
+      const internalError = (error: unknown) =>
+        finish(verdictForLoss('broken', `the relay failed while reading the stream: ${describeError(error)}`));
       const onData = (chunk: Buffer) => {
         lastByteAt = clock.now();
-        if (this.state === 'stalled') this.set('streaming', {});
-        decoder.push(chunk);
+        socketBytes = open.socketBytes();
+        try {
+          decoder.push(chunk);
+        } catch (error) {
+          internalError(error);
+        }
       };
       const tick = () => {
-        const now = clock.now();
-        const idle = now - lastByteAt;
-        reported = this.reportBytes(open, reported);
-        if (idle >= stallTimeoutMs) {
-          finish(
-            verdictForLoss(
-              'stalled',
-              `no byte for ${Math.round(idle / 1000)} s (STALL_TIMEOUT_S=${stallTimeoutMs / 1000})`,
-            ),
-          );
-          return;
+        try {
+          const now = clock.now();
+          sawBytes(now);
+          const idle = now - lastByteAt;
+          reported = this.reportBytes(open, reported);
+          if (idle >= stallTimeoutMs) {
+            finish(
+              verdictForLoss(
+                'stalled',
+                `no byte for ${Math.round(idle / 1000)} s (STALL_TIMEOUT_S=${stallTimeoutMs / 1000})`,
+              ),
+            );
+            return;
+          }
+          if (idle >= stallWarnMs && this.state === 'streaming') this.set('stalled', {});
+          if (now - lastAliveAt >= aliveEveryMs) {
+            lastAliveAt = now;
+            this.options.memory.update(this.shard, { open: true, aliveAt: now });
+          }
+          timer = clock.setTimeout(tick, tickMs);
+        } catch (error) {
+          internalError(error);
         }
-        if (idle >= stallWarnMs && this.state === 'streaming') this.set('stalled', {});
-        if (now - lastAliveAt >= aliveEveryMs) {
-          lastAliveAt = now;
-          this.options.memory.update(this.shard, { open: true, aliveAt: now });
-        }
-        timer = clock.setTimeout(tick, tickMs);
       };
       this.endStream = finish;
       open.body.on('data', onData);
       open.body.once('end', () => {
-        decoder.end();
+        try {
+          decoder.end();
+        } catch {
+          // The last line is lost with the stream either way.
+        }
         finish(verdictForLoss('ended', describeDuration(clock.now() - (this.connectedAt ?? clock.now()))));
       });
       open.body.once('error', (error: Error & { code?: string }) => {
@@ -353,4 +448,9 @@ export class ShardSupervisor {
 function describeDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return `the server ended the stream after ${s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`}`;
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

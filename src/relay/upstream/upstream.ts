@@ -11,13 +11,21 @@ import type { TokenManager } from './token.ts';
  */
 
 export interface UpstreamOptions {
-  /** Stream URL with its query parameters (every shard sends the same `maxConnections`). */
+  /**
+   * Stream URL with its query parameters (every shard sends the same `maxConnections`). A `reset`
+   * in it goes with each shard's first attempt of the run only: a reconnect resumes where the
+   * stream was lost.
+   */
   url: string;
   apiKey: string;
   shards: number;
   clock: Clock;
   cooldownMs: number;
   stallTimeoutMs: number;
+  /** `RECONNECT_MAX_WAIT_S` in ms. */
+  maxWaitMs?: number;
+  /** `LIVESTREAM_REDIRECT_HOSTS`. */
+  redirectHosts?: readonly string[];
   tokens: Pick<TokenManager, 'get' | 'invalidate' | 'canRefresh'>;
   memory: ShardMemory;
   createDecoder: (shard: number) => RecordStream;
@@ -36,6 +44,7 @@ export class Upstream {
 
   constructor(options: UpstreamOptions) {
     const connect = options.connect ?? openStream;
+    const resumeUrl = withoutReset(options.url);
     this.supervisors = Array.from(
       { length: options.shards },
       (_, shard) =>
@@ -44,14 +53,17 @@ export class Upstream {
           clock: options.clock,
           cooldownMs: options.cooldownMs,
           stallTimeoutMs: options.stallTimeoutMs,
+          ...(options.maxWaitMs !== undefined ? { maxWaitMs: options.maxWaitMs } : {}),
           tokens: options.tokens,
           memory: options.memory,
           createDecoder: options.createDecoder,
           onState: options.onState,
           onProblem: options.onProblem,
           ...(options.onBytes ? { onBytes: options.onBytes } : {}),
-          connect: (token, signal) => {
-            const request: ConnectRequest = { url: options.url, token, apiKey: options.apiKey, signal };
+          connect: (token, signal, { first }) => {
+            const url = first ? options.url : resumeUrl;
+            const request: ConnectRequest = { url, token, apiKey: options.apiKey, signal };
+            if (options.redirectHosts?.length) request.redirectHosts = options.redirectHosts;
             if (options.userAgent) request.userAgent = options.userAgent;
             if (options.connectTimeoutMs) request.connectTimeoutMs = options.connectTimeoutMs;
             if (options.headerTimeoutMs) request.headerTimeoutMs = options.headerTimeoutMs;
@@ -85,4 +97,12 @@ export class Upstream {
   noteHit(shard: number, at: number): void {
     this.supervisors[shard]?.noteHit(at);
   }
+}
+
+/** The stream URL a reconnect uses: the same, without `reset`. */
+export function withoutReset(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('reset')) return url;
+  parsed.searchParams.delete('reset');
+  return parsed.toString();
 }
