@@ -27,6 +27,11 @@ export default defineConfig(({ mode }) => {
       host: '127.0.0.1',
       port: 5173,
       proxy: {
+        // `changeOrigin: false` keeps the browser's Host (127.0.0.1:5173), so the dashboard's
+        // POSTs, which carry Origin http://127.0.0.1:5173, are the relay's own origin there and
+        // pass its Origin rule untouched, while a cross-site page's Origin still reaches the relay
+        // and is refused. Turning it on, or stripping Origin here, would break one or the other.
+        // Vite's own Host check (`server.allowedHosts`) keeps DNS rebinding out of this hop.
         '/api': { target: relay, changeOrigin: false },
         '/metrics': relay,
         '/healthz': relay,

@@ -9,6 +9,7 @@ import {
   parseSseEvent,
 } from '../../contract/index.ts';
 import { openSse, seqsOf, startTestRelay, type SseReader, type TestRelay } from '../testing/relay-harness.ts';
+import { rawExchange, type RawAnswer } from './raw-http.ts';
 
 const running: TestRelay[] = [];
 const readers: SseReader[] = [];
@@ -246,7 +247,115 @@ describe('odd requests', () => {
     expect(long.status).toBe(414);
     expect(ProblemSchema.parse((long.body as { error: unknown }).error).status).toBe(414);
     const wrongMethod = await getJson(`${r.url}/api/status`, { method: 'DELETE' });
-    expect(wrongMethod.status).toBe(404);
+    expect(wrongMethod.status).toBe(405);
+    expect((await getJson(`${r.url}/api/status`)).status).toBe(200);
+  });
+});
+
+const portOf = (r: TestRelay) => Number(new URL(r.url).port);
+
+function expectProblemAnswer(answer: RawAnswer, status: number, code: string): void {
+  expect(answer.status).toBe(status);
+  expect(answer.headers['content-type']).toMatch(/^application\/json/);
+  expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(answer.headers['x-frame-options']).toBe('DENY');
+  const problem = ProblemSchema.parse((JSON.parse(answer.body) as { error: unknown }).error);
+  expect(problem).toMatchObject({ status, code, source: 'relay' });
+}
+
+describe('methods', () => {
+  const routes: [path: string, allow: string][] = [
+    ['/api/status', 'GET, HEAD'],
+    ['/api/catalog', 'GET, HEAD'],
+    ['/api/problems', 'GET, HEAD'],
+    ['/api/stats', 'GET, HEAD'],
+    ['/api/top', 'GET, HEAD'],
+    ['/api/hits/123-456', 'GET, HEAD'],
+    ['/api/stream', 'GET, HEAD'],
+    ['/metrics', 'GET, HEAD'],
+    ['/healthz', 'GET, HEAD'],
+    ['/api/upstream/0/reconnect', 'POST'],
+    ['/api/login', 'POST'],
+    ['/api/logout', 'POST'],
+  ];
+
+  it('answers a method a route does not take with 405, an Allow header and a Problem', async () => {
+    const r = await relay({ SIM_RATE: '10' });
+    for (const [path, allow] of routes) {
+      const others = ['OPTIONS', 'PUT', 'DELETE', 'PATCH', allow.includes('GET') ? 'POST' : 'GET'];
+      for (const method of others) {
+        const answer = await getJson(`${r.url}${path}?x=1`, { method });
+        expect(answer.status, `${method} ${path}`).toBe(405);
+        expect(answer.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+        const problem = ProblemSchema.parse((answer.body as { error: unknown }).error);
+        expect(problem).toMatchObject({ code: 'invalid_http_method', status: 405, source: 'relay' });
+      }
+    }
+    const head = await fetch(`${r.url}/api/login`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('allow')]).toEqual([405, 'POST']);
+    // Unknown paths stay 404, whatever the method.
+    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS']) {
+      const unknown = await getJson(`${r.url}/api/nope`, { method });
+      expect(unknown.status, method).toBe(404);
+      expect((unknown.body as { error: { code: string } }).error.code).toBe('route_not_found');
+    }
+    expect((await getJson(`${r.url}/api/status/`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('answers HEAD /api/stream with the SSE headers at once, no body, and no subscriber', async () => {
+    const r = await relay({ SIM_RATE: '10' });
+    const before = r.relay.hub.clients;
+    const answer = await rawExchange(
+      portOf(r),
+      { method: 'HEAD', path: '/api/stream', close: false },
+      { timeoutMs: 1_000 },
+    );
+    try {
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(answer.headers['cache-control']).toBe('no-cache, no-transform');
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.relay.hub.clients).toBe(before);
+      expect(((await getJson(`${r.url}/api/status`)).body as { clients: number }).clients).toBe(before);
+      // The connection is free for the next request: the HEAD answer is complete.
+      answer.socket.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const next = await new Promise<string>((resolve) => {
+        let text = '';
+        answer.socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        answer.socket.on('close', () => resolve(text));
+      });
+      expect(next).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
+    } finally {
+      answer.socket.destroy();
+    }
+  });
+});
+
+describe('error answers produced before routing', () => {
+  it('are Problems with the security headers: oversized headers, over-long URL and parameter, bad bytes', async () => {
+    const r = await relay({ SIM_RATE: '10' });
+    const port = portOf(r);
+    // Node's parser: more than its 16 KiB of headers.
+    const bigHeaders = await rawExchange(port, { path: '/api/status', headers: { 'x-big': 'a'.repeat(20_000) } });
+    expectProblemAnswer(bigHeaders, 431, 'invalid_header');
+    // Node's parser counts the request line in the same 16 KiB, so a 100 KB URL is a 431 too.
+    const longUrl = await rawExchange(port, { path: `/api/status?q=${'a'.repeat(100_000)}` });
+    expectProblemAnswer(longUrl, 431, 'invalid_header');
+    // Fastify's router: a path parameter longer than maxParamLength (100).
+    const longParam = await rawExchange(port, { path: `/api/hits/${'9'.repeat(500)}` });
+    expectProblemAnswer(longParam, 414, 'bad_request');
+    // Fastify's router: a malformed percent-encoding.
+    const badUrl = await rawExchange(port, { path: '/api/hits/%zz' });
+    expectProblemAnswer(badUrl, 400, 'bad_request');
+    // Node's parser: bytes that are not HTTP.
+    const garbage = await rawExchange(port, 'HELLO\r\n\r\n');
+    expectProblemAnswer(garbage, 400, 'bad_request');
+    const badHeader = await rawExchange(port, 'GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n');
+    expectProblemAnswer(badHeader, 400, 'bad_request');
+    for (const answer of [bigHeaders, longUrl, longParam, badUrl, garbage, badHeader]) answer.socket.destroy();
+    // Nothing of it stopped the relay.
     expect((await getJson(`${r.url}/api/status`)).status).toBe(200);
   });
 });

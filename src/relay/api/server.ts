@@ -1,63 +1,51 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   MAX_STATS_WINDOW_S,
   TOP_WINDOWS_S,
-  makeProblem,
   type Problem,
-  type ProblemInit,
   isProblem,
   parseIntParam,
   reconnectRefusal,
 } from '../../contract/index.ts';
+import { SSE_HEADERS } from '../hub/sse-hub.ts';
 import type { Relay } from '../relay.ts';
 import { Auth, loginPage } from './auth.ts';
+import { answerClientError } from './client-error.ts';
+import { hostProblem } from './host-guard.ts';
 import { createMetrics } from './metrics.ts';
+import { originProblem } from './origin-guard.ts';
+import { relayProblem, sendProblem as send } from './problem-reply.ts';
+import { RouteMethods } from './route-methods.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 
 /**
  * The relay's HTTP surface (CONTRACT.md §3): REST, the SSE stream (written to the raw socket
  * through the hub), `/metrics`, `/healthz`, and the built SPA, on one origin. Every error is
- * `{error: Problem}` with the matching status; bad input is a 400/404 Problem, never a 500.
+ * `{error: Problem}` with the matching status and the security headers, including those decided
+ * before routing (Node's parser, Fastify's router); bad input is a 400/404 Problem, never a 500.
+ *
+ * Every request but `/healthz` passes, in this order: the `Host` rule (host-guard.ts), the
+ * `Origin` rule for state-changing methods (origin-guard.ts), then the password when one is set
+ * (auth.ts, throttled per address). A known path called with a method it does not take is a 405
+ * with `Allow` (route-methods.ts).
  */
 
 export interface ServerOptions {
   /** Folder of the built SPA (`dist/`); not served when missing. */
   spaDir?: string;
   logger?: boolean | Record<string, unknown>;
+  /** Epoch ms for the password throttle and the sessions. Default `Date.now`. */
+  now?: () => number;
 }
 
-/** Security headers for every answer; the SPA needs no inline script and no other origin. */
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    // Recharts and the virtualised feed position elements with style attributes.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-  ].join('; '),
-};
-
-function send(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (problem.action === 'retry-after' && problem.retryAfter !== undefined) {
-    void reply.header('retry-after', String(Math.ceil(problem.retryAfter)));
-  }
-  return reply.code(problem.status).type('application/json; charset=utf-8').send({ error: problem });
-}
-
-function relayProblem(init: Omit<ProblemInit, 'source'>): Problem {
-  return makeProblem({ source: 'relay', ...init });
+function tooManyAttempts(retryAfterS: number): Problem {
+  return relayProblem({
+    code: 'too_many_requests',
+    message: `Too many wrong passwords from this address: password attempts are refused for ${retryAfterS} s.`,
+    retryAfter: retryAfterS,
+  });
 }
 
 export async function createServer(relay: Relay, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -66,6 +54,12 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // X-Forwarded-For/-Proto/-Host are believed only from these peers (TRUST_PROXY): they give
+    // `request.ip` (the throttle's address) and `request.protocol` (the cookie's Secure).
+    trustProxy: relay.config.trustProxy,
+    // Node answers an HTTP/1.1 request without Host with an empty 400; host-guard.ts answers it
+    // with a Problem instead.
+    http: { requireHostHeader: false },
     // Malformed URLs and over-long path parameters: a Problem like every other error.
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
@@ -79,9 +73,13 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
         }),
       );
     },
+    // What Node's parser refuses (oversized headers, bytes that are not HTTP, slowloris).
+    clientErrorHandler: answerClientError,
   });
-  const auth = new Auth(relay.config.dashboardPassword);
+  const auth = new Auth(relay.config.dashboardPassword, options.now);
   const metrics = createMetrics(relay);
+  const routes = new RouteMethods();
+  app.addHook('onRoute', (route) => routes.record(route.url, route.method));
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -92,17 +90,37 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!auth.enabled) return;
     const path = request.url.split('?')[0]!;
-    if (path === '/healthz' || path === '/api/login') return;
-    if (auth.allows(request.headers)) return;
+    // Always answers (CONTRACT.md §3): a constant "ok", nothing to protect, probes must get in.
+    if (path === '/healthz') return;
+    const refusal =
+      hostProblem({ host: request.headers.host, httpVersion: request.raw.httpVersion }, auth.enabled) ??
+      originProblem({
+        method: request.method,
+        origin: request.headers.origin,
+        protocol: request.protocol,
+        host: request.host,
+      });
+    if (refusal) return send(reply, refusal);
+    if (!auth.enabled || path === '/api/login') return;
+    const verdict = auth.verify(request.headers, request.ip ?? '');
+    if (verdict.kind === 'allowed') return;
     const wantsHtml =
       request.method === 'GET' &&
       !path.startsWith('/api/') &&
       path !== '/metrics' &&
       /text\/html/.test(request.headers.accept ?? '');
+    if (verdict.kind === 'locked') {
+      const problem = tooManyAttempts(verdict.retryAfterS);
+      if (!wantsHtml) return send(reply, problem);
+      return reply
+        .code(429)
+        .header('retry-after', String(verdict.retryAfterS))
+        .type('text/html; charset=utf-8')
+        .send(loginPage(problem.message));
+    }
     if (wantsHtml) {
-      return reply.code(401).type('text/html; charset=utf-8').send(loginPage(false));
+      return reply.code(401).type('text/html; charset=utf-8').send(loginPage());
     }
     void reply.header('www-authenticate', 'Basic realm="Livestream Monitor", charset="UTF-8"');
     return send(
@@ -205,8 +223,18 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
   app.post('/api/login', (request: FastifyRequest<{ Body: { password?: unknown } | undefined }>, reply) => {
     const form = /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '');
     if (!auth.enabled) return form ? reply.redirect('/', 303) : reply.code(204).send();
-    if (!auth.checkPassword(request.body?.password)) {
-      if (form) return reply.code(401).type('text/html; charset=utf-8').send(loginPage(true));
+    const verdict = auth.login(request.body?.password, request.ip ?? '');
+    if (verdict.kind === 'locked') {
+      const problem = tooManyAttempts(verdict.retryAfterS);
+      if (!form) return send(reply, problem);
+      return reply
+        .code(429)
+        .header('retry-after', String(verdict.retryAfterS))
+        .type('text/html; charset=utf-8')
+        .send(loginPage(problem.message));
+    }
+    if (verdict.kind !== 'allowed') {
+      if (form) return reply.code(401).type('text/html; charset=utf-8').send(loginPage('Wrong password.'));
       return send(
         reply,
         relayProblem({ code: 'dashboard_authentication_required', message: 'Wrong dashboard password.' }),
@@ -218,18 +246,36 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
 
   app.post('/api/logout', (request, reply) => {
     auth.close(request.headers.cookie);
-    return reply.header('set-cookie', auth.clearedCookie()).code(204).send();
+    return reply
+      .header('set-cookie', auth.clearedCookie(request.protocol === 'https'))
+      .code(204)
+      .send();
   });
 
-  app.get('/api/stream', (request: FastifyRequest<{ Querystring: { lastEventId?: string } }>, reply) => {
-    const header = request.headers['last-event-id'];
-    const query: unknown = request.query.lastEventId;
-    const lastEventId = (Array.isArray(header) ? header[0] : header) || (typeof query === 'string' ? query : undefined);
-    // The hub writes to the socket itself: serialize once, same bytes for every subscriber.
+  // HEAD is answered here, not by running the GET handler: a HEAD must end at once, so it gets
+  // the stream's headers and no subscriber is registered.
+  app.head('/api/stream', (_request, reply) => {
+    // Node decides `connection` from the request: this answer ends, so it may well be `close`.
+    const { connection: _keepAlive, ...headers } = SSE_HEADERS;
     reply.hijack();
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
-    relay.subscribe(reply.raw, lastEventId?.slice(0, 100));
+    reply.raw.writeHead(200, { ...headers, ...SECURITY_HEADERS });
+    reply.raw.end();
   });
+
+  app.get(
+    '/api/stream',
+    { exposeHeadRoute: false },
+    (request: FastifyRequest<{ Querystring: { lastEventId?: string } }>, reply) => {
+      const header = request.headers['last-event-id'];
+      const query: unknown = request.query.lastEventId;
+      const lastEventId =
+        (Array.isArray(header) ? header[0] : header) || (typeof query === 'string' ? query : undefined);
+      // The hub writes to the socket itself: serialize once, same bytes for every subscriber.
+      reply.hijack();
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
+      relay.subscribe(reply.raw, lastEventId?.slice(0, 100));
+    },
+  );
 
   const spaDir = options.spaDir;
   const spaBuilt = !!spaDir && existsSync(`${spaDir}/index.html`);
@@ -237,8 +283,20 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     await app.register(fastifyStatic, { root: spaDir, wildcard: false, index: ['index.html'] });
   }
 
+  // The router sends here both unknown paths and known paths called with another method.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
+    const allow = routes.allowed(request.url);
+    if (allow) {
+      void reply.header('allow', allow.join(', '));
+      return send(
+        reply,
+        relayProblem({
+          code: 'invalid_http_method',
+          message: `${request.method} is not a method of ${path.slice(0, 100)}; it takes ${allow.join(', ')}.`,
+        }),
+      );
+    }
     if (
       spaBuilt &&
       request.method === 'GET' &&

@@ -1,0 +1,21 @@
+import type { FastifyReply } from 'fastify';
+import { makeProblem, type Problem, type ProblemInit } from '../../contract/index.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
+
+/** A Problem of the relay's own HTTP surface (source `relay`). */
+export function relayProblem(init: Omit<ProblemInit, 'source'>): Problem {
+  return makeProblem({ source: 'relay', ...init });
+}
+
+/**
+ * Answers `{error: Problem}` with its status, `Retry-After` when the action is `retry-after`,
+ * and the security headers. They are set here, not only in the `onSend` hook, because Fastify's
+ * router errors (bad URL, over-long parameter) are answered outside any route and skip it.
+ */
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
+  if (problem.action === 'retry-after' && problem.retryAfter !== undefined) {
+    void reply.header('retry-after', String(Math.ceil(problem.retryAfter)));
+  }
+  return reply.code(problem.status).type('application/json; charset=utf-8').send({ error: problem });
+}
