@@ -12,11 +12,14 @@ import type { Suite } from '../lib/suite.ts';
 /**
  * Soak: a relay with the default 60-s cooldown (and the simulator's default 60-s churn window)
  * at 2,000 hits/s for 30 minutes, one upstream fault every 2 minutes (drop, stall, 503, 409,
- * malformed burst, in shuffled rounds), one SSE client reading everything (FEED_MAX_HITS_PER_S
- * above the rate, so nothing is sampled). Checked: the relay never exits; the simulator never
- * sees two open streams for a shard (polled every second, and from its attempt log); no attempt
- * comes sooner than 60 s after a loss (attempt log); RSS stays flat after a warm-up; every
- * distinct hit the relay counted reached the client exactly once.
+ * malformed burst, and the hostile modes: a huge Retry-After, an untrusted redirect, a 2 MiB
+ * record, a stall kept alive by empty deflate blocks, garbage from the token endpoint; in
+ * shuffled rounds), one SSE client reading everything (FEED_MAX_HITS_PER_S above the rate, so
+ * nothing is sampled), and an operator who presses "Reconnect now" on a failed shard once it is
+ * allowed. Checked: the relay never exits; the simulator never sees two open streams for a shard
+ * (polled every second, and from its attempt log); no attempt comes sooner than 60 s after a
+ * loss (attempt log); a kept-alive stall causes no reconnect; RSS stays flat after a warm-up;
+ * every distinct hit the relay counted reached the client exactly once.
  */
 
 const RATE = 2000;
@@ -29,7 +32,23 @@ const FEED_MAX = RATE * 10;
  */
 const SIM_BACKLOG_S = 5;
 const COOLDOWN_S = 60;
-const KINDS = ['drop', 'stall', '503', '409', 'malformed'] as const;
+const KINDS = [
+  'drop',
+  'stall',
+  '503',
+  '409',
+  'malformed',
+  // Hostile modes (the hardening issue): each must neither crash the relay nor make it churn.
+  'retry-after-huge',
+  'redirect-untrusted',
+  'huge-record',
+  'keepalive-stall',
+  'token-garbage',
+] as const;
+/** The relay's RECONNECT_MAX_WAIT_S here, so a huge Retry-After costs 90 s of the soak, not an hour. */
+const MAX_WAIT_S = 90;
+/** A stall kept alive by empty deflate blocks, longer than STALL_TIMEOUT_S (90 s): no reconnect may follow. */
+const KEEPALIVE_STALL_S = 100;
 type Kind = (typeof KINDS)[number];
 
 interface AttemptCheck {
@@ -108,6 +127,7 @@ export const soakSuite: Suite = {
         ADOBE_CLIENT_SECRET: info.clientSecret,
         ADOBE_IMS_TOKEN_URL: info.tokenUrl,
         FEED_MAX_HITS_PER_S: String(FEED_MAX),
+        RECONNECT_MAX_WAIT_S: String(MAX_WAIT_S),
       },
       logName: 'soak-relay',
     });
@@ -124,6 +144,8 @@ export const soakSuite: Suite = {
     let polls = 0;
     let stopPolling = false;
     let deck: Kind[] = [];
+    let operatorReconnects = 0;
+    let failedSeen = 0;
     const poller = (async () => {
       while (!stopPolling) {
         try {
@@ -140,6 +162,19 @@ export const soakSuite: Suite = {
           if (!ok.ok) healthFailures++;
         } catch {
           healthFailures++;
+        }
+        try {
+          // The operator: a failed shard (an untrusted redirect) is reconnected once the relay allows it.
+          const { shards } = await relay.status();
+          for (const shard of shards) {
+            if (shard.state !== 'failed') continue;
+            if (shard.cooldownUntil !== undefined && shard.cooldownUntil > Date.now()) continue;
+            failedSeen++;
+            const answer = await fetch(`${relay.url}/api/upstream/${shard.shard}/reconnect`, { method: 'POST' });
+            if (answer.status === 202) operatorReconnects++;
+          }
+        } catch {
+          pollFailures++;
         }
         if (polls % 5 === 0) {
           const used = await relay.metric('livestream_monitor_nodejs_heap_size_used_bytes').catch(() => NaN);
@@ -183,9 +218,23 @@ export const soakSuite: Suite = {
           } else if (kind === '409') {
             await control.nextConnect({ status: 409, body: 'json' });
             await control.drop();
-          } else {
+          } else if (kind === 'malformed') {
             const written = await control.malformed({ count: 50 });
             note = `${written.written} lines`;
+          } else if (kind === 'retry-after-huge') {
+            await control.nextConnect({ status: 503, body: 'json', retryAfter: 999_999_999 });
+            await control.drop();
+          } else if (kind === 'redirect-untrusted') {
+            await control.redirect({ location: 'http://[::1' });
+            await control.drop();
+          } else if (kind === 'huge-record') {
+            await control.hugeRecord(2 * 1024 * 1024);
+          } else if (kind === 'keepalive-stall') {
+            await control.stall({ seconds: KEEPALIVE_STALL_S, keepAliveEveryS: 15 });
+          } else {
+            await control.tokenAnswer('garbage');
+            await control.expireTokens();
+            await control.drop();
           }
           injected.push({ at: Date.now(), kind, note });
           ctx.log(`soak: ${((Date.now() - t0) / 60_000).toFixed(1)} min: fault ${kind}${note ? ` (${note})` : ''}`);
@@ -202,6 +251,11 @@ export const soakSuite: Suite = {
       const attempts = crashed ? [] : await control.connections();
       const state = crashed ? undefined : await control.state();
       const check = checkAttempts(attempts, Date.now());
+      const streamAttempts = attempts.filter((a) => a.kind === 'stream');
+      const keptAlive = injected.filter((f) => f.kind === 'keepalive-stall');
+      const reconnectsInKeptAliveStalls = keptAlive.filter((f) =>
+        streamAttempts.some((a) => a.at > f.at && a.at < f.at + KEEPALIVE_STALL_S * 1000),
+      ).length;
       const slowCuts = attempts.filter((a) => a.closeReason === 'slow-consumer').length;
       const hits = status?.counters.hits ?? client.maxSeq;
       // Count up to the end of a batch, so a batch straddling the snapshot is not half-counted.
@@ -242,6 +296,20 @@ export const soakSuite: Suite = {
           decimals: 1,
           note: `${check.tooSoon} attempts sooner than ${COOLDOWN_S} s; a loss is a stream's close or a refusal, as the simulator logged them`,
         }),
+        figure(
+          'stalls kept alive by empty deflate blocks that led to a reconnect',
+          'stalls',
+          reconnectsInKeptAliveStalls,
+          {
+            target: { op: '==', value: 0 },
+            decimals: 0,
+            note: `${keptAlive.length} stalls of ${KEEPALIVE_STALL_S} s (longer than STALL_TIMEOUT_S=90) with an empty deflate block every 15 s: bytes on the socket, nothing after gunzip; the stall clock counts the bytes`,
+          },
+        ),
+        figure('failed shards reconnected by the operator', 'reconnects', operatorReconnects, {
+          decimals: 0,
+          note: `an untrusted redirect fails the shard (never retried by itself); the soak's operator pressed Reconnect now once the relay allowed it (${failedSeen} presses)`,
+        }),
         figure('relay RSS growth after the warm-up', 'MB', rssTrend.growth, {
           target: { op: '<', value: 50 },
           decimals: 1,
@@ -279,7 +347,7 @@ export const soakSuite: Suite = {
         }),
       );
       result.notes.push(
-        `Run: ${minutes} min, relay defaults (RECONNECT_COOLDOWN_S=60, STALL_TIMEOUT_S=90, SIM_CHURN_WINDOW_S=60), FEED_MAX_HITS_PER_S=${FEED_MAX}, the simulator in its own process at a flat ${RATE} hits/s with a ${SIM_BACKLOG_S}-s resume backlog (relay pointed at it with LIVESTREAM_URL and its client credentials). With the simulator's default backlog, its resume burst trips its own slow-consumer rule and it cuts the resumed stream within 0.5 s, every time or nearly (seen in a first soak: 4 of 5 reconnects cut, each followed by a correct 60-s wait): a simulator bug (src/simulator/stream-hub.ts, \`#tick\` counts the writer's unflushed bytes, which a resume fills at once). Streams the simulator cut as slow consumers in this run: ${slowCuts}. Faults: drop = \`/__sim/drop\`; stall = \`/__sim/stall\` until the relay gives up on the stream (90 s); 503/409 = \`/__sim/next-connect\` then drop (the next attempt is refused, the one after succeeds); malformed = 50 non-JSON lines. A fault waits (up to half the interval) for the relay to be streaming, so each one bites.`,
+        `Run: ${minutes} min, relay defaults (RECONNECT_COOLDOWN_S=60, STALL_TIMEOUT_S=90, SIM_CHURN_WINDOW_S=60), FEED_MAX_HITS_PER_S=${FEED_MAX}, the simulator in its own process at a flat ${RATE} hits/s with a ${SIM_BACKLOG_S}-s resume backlog (relay pointed at it with LIVESTREAM_URL and its client credentials). With the simulator's default backlog, its resume burst trips its own slow-consumer rule and it cuts the resumed stream within 0.5 s, every time or nearly (seen in a first soak: 4 of 5 reconnects cut, each followed by a correct 60-s wait): a simulator bug (src/simulator/stream-hub.ts, \`#tick\` counts the writer's unflushed bytes, which a resume fills at once). Streams the simulator cut as slow consumers in this run: ${slowCuts}. Faults: drop = \`/__sim/drop\`; stall = \`/__sim/stall\` until the relay gives up on the stream (90 s); 503/409 = \`/__sim/next-connect\` then drop (the next attempt is refused, the one after succeeds); malformed = 50 non-JSON lines; retry-after-huge = a 503 with \`Retry-After: 999999999\` then drop (RECONNECT_MAX_WAIT_S=${MAX_WAIT_S}); redirect-untrusted = \`Location: http://[::1\` then drop (the shard fails; the operator reconnects it); huge-record = one 2 MiB record; keepalive-stall = ${KEEPALIVE_STALL_S} s without records but an empty deflate block every 15 s; token-garbage = the next token request answers a web page, tokens expired, then drop. A fault waits (up to half the interval) for the relay to be streaming, so each one bites.`,
         `Faults in order: ${injected.map((f) => `${((f.at - t0) / 60_000).toFixed(1)} min ${f.kind}`).join('; ') || 'none'}.`,
       );
     } finally {

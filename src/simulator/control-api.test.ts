@@ -137,6 +137,34 @@ describe('control API: connection faults', () => {
     expect((await control.state()).pendingFaults.redirect).toBeNull();
   });
 
+  it('hostile faults: a stall kept alive by empty deflate blocks, any Location, any Retry-After', async () => {
+    const { control, connect, sim, headers } = await setup({ rate: 200 });
+    const client = await connect();
+    await client.waitFor(() => client.records().length > 0);
+    await control.stall({ seconds: 2, keepAliveEveryS: 0.1 });
+    await sleep(100);
+    const frozenBody = client.body().length;
+    const frozenRaw = client.raw.length;
+    await sleep(600);
+    // Bytes kept coming, and they decompress to nothing: the body is valid and has not grown.
+    expect(client.raw.length).toBeGreaterThan(frozenRaw + 3);
+    expect(client.body().length).toBe(frozenBody);
+    expect(() => gunzipSync(Buffer.concat(client.raw), { finishFlush: 2 })).not.toThrow();
+    await control.resume();
+    await client.waitFor(() => client.body().length > frozenBody, 3000);
+
+    expect(await control.hugeRecord(3 * 1024 * 1024)).toMatchObject({ written: true });
+    const huge = () => client.records().some((line) => line.length > 3 * 1024 * 1024 && isJson(line));
+    await client.waitFor(huge, 5000);
+
+    await control.redirect({ location: 'http://[::1' });
+    expect((await fetchText(sim.streamUrl, { headers })).headers.location).toBe('http://[::1');
+    await control.nextConnect({ status: 503, retryAfter: 'Fri, 31 Dec 9999 23:59:59 GMT' });
+    await control.nextConnect({ status: 429, retryAfter: 999_999_999 });
+    expect((await fetchText(sim.streamUrl, { headers })).headers['retry-after']).toBe('Fri, 31 Dec 9999 23:59:59 GMT');
+    expect((await fetchText(sim.streamUrl, { headers })).headers['retry-after']).toBe('999999999');
+  });
+
   it('bad-encoding announces gzip and sends plain text', async () => {
     const { control, connect } = await setup({ rate: 200 });
     await control.badEncoding();
@@ -215,6 +243,29 @@ describe('control API: tokens, churn window, log', () => {
     await expect(fetchToken(sim)).resolves.toMatch(/\./);
     const tokens = sim.attempts().filter((a) => a.kind === 'token');
     expect(tokens.map((a) => a.status)).toEqual([200, 401, 500, 0, 200]);
+  });
+
+  it('token-answer makes the next token requests answer 200 without a usable token', async () => {
+    const { control, sim } = await setup();
+    await control.tokenAnswer('garbage');
+    await control.tokenAnswer('no-token');
+    await control.tokenAnswer('expires-zero');
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: sim.clientId,
+      client_secret: sim.clientSecret,
+    }).toString();
+    const ask = () =>
+      fetchText(sim.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+    const garbage = await ask();
+    expect(garbage.status).toBe(200);
+    expect(garbage.text).toMatch(/^<html>/);
+    expect(JSON.parse((await ask()).text)).not.toHaveProperty('access_token');
+    expect(JSON.parse((await ask()).text)).toMatchObject({ access_token: expect.any(String), expires_in: 0 });
   });
 
   it('expire-tokens makes the next connect 401', async () => {

@@ -35,10 +35,19 @@ const ACTIONS = {
     schema: z.strictObject({ slot }),
     run: async (b: { slot?: number }, d: ControlDeps) => ({ ended: await d.hub.end(b.slot) }),
   },
-  /** Send no byte (for `seconds`, or until `resume`). */
+  /**
+   * Send no record (for `seconds`, or until `resume`); with `keepAliveEveryS`, an empty deflate
+   * block that often (bytes on the socket, nothing after gunzip), else no byte at all.
+   */
   stall: {
-    schema: z.strictObject({ slot, seconds: z.number().positive().max(86_400).optional() }),
-    run: (b: { slot?: number; seconds?: number }, d: ControlDeps) => ({ stalled: d.hub.stall(b.slot, b.seconds) }),
+    schema: z.strictObject({
+      slot,
+      seconds: z.number().positive().max(86_400).optional(),
+      keepAliveEveryS: z.number().min(0.05).max(3_600).optional(),
+    }),
+    run: (b: { slot?: number; seconds?: number; keepAliveEveryS?: number }, d: ControlDeps) => ({
+      stalled: d.hub.stall(b.slot, b.seconds, b.keepAliveEveryS),
+    }),
   },
   resume: {
     schema: z.strictObject({ slot }),
@@ -49,7 +58,7 @@ const ACTIONS = {
     schema: z.strictObject({
       status: z.number().int().min(300).max(599),
       body: bodyKind,
-      retryAfter: z.number().int().min(0).optional(),
+      retryAfter: z.union([z.number().int().min(0), z.string().max(200)]).optional(),
       errorDescription: z.string().max(2000).optional(),
       times,
     }),
@@ -57,7 +66,7 @@ const ACTIONS = {
       b: {
         status: number;
         body: 'json' | 'html' | 'empty';
-        retryAfter?: number;
+        retryAfter?: number | string;
         errorDescription?: string;
         times: number;
       },
@@ -67,14 +76,19 @@ const ACTIONS = {
       return { pending: d.faults.describe().nextConnect };
     },
   },
-  /** Redirect the next connect `hops` times (to the other port unless `crossOrigin: false`), or forever. */
+  /**
+   * Redirect the next connect `hops` times (to the other port unless `crossOrigin: false`), or
+   * forever; with `location`, to that `Location` as is (hostile redirects: unparseable, `file:`,
+   * another host).
+   */
   redirect: {
     schema: z.strictObject({
       hops: z.number().int().min(1).max(1000).default(1),
       crossOrigin: z.boolean().default(true),
       loop: z.boolean().default(false),
+      location: z.string().min(1).max(2000).optional(),
     }),
-    run: (b: { hops: number; crossOrigin: boolean; loop: boolean }, d: ControlDeps) => {
+    run: (b: { hops: number; crossOrigin: boolean; loop: boolean; location?: string }, d: ControlDeps) => {
       d.faults.redirect = { ...b };
       return { redirect: d.faults.redirect };
     },
@@ -112,6 +126,30 @@ const ACTIONS = {
       .refine((b) => (b.record === undefined) !== (b.line === undefined), 'give exactly one of record and line'),
     run: (b: { record?: Record<string, unknown>; line?: string; slot?: number }, d: ControlDeps) => d.hub.inject(b),
   },
+  /**
+   * Write one record of about `bytes` bytes (its `pageName` is that long; ids fresh), beyond the
+   * control API's own 1 MiB body limit: a hostile record for the relay's size limits.
+   */
+  'huge-record': {
+    schema: z.strictObject({
+      bytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(256 * 1024 * 1024),
+      slot,
+    }),
+    run: (b: { bytes: number; slot?: number }, d: ControlDeps) => {
+      const id = Date.now();
+      const record = {
+        reportSuite: 'huge',
+        hitIdHigh: String(9_100_000_000_000_000_000n + BigInt(id)),
+        hitIdLow: String(id),
+        pageName: 'x'.repeat(b.bytes),
+      };
+      return d.hub.inject(b.slot === undefined ? { record } : { record, slot: b.slot });
+    },
+  },
   /** Change the average rate (hits/s). */
   rate: {
     schema: z.strictObject({ rate: z.number().min(0).max(100_000) }),
@@ -134,6 +172,17 @@ const ACTIONS = {
     ) => {
       d.faults.tokens.push({ ...b });
       return { pending: d.faults.describe().token };
+    },
+  },
+  /**
+   * Make the next `times` token requests answer 200 with no usable token: a web page
+   * (`garbage`), JSON without `access_token` (`no-token`), or a token with `expires_in: 0`.
+   */
+  'token-answer': {
+    schema: z.strictObject({ answer: z.enum(['garbage', 'no-token', 'expires-zero']), times }),
+    run: (b: { answer: 'garbage' | 'no-token' | 'expires-zero'; times: number }, d: ControlDeps) => {
+      d.faults.tokenAnswers.push({ ...b });
+      return { pending: d.faults.describe().tokenAnswer };
     },
   },
   /** Invalidate every issued token: the next connect with one gets 401. */

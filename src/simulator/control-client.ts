@@ -21,7 +21,7 @@ export class SimulatorControl {
   end(slot?: number) {
     return this.#post<{ ended: number[] }>('end', { slot });
   }
-  stall(options: { slot?: number; seconds?: number } = {}) {
+  stall(options: { slot?: number; seconds?: number; keepAliveEveryS?: number } = {}) {
     return this.#post<{ stalled: number[] }>('stall', options);
   }
   resume(slot?: number) {
@@ -30,14 +30,17 @@ export class SimulatorControl {
   nextConnect(fault: {
     status: number;
     body?: BodyKind;
-    retryAfter?: number;
+    retryAfter?: number | string;
     errorDescription?: string;
     times?: number;
   }) {
     return this.#post('next-connect', fault);
   }
-  redirect(options: { hops?: number; crossOrigin?: boolean; loop?: boolean } = {}) {
+  redirect(options: { hops?: number; crossOrigin?: boolean; loop?: boolean; location?: string } = {}) {
     return this.#post('redirect', options);
+  }
+  tokenAnswer(answer: 'garbage' | 'no-token' | 'expires-zero', times?: number) {
+    return this.#post('token-answer', { answer, times });
   }
   badEncoding(times?: number) {
     return this.#post('bad-encoding', { times });
@@ -54,6 +57,10 @@ export class SimulatorControl {
   /** Writes a record (64-bit fields as decimal strings: their digits go out exact) or a raw line. */
   hit(input: { record: HitRecord; slot?: number } | { line: string; slot?: number }) {
     return this.#post<{ slot: number; written: boolean }>('hit', input);
+  }
+  /** One record of about `bytes` bytes (a long `pageName`). */
+  hugeRecord(bytes: number, slot?: number) {
+    return this.#post<{ slot: number; written: boolean }>('huge-record', { bytes, slot });
   }
   rate(rate: number) {
     return this.#post<{ rate: number }>('rate', { rate });

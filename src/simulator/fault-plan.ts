@@ -5,7 +5,8 @@ export type BodyKind = 'json' | 'html' | 'empty';
 export interface ConnectFault {
   status: number;
   body: BodyKind;
-  retryAfter?: number;
+  /** Seconds, or any text (an HTTP date, garbage): sent as the `Retry-After` header as is. */
+  retryAfter?: number | string;
   errorDescription?: string;
   times: number;
 }
@@ -16,6 +17,8 @@ export interface RedirectFault {
   /** Each hop points to the other port (another origin); otherwise the same origin. */
   crossOrigin: boolean;
   loop: boolean;
+  /** Sent as the `Location` as is, however hostile (`http://[::1`, `file:///etc/passwd`, another host). */
+  location?: string;
 }
 
 /** Make the next `times` token requests fail with `status`, or with no answer at all. */
@@ -23,6 +26,15 @@ export interface TokenFault {
   status: number;
   body: BodyKind;
   unreachable: boolean;
+  times: number;
+}
+
+/** What a token request answers instead of a token (`200` every time). */
+export type TokenAnswerKind = 'garbage' | 'no-token' | 'expires-zero';
+
+/** Make the next `times` token requests answer 200 with something that is not a usable token. */
+export interface TokenAnswerFault {
+  answer: TokenAnswerKind;
   times: number;
 }
 
@@ -35,6 +47,7 @@ export class FaultPlan {
   redirect: RedirectFault | undefined;
   badEncoding = 0;
   tokens: TokenFault[] = [];
+  tokenAnswers: TokenAnswerFault[] = [];
 
   takeConnect(): ConnectFault | undefined {
     return take(this.connects);
@@ -42,6 +55,10 @@ export class FaultPlan {
 
   takeToken(): TokenFault | undefined {
     return take(this.tokens);
+  }
+
+  takeTokenAnswer(): TokenAnswerFault | undefined {
+    return take(this.tokenAnswers);
   }
 
   /** Whether this connect is redirected (a hop is used up unless the redirect loops). */
@@ -66,6 +83,7 @@ export class FaultPlan {
     this.redirect = undefined;
     this.badEncoding = 0;
     this.tokens = [];
+    this.tokenAnswers = [];
   }
 
   describe() {
@@ -74,6 +92,7 @@ export class FaultPlan {
       redirect: this.redirect ? { ...this.redirect } : null,
       badEncoding: this.badEncoding,
       token: this.tokens.map((fault) => ({ ...fault })),
+      tokenAnswer: this.tokenAnswers.map((fault) => ({ ...fault })),
     };
   }
 }

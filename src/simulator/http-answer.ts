@@ -42,7 +42,7 @@ export interface ErrorAnswer {
   error: string;
   description: string;
   body?: BodyKind;
-  retryAfter?: number;
+  retryAfter?: number | string;
   headers?: Record<string, string>;
 }
 

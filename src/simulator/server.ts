@@ -203,6 +203,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const redirect = faults.takeRedirect();
     if (redirect || (onMain && firstConnectRedirect)) {
       if (!redirect) firstConnectRedirect = false;
+      if (redirect?.location !== undefined) {
+        res.writeHead(302, { Location: redirect.location, 'Content-Length': 0 });
+        res.end();
+        attempts.answer(attempt, 302, { location: redirect.location });
+        return;
+      }
       const cross = redirect?.crossOrigin ?? true;
       const target = new URL(
         url.pathname + url.search,

@@ -49,6 +49,7 @@ interface Connection {
   res: ServerResponse;
   writer: StreamWriter<QueuedHit>;
   stallTimer?: NodeJS.Timeout;
+  keepAliveTimer?: NodeJS.Timeout;
   closing: boolean;
 }
 
@@ -165,23 +166,36 @@ export class StreamHub {
     return targets.map((c) => c.slot);
   }
 
-  /** Stops sending any byte on the open streams, for `seconds` or until `resume`. */
-  stall(slot?: number, seconds?: number): number[] {
+  /**
+   * Stops sending records on the open streams, for `seconds` or until `resume`. With
+   * `keepAliveEveryS`, an empty deflate block goes out that often meanwhile: bytes on the socket,
+   * nothing after gunzip (a quiet report suite kept alive).
+   */
+  stall(slot?: number, seconds?: number, keepAliveEveryS?: number): number[] {
     return this.#targets(slot).map((c) => {
       c.writer.stall();
-      if (c.stallTimer) clearTimeout(c.stallTimer);
-      c.stallTimer = seconds === undefined ? undefined : setTimeout(() => c.writer.resume(), seconds * 1000);
+      this.#clearStallTimers(c);
+      if (seconds !== undefined) c.stallTimer = setTimeout(() => this.resume(c.slot), seconds * 1000);
+      if (keepAliveEveryS !== undefined) {
+        c.keepAliveTimer = setInterval(() => c.writer.keepAlive(), keepAliveEveryS * 1000);
+      }
       return c.slot;
     });
   }
 
   resume(slot?: number): number[] {
     return this.#targets(slot).map((c) => {
-      if (c.stallTimer) clearTimeout(c.stallTimer);
-      c.stallTimer = undefined;
+      this.#clearStallTimers(c);
       c.writer.resume();
       return c.slot;
     });
+  }
+
+  #clearStallTimers(c: Connection): void {
+    if (c.stallTimer) clearTimeout(c.stallTimer);
+    if (c.keepAliveTimer) clearInterval(c.keepAliveTimer);
+    c.stallTimer = undefined;
+    c.keepAliveTimer = undefined;
   }
 
   /** Writes `count` lines that are not JSON records into the open streams. */
@@ -288,7 +302,7 @@ export class StreamHub {
   #release(c: Connection, reason: string, mode: 'abort' | 'end'): Promise<void> {
     if (c.closing) return Promise.resolve();
     c.closing = true;
-    if (c.stallTimer) clearTimeout(c.stallTimer);
+    this.#clearStallTimers(c);
     this.#connections.delete(c.slot);
     const now = this.#options.now();
     c.attempt.closedAt = now;

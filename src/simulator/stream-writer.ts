@@ -17,6 +17,13 @@ export interface StreamWriterOptions<T> {
   onWritten?: (item: T) => void;
 }
 
+/**
+ * A non-final deflate stored block of length 0: bytes on the wire that decompress to nothing, the
+ * way a server keeps a quiet compressed stream alive (zlib itself emits nothing for a flush with
+ * no new input).
+ */
+export const EMPTY_STORED_BLOCK: Readonly<Buffer> = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
 /** Longest tail kept back by one flush, so boundaries fall anywhere in a record. */
 const MAX_TAIL = 700;
 
@@ -53,6 +60,8 @@ export class StreamWriter<T> {
   #fresh = false;
   #stalled = false;
   #done = false;
+  /** Flushes handed to the compressor whose output has not all come out yet. */
+  #flushing = 0;
 
   constructor(out: Writable, options: StreamWriterOptions<T>) {
     this.#out = out;
@@ -94,6 +103,17 @@ export class StreamWriter<T> {
     if (!this.#stalled) return;
     this.#stalled = false;
     this.#schedule();
+  }
+
+  /**
+   * Sends an empty deflate block (compressed bodies only), at a block boundary: only when every
+   * flush has come out of the compressor. Returns whether it was sent.
+   */
+  keepAlive(): boolean {
+    const compressor = this.#compressor;
+    if (!compressor || this.#done || this.#flushing > 0 || compressor.readableLength > 0) return false;
+    this.#send(Buffer.from(EMPTY_STORED_BLOCK));
+    return true;
   }
 
   /** Flushes everything, finishes the compressed stream and ends the response cleanly. */
@@ -174,7 +194,8 @@ export class StreamWriter<T> {
       from = to;
       if (this.#compressor) {
         this.#compressor.write(piece);
-        this.#compressor.flush(constants.Z_SYNC_FLUSH);
+        this.#flushing++;
+        this.#compressor.flush(constants.Z_SYNC_FLUSH, () => this.#flushing--);
       } else {
         this.#send(Buffer.from(piece));
       }

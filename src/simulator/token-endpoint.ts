@@ -79,7 +79,20 @@ export async function handleTokenRequest(
     answer(401, 'invalid_client', 'invalid client_id or client_secret');
     return;
   }
+  const odd = deps.faults.takeTokenAnswer();
+  if (odd?.answer === 'garbage') {
+    const page = '<html><body><h1>Welcome</h1><p>Sign in to the network to continue.</p></body></html>';
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page) });
+    res.end(page);
+    deps.attempts.answer(attempt, 200, { error: 'garbage' });
+    return;
+  }
+  if (odd?.answer === 'no-token') {
+    sendJson(res, 200, { token_type: 'bearer', expires_in: 86_399 });
+    deps.attempts.answer(attempt, 200, { error: 'no-token' });
+    return;
+  }
   const { token, expiresInS } = deps.tokens.issue(clientId);
-  sendJson(res, 200, { access_token: token, token_type: 'bearer', expires_in: expiresInS });
-  deps.attempts.answer(attempt, 200);
+  sendJson(res, 200, { access_token: token, token_type: 'bearer', expires_in: odd ? 0 : expiresInS });
+  deps.attempts.answer(attempt, 200, odd ? { error: 'expires-zero' } : {});
 }
