@@ -77,7 +77,7 @@ function table(title: string, schema: z.ZodType, note = ''): string {
 const ROUTES: [string, string][] = [
   [
     'GET /api/stream',
-    'SSE (below). `Last-Event-ID` header or `?lastEventId=` replays what the buffer holds (at least the last 60 s and the last 10,000 hits); always 200 `text/event-stream`',
+    'SSE (below). `Last-Event-ID` header or `?lastEventId=` replays what the buffer holds (at least the last 60 s and the last 10,000 hits); always 200 `text/event-stream`; `HEAD` answers the headers alone and registers no subscriber',
   ],
   ['GET /api/status', '`Status`'],
   [
@@ -96,7 +96,7 @@ const ROUTES: [string, string][] = [
   ],
   [
     'POST /api/upstream/:shard/reconnect',
-    '202 `{accepted, shard}`; during the cooldown 429 + `Retry-After` + `too_many_requests`; 409 `shard_already_connected` while connecting/streaming; 404 `shard_not_found`',
+    "202 `{accepted, shard}`; until both the cooldown and the upstream's own `Retry-After` have passed, 429 + `Retry-After` + `too_many_requests`; 409 `shard_already_connected` while connecting/streaming; 404 `shard_not_found`",
   ],
   [
     'POST /api/login',
@@ -130,7 +130,9 @@ export function renderApiDoc(): string {
     '| --- | --- |',
     ...ROUTES.map(([route, answer]) => `| \`${route}\` | ${answer} |`),
     '',
-    'Every error answers `{ "error": Problem }` with the matching status, and `Retry-After` when `action` is `retry-after`.',
+    'Every error answers `{ "error": Problem }` with the matching status and the security headers (those decided before routing too: 400, 408, 414, 431), and `Retry-After` when `action` is `retry-after`. A route called with a method it does not take answers 405 `invalid_http_method` with `Allow`.',
+    '',
+    'Every request but `/healthz` passes, in order: without `DASHBOARD_PASSWORD`, a `Host` that is not a loopback name or address gets 421 `host_not_allowed` (DNS rebinding); a request other than GET/HEAD whose `Origin` is present and not the relay\'s own gets 403 `origin_not_allowed`; with a password, ten wrong ones from one address within 5 minutes lock its password attempts out with 429 `too_many_requests` and `Retry-After` (60 s, doubling up to 15 min).',
     '',
     '## Shapes',
     '',
