@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the named benchmark suites and rewrites bench/RESULTS.md.
  *
- *   npm run bench                      ingest, fan-out, browser, start-up
+ *   npm run bench                      ingest, fan-out, browser, start-up, memory
  *   npm run bench -- --quick           the same, shorter (about 3 minutes)
  *   npm run bench -- --only ingest     one suite (comma-separated for several)
  *   npm run bench -- --long            browser suite for 5 minutes (heap growth)
@@ -16,11 +16,12 @@ import { writeResults } from './lib/report.ts';
 import { browserSuite } from './suites/browser.ts';
 import { fanOutSuite } from './suites/fan-out.ts';
 import { ingestSuite } from './suites/ingest.ts';
+import { memorySuite } from './suites/memory.ts';
 import { soakSuite } from './suites/soak.ts';
 import { startUpSuite } from './suites/start-up.ts';
 
-const SUITES: Suite[] = [ingestSuite, fanOutSuite, browserSuite, startUpSuite, soakSuite];
-const DEFAULT = ['ingest', 'fan-out', 'browser', 'start-up'];
+const SUITES: Suite[] = [ingestSuite, fanOutSuite, browserSuite, startUpSuite, memorySuite, soakSuite];
+const DEFAULT = ['ingest', 'fan-out', 'browser', 'start-up', 'memory'];
 
 function parseArgs(argv: string[]) {
   const flags = { quick: false, long: false, soak: false, only: [] as string[], soakMinutes: 30, faultEveryS: 120 };
@@ -41,7 +42,7 @@ function parseArgs(argv: string[]) {
     } else if (arg.startsWith('--fault-every-s')) flags.faultEveryS = Number(value());
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--only ingest,fan-out,browser,start-up,soak]',
+        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--only ingest,fan-out,browser,start-up,memory,soak]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);

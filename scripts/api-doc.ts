@@ -132,7 +132,7 @@ export function renderApiDoc(): string {
     '',
     'Every error answers `{ "error": Problem }` with the matching status and the security headers (those decided before routing too: 400, 408, 414, 431), and `Retry-After` when `action` is `retry-after`. A route called with a method it does not take answers 405 `invalid_http_method` with `Allow`.',
     '',
-    'Every request but `/healthz` passes, in order: without `DASHBOARD_PASSWORD`, a `Host` that is not a loopback name or address gets 421 `host_not_allowed` (DNS rebinding); a request other than GET/HEAD whose `Origin` is present and not the relay\'s own gets 403 `origin_not_allowed`; with a password, ten wrong ones from one address within 5 minutes lock its password attempts out with 429 `too_many_requests` and `Retry-After` (60 s, doubling up to 15 min).',
+    "Every request but `/healthz` passes, in order: without `DASHBOARD_PASSWORD`, a `Host` that is not a loopback name or address gets 421 `host_not_allowed` (DNS rebinding); a request other than GET/HEAD whose `Origin` is present and not the relay's own gets 403 `origin_not_allowed`; with a password, ten wrong ones from one address within 5 minutes lock its password attempts out with 429 `too_many_requests` and `Retry-After` (60 s, doubling up to 15 min).",
     '',
     '## Shapes',
     '',

@@ -53,7 +53,7 @@ const TABLE_HEAD = [
   '| --- | --- | ---: | ---: | ---: | --- | --- | --- |',
 ];
 
-const ORDER = ['ingest', 'fan-out', 'browser', 'start-up', 'soak'];
+const ORDER = ['ingest', 'fan-out', 'browser', 'start-up', 'memory', 'soak'];
 
 export function writeResults(run: RunInfo, results: SuiteResult[]): string {
   const stored = load();

@@ -22,8 +22,32 @@ export interface UpstreamErrorBody {
   status?: number;
 }
 
+/**
+ * `text` cut to at most `max` characters (UTF-16 code units, default 500), the last one `…` when
+ * it was cut; a surrogate pair is never split. A cut result owns its characters: V8 keeps a
+ * slice of 13+ characters as a view of the whole original, so without `ownCharacters` a 1,024-
+ * character page name would keep its megabyte-long record alive for as long as it is held.
+ */
 export function truncate(text: string, max = MAX_DETAILS_LENGTH): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  // A high surrogate at the cut would be half a character.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return ownCharacters(`${text.slice(0, end)}…`);
+}
+
+/** Any character: testing it flattens a string built from parts (see `ownCharacters`). */
+const ANY = /[^]/;
+
+/**
+ * Returns `text` after making V8 copy a concatenation into one flat string of its own, which
+ * releases the parts it was built from (and whatever those were slices of). Running a regex over
+ * a concatenated string flattens it in place; a plain string is left as it is.
+ */
+export function ownCharacters(text: string): string {
+  ANY.test(text);
+  return text;
 }
 
 function collapse(text: string): string {

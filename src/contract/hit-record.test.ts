@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { HitSummarySchema, fallbackHitId, hitIdOf, stringifyRecord, summariseRecord } from './index.ts';
+import {
+  HitSummarySchema,
+  MAX_SUMMARY_EVENTS,
+  MAX_SUMMARY_STRING,
+  canonicalHitId,
+  fallbackHitId,
+  hitIdOf,
+  stringifyRecord,
+  summariseRecord,
+  truncate,
+} from './index.ts';
 
 describe('hit records', () => {
   const record = {
@@ -52,5 +62,55 @@ describe('hit records', () => {
       revenue: 37.99,
     });
     expect(summariseRecord({ bot: '<Bot>' }, { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' }).bot).toBe(true);
+  });
+
+  it('gives the same number the same id: no leading zeros, exact 64-bit digits', () => {
+    expect(hitIdOf({ hitIdHigh: '00001', hitIdLow: '0002' })).toBe('1-2');
+    expect(hitIdOf({ hitIdHigh: 1, hitIdLow: 2 })).toBe('1-2');
+    expect(hitIdOf({ hitIdHigh: '0', hitIdLow: '000' })).toBe('0-0');
+    expect(hitIdOf({ hitIdHigh: `0000${'18446744073709551615'}`, hitIdLow: '7' })).toBe('18446744073709551615-7');
+    expect(hitIdOf({ hitIdHigh: '123456789012345678901', hitIdLow: '7' })).toBeUndefined();
+    expect(hitIdOf({ hitIdHigh: '-1', hitIdLow: '7' })).toBeUndefined();
+    expect(canonicalHitId('0001-02')).toBe('1-2');
+    expect(canonicalHitId('00-18446744073709551615')).toBe('0-18446744073709551615');
+    expect(canonicalHitId('x0123456789abcdef')).toBe('x0123456789abcdef');
+    // Written back as a valid JSON number.
+    expect(stringifyRecord({ hitIdHigh: '007', hitIdLow: '1' })).toBe('{"hitIdHigh":7,"hitIdLow":1}');
+  });
+
+  it('cuts every summary string to 1,024 characters ending in …, and bounds the events', () => {
+    const long = 'é'.repeat(3 * 1024 * 1024);
+    const summary = summariseRecord(
+      {
+        pageName: long,
+        pageURL: `https://x/${long}`,
+        geoCity: 'Lyon',
+        events: Object.fromEntries(
+          Array.from({ length: 500 }, (_, i) => [`event${i}${'x'.repeat(i === 0 ? 5000 : 0)}`, 1]),
+        ),
+      },
+      { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' },
+    );
+    expect(summary.pageName).toHaveLength(MAX_SUMMARY_STRING);
+    expect(summary.pageName!.endsWith('…')).toBe(true);
+    expect(summary.pageURL).toHaveLength(MAX_SUMMARY_STRING);
+    expect(summary.geoCity).toBe('Lyon');
+    expect(summary.events!.length).toBeLessThanOrEqual(MAX_SUMMARY_EVENTS);
+    expect(summary.events![0]).toHaveLength(MAX_SUMMARY_STRING);
+    expect(summary.events!.join('').length).toBeLessThanOrEqual(4096);
+    expect(JSON.stringify(summary).length).toBeLessThan(16 * 1024);
+    expect(summariseRecord({ events: 'a, b,,c' }, { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' }).events).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+
+  it('truncates without splitting a surrogate pair', () => {
+    expect(truncate('abc', 3)).toBe('abc');
+    expect(truncate('abcd', 3)).toBe('ab…');
+    const cut = truncate(`a${'😀'.repeat(10)}`, 4);
+    expect(cut).toBe('a😀…');
+    expect(cut.length).toBeLessThanOrEqual(4);
   });
 });

@@ -1,4 +1,5 @@
-import type { HitSummary } from './hit-summary.ts';
+import { ownCharacters, truncate } from './error-body.ts';
+import { MAX_SUMMARY_EVENT_CHARS, MAX_SUMMARY_EVENTS, MAX_SUMMARY_STRING, type HitSummary } from './hit-summary.ts';
 
 /**
  * A Livestream record as the relay holds it: the JSON object of one line, every field kept,
@@ -28,10 +29,11 @@ export function stringifyRecord(record: HitRecord): string {
   const copy: HitRecord = { ...record };
   for (const field of EXACT_INT_FIELDS) {
     const value = copy[field];
-    if (typeof value === 'string' && DIGITS.test(value)) {
+    const digits = typeof value === 'string' ? idDigits(value) : undefined;
+    if (digits !== undefined) {
       // A placeholder JSON.stringify leaves alone, swapped for the bare digits afterwards.
       const token = `\u0000exact:${field}`;
-      exact.set(token, value);
+      exact.set(token, digits);
       copy[field] = token;
     } else if (typeof value === 'bigint') {
       const token = `\u0000exact:${field}`;
@@ -44,18 +46,43 @@ export function stringifyRecord(record: HitRecord): string {
   return line;
 }
 
-/** An id half as exact decimal digits, or undefined. */
+const ALL_DIGITS = /^\d+$/;
+
+/**
+ * An id half as canonical decimal digits (no leading zero, at most 20 digits: an unsigned 64-bit
+ * integer), or undefined. `"00001"`, `"1"` and `1` are the same number, so the same id.
+ */
 function idDigits(v: unknown): string | undefined {
-  if (typeof v === 'string') return DIGITS.test(v) ? v : undefined;
+  if (typeof v === 'string') {
+    // The common case first: digits from the wire (JSON numbers cannot have leading zeros).
+    if (v.charCodeAt(0) !== 0x30 || v.length === 1) return DIGITS.test(v) ? v : undefined;
+    if (!ALL_DIGITS.test(v)) return undefined;
+    let zeros = 1;
+    while (zeros < v.length - 1 && v.charCodeAt(zeros) === 0x30) zeros++;
+    return v.length - zeros <= 20 ? v.slice(zeros) : undefined;
+  }
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : undefined;
 }
 
-/** Any character: testing it flattens a concatenated string in place (see `hitIdOf`). */
-const ANY = /[^]/;
+const ID_PARTS = /^(\d+)-(\d+)$/;
 
 /**
- * `"<hitIdHigh>-<hitIdLow>"` with exact digits, or undefined when the record lacks them. Runs once
- * per hit: no closure is created per call (under tsx every named closure costs a `__name` call).
+ * A hit id as the relay keys it: `"<high>-<low>"` with the leading zeros of each half dropped
+ * (`"0001-02"` → `"1-2"`), so a lookup finds the hit whichever way its digits were written. Any
+ * other text (a fallback id) is returned as it is.
+ */
+export function canonicalHitId(id: string): string {
+  const parts = ID_PARTS.exec(id);
+  if (!parts) return id;
+  const high = idDigits(parts[1]);
+  const low = idDigits(parts[2]);
+  return high === undefined || low === undefined ? id : ownCharacters(`${high}-${low}`);
+}
+
+/**
+ * `"<hitIdHigh>-<hitIdLow>"` with exact, canonical digits (no leading zeros: `"00001"` and `1`
+ * name the same hit), or undefined when the record lacks them. Runs once per hit: no closure is
+ * created per call (under tsx every named closure costs a `__name` call).
  *
  * The id outlives its record (de-duplication remembers 200,000–400,000 of them), so it must not
  * refer to the line it came from. V8 keeps a substring of 13+ characters as a slice of its parent
@@ -69,9 +96,7 @@ export function hitIdOf(record: HitRecord): string | undefined {
   if (h === undefined) return undefined;
   const l = idDigits(record.hitIdLow);
   if (l === undefined) return undefined;
-  const id = `${h}-${l}`;
-  ANY.test(id);
-  return id;
+  return ownCharacters(`${h}-${l}`);
 }
 
 /**
@@ -89,8 +114,9 @@ export function fallbackHitId(line: string): string {
   return `x${hash.toString(16).padStart(16, '0')}`;
 }
 
+/** A summary string: cut to `MAX_SUMMARY_STRING` characters (CONTRACT.md §1). */
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && value !== '' ? truncate(value, MAX_SUMMARY_STRING) : undefined;
 }
 
 function int(value: unknown): number | undefined {
@@ -111,22 +137,29 @@ function isBot(value: unknown): boolean | undefined {
   return !/not a bot/i.test(value) && /bot/i.test(value);
 }
 
-/** Names of the events a hit carries (`events: {event1: [...], purchase: ...}` or a list). */
+/**
+ * Names of the events a hit carries (`events: {event1: [...], purchase: ...}`, a list, or a
+ * comma-separated string): at most `MAX_SUMMARY_EVENTS` names holding at most
+ * `MAX_SUMMARY_EVENT_CHARS` characters together, each cut to `MAX_SUMMARY_STRING`.
+ */
 function eventNames(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) {
-    const names = value.filter((v): v is string => typeof v === 'string');
-    return names.length ? names : undefined;
+  let candidates: unknown[];
+  const listed = typeof value === 'string';
+  if (Array.isArray(value)) candidates = value;
+  else if (value && typeof value === 'object') candidates = Object.keys(value);
+  else if (listed && value) candidates = value.split(',', 4 * MAX_SUMMARY_EVENTS);
+  else return undefined;
+  const names: string[] = [];
+  let chars = 0;
+  for (const candidate of candidates) {
+    if (typeof candidate !== 'string') continue;
+    const name = truncate(listed ? candidate.trim() : candidate, MAX_SUMMARY_STRING);
+    if (name === '') continue;
+    chars += name.length;
+    if (names.length === MAX_SUMMARY_EVENTS || chars > MAX_SUMMARY_EVENT_CHARS) break;
+    names.push(name);
   }
-  if (value && typeof value === 'object') {
-    const names = Object.keys(value);
-    return names.length ? names : undefined;
-  }
-  if (typeof value === 'string' && value)
-    return value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  return undefined;
+  return names.length ? names : undefined;
 }
 
 /** Sum of `products[].revenue`, which Livestream sends in cents, in the currency's major unit. */

@@ -1,9 +1,25 @@
 import { z } from 'zod';
 
 /**
- * What a browser gets of a hit (CONTRACT.md §4). `hitId` is `"<hitIdHigh>-<hitIdLow>"` with the
- * exact decimal digits from the wire (both exceed 2^53), or a stable id derived from the record's
- * bytes when those fields are missing. Never a number.
+ * Longest string in a `HitSummary` and in a top list (CONTRACT.md §1, bounded memory): longer
+ * ones are cut to this many characters, the last one `…`.
+ */
+export const MAX_SUMMARY_STRING = 1024;
+
+/**
+ * Most event names a summary carries, and most characters they hold together: a real hit
+ * carries a handful of events (a purchase a few dozen), and every summary is held by the feed,
+ * the replay buffer and every browser.
+ */
+export const MAX_SUMMARY_EVENTS = 64;
+export const MAX_SUMMARY_EVENT_CHARS = 4096;
+
+/**
+ * What a browser gets of a hit (CONTRACT.md §4). Every string is at most `MAX_SUMMARY_STRING`
+ * characters; `events` holds at most `MAX_SUMMARY_EVENTS` names. `hitId` is
+ * `"<hitIdHigh>-<hitIdLow>"` with the exact decimal digits from the wire (both exceed 2^53),
+ * without leading zeros, or a stable id derived from the record's bytes when those fields are
+ * missing. Never a number.
  */
 export const HitSummarySchema = z.looseObject({
   /** Grows by one per distinct hit, across shards. */

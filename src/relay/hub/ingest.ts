@@ -1,6 +1,6 @@
-import { stringifyRecord, summariseRecord, type Problem } from '../../contract/index.ts';
+import { canonicalHitId, summariseRecord, type Problem } from '../../contract/index.ts';
 import type { Clock } from '../clock.ts';
-import { parseExact, RecordDecoder, type DecodedRecord } from '../upstream/decode.ts';
+import { RecordDecoder, type DecodedRecord } from '../upstream/decode.ts';
 import type { RecordStream } from '../upstream/supervisor.ts';
 import { Dedup } from './dedup.ts';
 import type { FeedBatcher } from './feed.ts';
@@ -11,8 +11,9 @@ import type { StatsCollector } from './stats.ts';
 
 /**
  * The relay's hot path, for every record of every shard: exact id → de-duplication → seq →
- * full record kept → redacted summary → stats (over every hit) → browser feed. Malformed lines
- * are counted, sampled and reported at most once per 10 s per shard.
+ * full record kept (its bytes copied into the hit store's arena) → redacted summary → stats
+ * (over every hit) → browser feed. Malformed lines (not JSON, or longer than the decoder's
+ * `MAX_RECORD_BYTES`) are counted, sampled and reported at most once per 10 s per shard.
  */
 
 export interface IngestOptions {
@@ -76,14 +77,7 @@ export class Ingest {
     const seq = ++this.seq;
     this.counters.hits++;
     this.options.noteHit?.(shard, arrivedAt);
-    this.hits.add(decoded.hitId, {
-      bytes: decoded.bytes,
-      start: decoded.start,
-      end: decoded.end,
-      shard,
-      seq,
-      arrivedAt,
-    });
+    this.hits.add(decoded.hitId, decoded.bytes, decoded.start, decoded.end, shard, seq, arrivedAt);
     const summary = this.options.redactor.summary(
       summariseRecord(decoded.record, { seq, shard, arrivedAt, hitId: decoded.hitId }),
     );
@@ -103,13 +97,16 @@ export class Ingest {
     this.options.stats.bytes(n);
   }
 
-  /** The full hit, redacted, as JSON text with exact 64-bit ids; undefined when not in memory. */
+  /**
+   * The full hit as received, with the REDACT_FIELDS values masked in its text (every other byte,
+   * 64-bit digits included, as it came); undefined when not in memory. `0001-02` finds `1-2`.
+   * Never throws, whatever the record's depth or size.
+   */
   hit(hitId: string): string | undefined {
-    const stored = this.hits.get(hitId);
+    const stored = this.hits.get(canonicalHitId(hitId));
     if (!stored) return undefined;
-    const { redactor } = this.options;
-    const record = parseExact(stored.line) as Record<string, unknown>;
-    return redactor.touches(record) ? stringifyRecord(redactor.record(record)) : stored.line;
+    // Undefined only for a line that is not a JSON object, which the decoder never lets through.
+    return this.options.redactor.line(stored.line);
   }
 
   malformedSamples(): string[] {

@@ -39,6 +39,43 @@ describe('Redactor', () => {
   });
 });
 
+describe('Redactor.line', () => {
+  const redactor = new Redactor(['ip', 'evars.evars.eVar5', 'geoCity', 'a.b.c']);
+
+  it('masks listed values in the text and leaves every other byte as received', () => {
+    const line =
+      '{ "hitIdHigh": 18446744073709551615 , "ip":"198.51.100.7","evars":{"evars":{"eVar1":"x","eVar5":{"nested":[1,2]}}},' +
+      '"geoCity":"Lyon","pageName":"a \\"ip\\": \\"1.2.3.4\\"","n":1.50}';
+    expect(redactor.line(line)).toBe(
+      '{ "hitIdHigh": 18446744073709551615 , "ip":"198.51.100.xxx","evars":{"evars":{"eVar1":"x","eVar5":"[redacted]"}},' +
+        '"geoCity":"[redacted]","pageName":"a \\"ip\\": \\"1.2.3.4\\"","n":1.50}',
+    );
+    const untouched = '{"pageName":"home","list":[{"ip":"1.2.3.4"}],"other":{"ip":"5.6.7.8"}}';
+    expect(redactor.line(untouched)).toBe(untouched);
+    expect(new Redactor([]).line(untouched)).toBe(untouched);
+  });
+
+  it('masks a repeated key, an escaped key and a non-string ip, and reads any value shape', () => {
+    expect(redactor.line('{"ip":"1.2.3.4","ip":"5.6.7.8"}')).toBe('{"ip":"1.2.3.xxx","ip":"5.6.7.xxx"}');
+    expect(redactor.line('{"\\u0069p":"1.2.3.4"}')).toBe('{"\\u0069p":"1.2.3.xxx"}');
+    expect(redactor.line('{"ip":null,"geoCity":["a",{"b":"}"}],"x":true}')).toBe(
+      '{"ip":"[redacted]","geoCity":"[redacted]","x":true}',
+    );
+    expect(redactor.line('{"a":{"b":"not an object"},"a":{"b":{"c":-1e5,"d":2}}}')).toBe(
+      '{"a":{"b":"not an object"},"a":{"b":{"c":"[redacted]","d":2}}}',
+    );
+    expect(redactor.line('[1]')).toBeUndefined();
+  });
+
+  it('walks a record nested 100,000 deep without recursion', () => {
+    const deep = `{"x":${'['.repeat(100_000)}${']'.repeat(100_000)},"geoCity":"Lyon","deep":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+    expect(redactor.line(deep)).toBe(deep.replace('"Lyon"', '"[redacted]"'));
+    const record = JSON.parse(deep) as Record<string, unknown>;
+    expect(redactor.record(record).geoCity).toBe('[redacted]');
+    expect(record.geoCity).toBe('Lyon');
+  });
+});
+
 describe('Dedup', () => {
   it('drops a repeated id and stays bounded', () => {
     const dedup = new Dedup(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_LINE_BYTES,
+  MAX_RECORD_BYTES,
   parseExact,
   parseHitLine,
   quoteUnsafeIntegers,
@@ -81,14 +81,62 @@ describe('RecordDecoder', () => {
     expect(parseHitLine('{"hitIdHigh":-1e30,"hitIdLow":1.5}')).toEqual({ hitIdHigh: -1e30, hitIdLow: 1.5 });
   });
 
-  it('reports a runaway line once and resumes at the next line break', () => {
+  it('reports a runaway line once, never holding more than the limit, and resumes at the next line break', () => {
     const { decoder, records, malformed } = collect();
     const big = Buffer.alloc(64 * 1024, 0x61);
-    for (let sent = 0; sent <= MAX_LINE_BYTES; sent += big.length) decoder.push(big);
+    let most = 0;
+    for (let sent = 0; sent <= 4 * MAX_RECORD_BYTES; sent += big.length) {
+      decoder.push(big);
+      most = Math.max(most, decoder.pendingBytes, decoder.pendingCapacity);
+    }
     decoder.push(Buffer.from('aaa\r\n{"a":1}\r\n'));
+    expect(most).toBeLessThanOrEqual(MAX_RECORD_BYTES);
     expect(malformed).toHaveLength(1);
-    expect(malformed[0]!.reason).toMatch(/without a line break/);
+    expect(malformed[0]!.reason).toBe(`record longer than ${MAX_RECORD_BYTES} bytes`);
+    expect(malformed[0]!.line).toBe('a'.repeat(256));
     expect(records.map((r) => r.record.a)).toEqual([1]);
+  });
+
+  it('accepts a record of exactly the limit and counts one byte more as malformed, in one chunk or many', () => {
+    const line = (bytes: number) => `{"pageName":"${'p'.repeat(bytes - 15)}"}`;
+    expect(Buffer.byteLength(line(MAX_RECORD_BYTES))).toBe(MAX_RECORD_BYTES);
+    for (const cut of [0, 1, 100_000, MAX_RECORD_BYTES - 1, MAX_RECORD_BYTES]) {
+      const { decoder, records, malformed } = collect();
+      const bytes = Buffer.from(`${line(MAX_RECORD_BYTES)}\n${line(MAX_RECORD_BYTES + 1)}\n{"a":2}\n`);
+      decoder.push(bytes.subarray(0, cut));
+      decoder.push(bytes.subarray(cut));
+      expect(
+        records.map((r) => r.line.length),
+        `cut at ${cut}`,
+      ).toEqual([MAX_RECORD_BYTES, 7]);
+      expect(malformed.map((m) => m.reason)).toEqual([`record longer than ${MAX_RECORD_BYTES} bytes`]);
+    }
+  });
+
+  it('keeps no reference to a chunk: the caller may reuse it', () => {
+    const { decoder, records } = collect();
+    const chunk = Buffer.from('{"pageName":"kept"');
+    decoder.push(chunk);
+    chunk.fill(0x78);
+    decoder.push(Buffer.from('}\n'));
+    expect(records.map((r) => r.record.pageName)).toEqual(['kept']);
+  });
+
+  it('decodes a record nested 100,000 deep', () => {
+    const { decoder, records, malformed } = collect();
+    const deep = `{"hitIdHigh":1,"hitIdLow":2,"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    decoder.push(Buffer.from(`${deep}\r\n`));
+    expect(malformed).toEqual([]);
+    expect(records.map((r) => r.hitId)).toEqual(['1-2']);
+  });
+
+  it('never reads an id out of a number that is not an integer literal', () => {
+    // `JSON.parse` rounds both to 12345678901234567000; the digits before `.`/`e` are not the id.
+    expect(parseHitLine('{"hitIdHigh":1.2345678901234567e19,"hitIdLow":5}')).not.toMatchObject({ hitIdHigh: '1' });
+    expect(parseExact('{"hitIdHigh":1.2345678901234567e19,"hitIdLow":5}')).not.toMatchObject({ hitIdHigh: '1' });
+    expect(parseHitLine('{"hitIdHigh":12345678901234567890.5,"hitIdLow":5}')).not.toMatchObject({
+      hitIdHigh: '12345678901234567890',
+    });
   });
 
   it('keeps unknown fields, and exact digits of a 64-bit field it has never seen', () => {

@@ -5,14 +5,18 @@ import { EXACT_INT_FIELDS, fallbackHitId, hitIdOf, type HitRecord } from '../../
  * accepted too); a chunk may hold many records, a record may span chunks and a multi-byte UTF-8
  * character may be split between two chunks. Lines are cut at the byte level (a line break is
  * one byte that never occurs inside a UTF-8 character), so a split character is whole again by
- * the time its line is decoded. Empty records are skipped; a line that is not a JSON object is
- * reported as malformed and decoding goes on.
+ * the time its line is decoded. Empty records are skipped; a line that is not a JSON object, or
+ * longer than `MAX_RECORD_BYTES`, is reported as malformed and decoding goes on. V8's
+ * `JSON.parse` is iterative: a record nested 100,000 deep decodes like any other.
  */
 
 export interface DecodedRecord {
   /** The line exactly as received (without its line break). */
   line: string;
-  /** The line's UTF-8 bytes are `bytes[start, end)`: kept by reference, never copied. */
+  /**
+   * The line's UTF-8 bytes are `bytes[start, end)`: the decompressed chunk or the decoder's own
+   * buffer, valid only during the `record` call (copy what must be kept).
+   */
   bytes: Buffer;
   start: number;
   end: number;
@@ -31,8 +35,13 @@ export interface DecoderSink {
   malformed(line: string, reason: string): void;
 }
 
-/** Longest line we hold while waiting for its end (a runaway line is reported, then dropped). */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/**
+ * Longest record accepted: 256 KiB, the bytes of its line before the LF (a CR included). Real
+ * Livestream records are a few KB, tens of KB with long `products` or `tnt` lists; a longer line
+ * is reported as `malformed_record` and dropped, and the decoder never holds more than this for
+ * one line, whatever arrives.
+ */
+export const MAX_RECORD_BYTES = 256 * 1024;
 
 /** The id fields whose exact digits the hot path reads from the text, in the order Livestream writes them. */
 const ID_KEYS = [
@@ -75,6 +84,9 @@ function digitsAfterKey(line: string, i: number): string | undefined {
   while (isSpace(line.charCodeAt(i))) i++;
   const start = i;
   while (isDigit(line.charCodeAt(i))) i++;
+  // `1.5e19` or `12….0` is no integer literal: the careful path decides.
+  const next = line.charCodeAt(i);
+  if (next === 0x2e || next === 0x65 || next === 0x45) return undefined;
   return i > start && i - start <= 20 ? line.slice(start, i) : undefined;
 }
 
@@ -89,9 +101,11 @@ function isDigit(c: number): boolean {
 /**
  * One pass over the line finds both the known 64-bit fields with their digits (groups 1 and 2)
  * and any other number of 16+ digits after `:`, `,` or `[` (no group): a new 64-bit field, or a
- * rare false alarm inside a string, either way the careful path.
+ * rare false alarm inside a string, either way the careful path. Digits followed by `.` or an
+ * exponent are not an integer's: `1.5e19` must not read as `1`.
  */
-const SCAN = /"(hitIdHigh|hitIdLow|visIdHigh|visIdLow|mcVisIdHigh|mcVisIdLow)"\s*:\s*(\d+)|[:,[]\s*-?\d{16}/g;
+const SCAN =
+  /"(hitIdHigh|hitIdLow|visIdHigh|visIdLow|mcVisIdHigh|mcVisIdLow)"\s*:\s*(\d+)(?![\d.eE])|[:,[]\s*-?\d{16}/g;
 
 /**
  * Parses one JSON line keeping every integer that a JS number cannot hold exactly as a decimal
@@ -159,64 +173,121 @@ export function quoteUnsafeIntegers(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+export interface RecordDecoderOptions {
+  /** Longest record accepted, in bytes. Default `MAX_RECORD_BYTES`. */
+  maxRecordBytes?: number;
+}
+
+/** Bytes of a malformed line kept as its sample (the log keeps 200 characters of it). */
+const SAMPLE_BYTES = 256;
+
 export class RecordDecoder {
-  /** Bytes of a line that has not ended yet, in order. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly maxRecordBytes: number;
+  /**
+   * The unfinished line's bytes, copied out of the chunks they came in (a reference would keep
+   * each whole chunk alive): `held` bytes of it are in use, never more than `maxRecordBytes`.
+   */
+  private pending: Buffer = EMPTY;
+  private held = 0;
+  /** A line already reported as too long: its bytes are dropped until its line break. */
   private skipping = false;
 
-  constructor(private readonly sink: DecoderSink) {}
+  constructor(
+    private readonly sink: DecoderSink,
+    options: RecordDecoderOptions = {},
+  ) {
+    this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  }
 
-  /** Feeds a chunk of decompressed bytes (kept by reference: the caller must not reuse it). */
+  /** Bytes held for a line whose end has not arrived yet: at most `maxRecordBytes`. */
+  get pendingBytes(): number {
+    return this.held;
+  }
+
+  /** Bytes allocated for the unfinished line: at most `maxRecordBytes`. */
+  get pendingCapacity(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Feeds a chunk of decompressed bytes. Nothing refers to the chunk once this returns, so the
+   * caller may reuse it; a record's `bytes` are valid only during the sink's `record` call.
+   */
   push(chunk: Buffer): void {
     let newline = chunk.indexOf(0x0a);
     if (newline === -1) {
-      this.append(chunk);
+      this.hold(chunk, 0, chunk.length);
       return;
     }
     // The first line completes what an earlier chunk left pending.
     if (this.skipping) this.skipping = false;
-    else if (this.pendingBytes > 0) {
-      this.pending.push(chunk.subarray(0, newline));
-      const bytes = Buffer.concat(this.pending);
-      this.line(bytes, 0, bytes.length);
+    else if (this.held > 0) {
+      if (this.held + newline > this.maxRecordBytes) this.tooLong(chunk, 0, newline);
+      else {
+        this.copyIn(chunk, 0, newline);
+        this.line(this.pending, 0, this.held);
+      }
     } else this.line(chunk, 0, newline);
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.held = 0;
     let start = newline + 1;
     while ((newline = chunk.indexOf(0x0a, start)) !== -1) {
       this.line(chunk, start, newline);
       start = newline + 1;
     }
-    if (start < chunk.length) this.append(chunk.subarray(start));
+    this.hold(chunk, start, chunk.length);
   }
 
   /** The stream ended: a last line without a line break is still a record. */
   end(): void {
-    const bytes = Buffer.concat(this.pending);
-    const skipping = this.skipping;
-    this.pending = [];
-    this.pendingBytes = 0;
+    const { held, skipping } = this;
+    this.held = 0;
     this.skipping = false;
-    if (!skipping) this.line(bytes, 0, bytes.length);
+    if (!skipping && held > 0) this.line(this.pending, 0, held);
+    this.pending = EMPTY;
   }
 
-  private append(bytes: Buffer): void {
-    if (this.skipping || bytes.length === 0) return;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes > MAX_LINE_BYTES) {
-      this.sink.malformed(
-        Buffer.concat(this.pending).toString('utf8', 0, 200),
-        `record longer than ${MAX_LINE_BYTES} bytes without a line break`,
-      );
-      this.pending = [];
-      this.pendingBytes = 0;
+  /** Keeps `chunk[from, to)`, the start of a line that has not ended, or reports it too long. */
+  private hold(chunk: Buffer, from: number, to: number): void {
+    if (this.skipping || to === from) return;
+    if (this.held + to - from > this.maxRecordBytes) {
+      this.tooLong(chunk, from, to);
+      this.held = 0;
       this.skipping = true;
+      return;
     }
+    this.copyIn(chunk, from, to);
+  }
+
+  private copyIn(chunk: Buffer, from: number, to: number): void {
+    const need = this.held + to - from;
+    if (need > this.pending.length) {
+      // Grows by doubling up to the limit: a line spread over many small chunks is copied O(n).
+      const grown = Buffer.allocUnsafe(Math.min(this.maxRecordBytes, Math.max(need, 2 * this.pending.length, 4096)));
+      this.pending.copy(grown, 0, 0, this.held);
+      this.pending = grown;
+    }
+    chunk.copy(this.pending, this.held, from, to);
+    this.held = need;
+  }
+
+  /** Reports the line made of what is held plus `chunk[from, to)` as too long, with a sample. */
+  private tooLong(chunk: Buffer, from: number, to: number): void {
+    const head = Math.min(this.held, SAMPLE_BYTES);
+    const sample = Buffer.concat([
+      this.pending.subarray(0, head),
+      chunk.subarray(from, Math.min(to, from + SAMPLE_BYTES - head)),
+    ]).toString('utf8');
+    this.sink.malformed(sample, `record longer than ${this.maxRecordBytes} bytes`);
   }
 
   private line(bytes: Buffer, start: number, end: number): void {
+    if (end - start > this.maxRecordBytes) {
+      this.sink.malformed(
+        bytes.toString('utf8', start, start + SAMPLE_BYTES),
+        `record longer than ${this.maxRecordBytes} bytes`,
+      );
+      return;
+    }
     if (end > start && bytes[end - 1] === 0x0d) end--;
     if (end === start) return;
     const line = bytes.toString('utf8', start, end);
@@ -236,3 +307,5 @@ export class RecordDecoder {
     this.sink.record({ line, bytes, start, end, record, hitId: hitIdOf(record) ?? fallbackHitId(line) });
   }
 }
+
+const EMPTY = Buffer.alloc(0);
