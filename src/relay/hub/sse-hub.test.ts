@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.ts';
 import { openSse, type SseReader } from '../testing/relay-harness.ts';
+import type { HitSummary } from '../../contract/index.ts';
 import { SseHub } from './sse-hub.ts';
 
 const cleanups: (() => void)[] = [];
@@ -65,6 +66,59 @@ describe('SseHub', () => {
     expect(fast.events.filter((e) => e.event === 'hits').map((e) => e.id)).toEqual(
       Array.from({ length: sent }, (_, i) => `rtest.${i + 1}`),
     );
+  });
+
+  it("replays far more than the live bound at the reader's pace, never evicting it for its own catch-up", async () => {
+    const { hub, url } = await hubServer({ replay: { maxBytes: 64 * 1024 * 1024 } });
+    const blob = 'x'.repeat(100 * 1024);
+    // 10 MB of replay, ten times the live bound of this hub.
+    for (let seq = 1; seq <= 100; seq++) hub.publishHits({ blob }, seq, seq, 1);
+    const reader = await openSse(url, { 'last-event-id': 'rtest.0' });
+    cleanups.push(() => reader.close());
+    for (let seq = 101; seq <= 105; seq++) hub.publishHits({ live: seq }, seq, seq, 1);
+    await reader.waitFor((events) => events.filter((e) => e.event === 'hits').length === 105, 15_000);
+    expect(hub.evicted).toBe(0);
+    expect(reader.events.filter((e) => e.event === 'hits').map((e) => e.id)).toEqual(
+      Array.from({ length: 105 }, (_, i) => `rtest.${i + 1}`),
+    );
+  });
+
+  it('still drops a reader that takes nothing of its replay, after the blocked time', async () => {
+    const { hub, url } = await hubServer({ replay: { maxBytes: 64 * 1024 * 1024 }, maxBlockedMs: 300 });
+    for (let seq = 1; seq <= 100; seq++) hub.publishHits({ blob: 'x'.repeat(100 * 1024) }, seq, seq, 1);
+    const { port } = new URL(url);
+    const paused = net.connect(Number(port), '127.0.0.1');
+    paused.write('GET / HTTP/1.1\r\nHost: x\r\nLast-Event-ID: rtest.0\r\n\r\n');
+    paused.pause();
+    cleanups.push(() => paused.destroy());
+    const started = Date.now();
+    while (hub.evicted === 0 && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hub.evicted).toBe(1);
+  });
+
+  it('splits a feed batch whose event would be too big, each part naming its seq range', async () => {
+    const { hub, url } = await hubServer({ maxEventBytes: 64 * 1024 });
+    const reader = await openSse(url);
+    cleanups.push(() => reader.close());
+    const hits: HitSummary[] = [];
+    // Seqs 1..400 arrived; every other one was kept (sampled), each summary ~1 KB.
+    for (let seq = 2; seq <= 400; seq += 2) {
+      hits.push({ seq, hitId: `1-${seq}`, shard: 0, arrivedAt: 0, pageName: 'p'.repeat(1_000) });
+    }
+    hub.publishBatch({ hits, firstSeq: 1, lastSeq: 400, sampled: { kept: 200, total: 400 } });
+    await reader.waitFor((events) => events.some((e) => e.id === 'rtest.400'));
+    const parts = reader.events.filter((e) => e.event === 'hits');
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) expect(part.data.length).toBeLessThanOrEqual(64 * 1024);
+    const data = parts.map(
+      (e) => JSON.parse(e.data) as { hits: HitSummary[]; sampled: { kept: number; total: number } },
+    );
+    expect(data.flatMap((d) => d.hits.map((h) => h.seq))).toEqual(hits.map((h) => h.seq));
+    expect(data.reduce((sum, d) => sum + d.sampled.total, 0)).toBe(400);
+    expect(data.reduce((sum, d) => sum + d.sampled.kept, 0)).toBe(200);
+    const ids = parts.map((e) => Number(e.id!.split('.')[1]));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids.at(-1)).toBe(400);
   });
 
   it('writes the same bytes to every subscriber, a jittered retry, and a heartbeat comment', async () => {

@@ -1,13 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import { formatEventId, parseEventId, type SseEventName } from '../../contract/index.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
+import type { FeedBatch } from './feed.ts';
 import { ReplayBuffer, type ReplayBufferOptions } from './replay-buffer.ts';
 
 /**
  * Fans events out to every browser without ever waiting for one. Each event is serialized once
- * and the same bytes are written to every subscriber. A subscriber whose unsent bytes pass
- * `maxUnsentBytes`, or that stays blocked for `maxBlockedMs`, is disconnected and counted; it
- * comes back with `Last-Event-ID`. One shared timer writes the heartbeat comment.
+ * and the same bytes are written to every subscriber. Each subscriber is written to only while its
+ * socket takes more (back-pressure); what it cannot take yet waits in its own queue of references
+ * to those shared bytes. A subscriber whose live backlog (queued and unsent bytes, its replay
+ * excepted) passes `maxUnsentBytes`, or that stays blocked for `maxBlockedMs`, is disconnected
+ * and counted; it comes back with `Last-Event-ID`. A replay of any size is sent at the reader's
+ * pace, so a browser far behind is never evicted by its own catch-up. One shared timer writes the
+ * heartbeat comment.
  */
 
 export interface SseHubOptions {
@@ -16,12 +21,14 @@ export interface SseHubOptions {
   runId: string;
   /** Heartbeat comment interval (≤ 15 s). Default 15 s. */
   heartbeatMs?: number;
-  /** Unsent bytes a subscriber may hold before it is dropped. Default 4 MiB. */
+  /** Live bytes a subscriber may have waiting before it is dropped. Default 4 MiB. */
   maxUnsentBytes?: number;
   /** How long a subscriber may stay blocked (writes not draining). Default 15 s. */
   maxBlockedMs?: number;
   /** Base `retry:` hint in ms; each subscriber gets it plus up to 100 % jitter. Default 2 s. */
   retryMs?: number;
+  /** A `hits` event larger than this is split in two at a hit, and so on. Default 256 KiB. */
+  maxEventBytes?: number;
   replay?: ReplayBufferOptions;
   onEvict?(): void;
 }
@@ -29,6 +36,12 @@ export interface SseHubOptions {
 interface Subscriber {
   res: ServerResponse;
   blockedSince: number | undefined;
+  /** Frames the socket could not take yet, oldest first, from `head` on. */
+  queue: (Buffer | undefined)[];
+  head: number;
+  queuedBytes: number;
+  /** Bytes of the replay still queued (the replay comes first): exempt from `maxUnsentBytes`. */
+  replayBytes: number;
 }
 
 export const SSE_HEADERS = {
@@ -52,6 +65,7 @@ export class SseHub {
   private readonly maxUnsentBytes: number;
   private readonly maxBlockedMs: number;
   private readonly retryMs: number;
+  private readonly maxEventBytes: number;
   private timer: TimerHandle | undefined;
   private lastHeartbeat: number;
   private closed = false;
@@ -66,6 +80,7 @@ export class SseHub {
     this.maxUnsentBytes = options.maxUnsentBytes ?? 4 * 1024 * 1024;
     this.maxBlockedMs = options.maxBlockedMs ?? 15_000;
     this.retryMs = options.retryMs ?? 2_000;
+    this.maxEventBytes = options.maxEventBytes ?? 256 * 1024;
     this.lastHeartbeat = options.clock.now();
     this.schedule();
   }
@@ -99,7 +114,7 @@ export class SseHub {
     }
     res.writeHead(200, SSE_HEADERS);
     res.socket?.setNoDelay(true);
-    const subscriber: Subscriber = { res, blockedSince: undefined };
+    const subscriber: Subscriber = { res, blockedSince: undefined, queue: [], head: 0, queuedBytes: 0, replayBytes: 0 };
     // Counted before `hello` is written, so the status it carries includes this browser.
     this.subscribers.add(subscriber);
     const jitter = Math.floor(Math.random() * this.retryMs);
@@ -112,15 +127,21 @@ export class SseHub {
       } else {
         const answer = this.replay.since(parsed.seq, this.seq);
         if (answer.kind === 'too-old') res.write(frame('reset', { reason: 'too-old', missed: answer.missed }));
-        else for (const bytes of answer.events) res.write(bytes);
+        else {
+          // Queued, not written: the socket takes them at the reader's pace.
+          for (const bytes of answer.events) this.enqueue(subscriber, bytes);
+          subscriber.replayBytes = subscriber.queuedBytes;
+        }
       }
     }
     res.on('drain', () => {
       subscriber.blockedSince = undefined;
+      this.pump(subscriber);
     });
     const drop = () => this.subscribers.delete(subscriber);
     res.on('close', drop);
     res.on('error', drop);
+    this.pump(subscriber);
     this.check(subscriber, this.options.clock.now());
   }
 
@@ -131,10 +152,28 @@ export class SseHub {
     return bytes;
   }
 
-  /** A `hits` batch: kept for replay, then broadcast. `lastSeq` names it. */
+  /** A `hits` event: kept for replay, then broadcast. `lastSeq` names it. */
   publishHits(data: unknown, firstSeq: number, lastSeq: number, hits: number): void {
+    this.publishFrame(frame('hits', data, formatEventId(this.options.runId, lastSeq)), firstSeq, lastSeq, hits);
+  }
+
+  /**
+   * A feed batch as `hits` events: one, or, when its frame would pass `maxEventBytes`, split in
+   * two at a hit (and so on), each part naming the seq range it covers, so no single write is
+   * big enough to evict a browser that reads at full speed.
+   */
+  publishBatch(batch: FeedBatch): void {
+    const data = batch.sampled ? { hits: batch.hits, sampled: batch.sampled } : { hits: batch.hits };
+    const bytes = frame('hits', data, formatEventId(this.options.runId, batch.lastSeq));
+    if (bytes.length <= this.maxEventBytes || batch.hits.length < 2) {
+      this.publishFrame(bytes, batch.firstSeq, batch.lastSeq, batch.hits.length);
+      return;
+    }
+    for (const part of halve(batch)) this.publishBatch(part);
+  }
+
+  private publishFrame(bytes: Buffer, firstSeq: number, lastSeq: number, hits: number): void {
     this.seq = Math.max(this.seq, lastSeq);
-    const bytes = frame('hits', data, formatEventId(this.options.runId, lastSeq));
     const now = this.options.clock.now();
     this.replay.push({ firstSeq, lastSeq, at: now, hits, bytes }, now);
     this.write(bytes);
@@ -148,24 +187,51 @@ export class SseHub {
         this.subscribers.delete(subscriber);
         continue;
       }
-      res.write(bytes);
+      if (subscriber.head < subscriber.queue.length || res.writableNeedDrain) this.enqueue(subscriber, bytes);
+      else res.write(bytes);
       this.check(subscriber, now);
+    }
+  }
+
+  private enqueue(subscriber: Subscriber, bytes: Buffer): void {
+    subscriber.queue.push(bytes);
+    subscriber.queuedBytes += bytes.length;
+  }
+
+  /** Hands queued frames to the socket until it asks to wait. */
+  private pump(subscriber: Subscriber): void {
+    const { res, queue } = subscriber;
+    while (subscriber.head < queue.length && !res.writableNeedDrain && !res.destroyed) {
+      const bytes = queue[subscriber.head]!;
+      queue[subscriber.head++] = undefined;
+      subscriber.queuedBytes -= bytes.length;
+      subscriber.replayBytes = Math.max(0, subscriber.replayBytes - bytes.length);
+      res.write(bytes);
+    }
+    if (subscriber.head === queue.length) {
+      subscriber.queue = [];
+      subscriber.head = 0;
+    } else if (subscriber.head > 1024 && subscriber.head * 2 > queue.length) {
+      subscriber.queue = queue.slice(subscriber.head);
+      subscriber.head = 0;
     }
   }
 
   private check(subscriber: Subscriber, now: number): void {
     const { res } = subscriber;
     if (res.writableNeedDrain) subscriber.blockedSince ??= now;
-    const tooMuch = res.writableLength > this.maxUnsentBytes;
+    const behind = subscriber.queuedBytes - subscriber.replayBytes + res.writableLength;
+    const tooMuch = behind > this.maxUnsentBytes;
     const tooLong = subscriber.blockedSince !== undefined && now - subscriber.blockedSince > this.maxBlockedMs;
     if (tooMuch || tooLong) {
       this.subscribers.delete(subscriber);
+      subscriber.queue = [];
+      subscriber.queuedBytes = 0;
       this.evicted++;
       this.options.onEvict?.();
       res.destroy();
     }
   }
-
   private schedule(): void {
     this.timer = this.options.clock.setTimeout(() => this.tick(), Math.min(1_000, this.heartbeatMs));
   }
@@ -189,4 +255,20 @@ export class SseHub {
     for (const { res } of this.subscribers) res.end();
     this.subscribers.clear();
   }
+}
+
+/** A batch in two parts at its middle hit; each part covers its seq range, sampled-out hits included. */
+function halve(batch: FeedBatch): [FeedBatch, FeedBatch] {
+  const middle = Math.floor(batch.hits.length / 2);
+  const firstHits = batch.hits.slice(0, middle);
+  const secondHits = batch.hits.slice(middle);
+  const split = secondHits[0]!.seq - 1;
+  const first: FeedBatch = { hits: firstHits, firstSeq: batch.firstSeq, lastSeq: split };
+  const second: FeedBatch = { hits: secondHits, firstSeq: split + 1, lastSeq: batch.lastSeq };
+  if (batch.sampled) {
+    const firstTotal = split - batch.firstSeq + 1;
+    first.sampled = { kept: firstHits.length, total: firstTotal };
+    second.sampled = { kept: secondHits.length, total: Math.max(secondHits.length, batch.sampled.total - firstTotal) };
+  }
+  return [first, second];
 }
