@@ -343,13 +343,80 @@ async function runPattern(ctx: SuiteContext, result: SuiteResult, pattern: Patte
   }
 }
 
+/**
+ * (e) A token endpoint that answers 200 with a 300 MB body: the relay must read a token answer
+ * only up to its bound (64 KiB), not whole. Reported: peak RSS until the relay has made the
+ * `access_token_unavailable` Problem.
+ */
+async function runTokenPattern(ctx: SuiteContext, result: SuiteResult): Promise<void> {
+  const total = 300 * MB;
+  let servedBytes = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': total });
+    const block = Buffer.alloc(MB, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total && !res.destroyed && res.write(block)) sent += block.length;
+      servedBytes = sent;
+      if (sent >= total) res.end();
+    };
+    res.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const relay = await startRelayProcess({
+    env: {
+      LIVESTREAM_URL: `${origin}/api/1/stream/bench-memory`,
+      ADOBE_CLIENT_ID: 'bench-memory',
+      ADOBE_CLIENT_SECRET: 'bench-memory-secret',
+      ADOBE_IMS_TOKEN_URL: `${origin}/ims/token/v3`,
+      RECONNECT_COOLDOWN_S: '60',
+    },
+    logName: 'memory-e',
+  });
+  const sampler = new ProcSampler(relay.pid, 100);
+  const t0 = performance.now();
+  try {
+    let problem: { code: string; details?: string } | undefined;
+    while (!problem && performance.now() - t0 < 60_000) {
+      const { problems } = (await (await fetch(`${relay.url}/api/problems`)).json()) as {
+        problems: { code: string; source: string; details?: string }[];
+      };
+      problem = problems.find((p) => p.source === 'token');
+      if (!problem) await sleep(200);
+    }
+    await sleep(1000);
+    sampler.stop();
+    const peak = Math.max(...sampler.samples.map((sample) => sample.rssBytes));
+    const seconds = (performance.now() - t0) / 1000;
+    ctx.log(
+      `memory e: peak RSS ${(peak / MB).toFixed(0)} MB; ${problem?.code ?? 'no token Problem'} after ${seconds.toFixed(1)} s`,
+    );
+    result.figures.push(
+      figure('(e) a token answer of 300 MB: peak RSS', 'MB', peak / MB, {
+        decimals: 0,
+        target: { op: '<', value: 512 },
+        note: `the relay made ${problem ? `\`${problem.code}\` ("${problem.details ?? ''}")` : 'no token Problem'} after ${seconds.toFixed(1)} s; the server handed ${(servedBytes / MB).toFixed(0)} MB to its socket before the relay stopped reading`,
+      }),
+    );
+  } finally {
+    sampler.stop();
+    await relay.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 export const memorySuite: Suite = {
   name: 'memory',
   title: 'Memory: the relay under hostile records (peak RSS)',
   async run(ctx, result) {
     for (const pattern of PATTERNS) await runPattern(ctx, result, pattern);
+    await runTokenPattern(ctx, result);
     result.notes.push(
-      'Each pattern runs in a fresh relay process (`src/relay/main.ts`) whose upstream is a gzip NDJSON server in the benchmark process; RSS from /proc every 100 ms. The relay keeps at most 20,000 full hits in 64 MiB, drops records over 256 KiB as malformed, cuts summary and top-list strings to 1,024 characters, and bounds its top lists to 32 MiB (docs/decisions.md).',
+      'Each pattern runs in a fresh relay process (`src/relay/main.ts`) whose upstream is a gzip NDJSON server in the benchmark process; RSS from /proc every 100 ms. The relay keeps at most 20,000 full hits in 64 MiB, drops records over 256 KiB as malformed, cuts summary and top-list strings to 1,024 characters, and bounds its top lists to 32 MiB, and reads a token answer up to 64 KiB (docs/decisions.md).',
     );
   },
 };

@@ -305,7 +305,7 @@ const LIVESTREAM_ROWS: readonly Row[] = [
     'malformed_record',
     502,
     'none',
-    'A record in the stream was not valid JSON; it was counted and sampled, streaming went on.',
+    'A record in the stream could not be read (not JSON, or longer than 256 KiB); it was counted and sampled, streaming went on.',
   ],
   [
     'too_many_redirects',

@@ -42,7 +42,7 @@ export class MalformedLog {
       source: 'decoder',
       shard,
       at: now,
-      message: `A record on shard ${shard} was not valid JSON; it was counted and skipped, streaming goes on.`,
+      message: `A record on shard ${shard} could not be read (not JSON, or longer than the record size limit); it was counted and skipped, streaming goes on.`,
       details: truncate(
         `${reason}. ${this.count} malformed so far${last ? `, ${sinceLast} since the last report` : ''}. Sample: ${sample}`,
       ),
