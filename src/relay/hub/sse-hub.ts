@@ -6,9 +6,9 @@ import { ReplayBuffer, type ReplayBufferOptions } from './replay-buffer.ts';
 
 /**
  * Fans events out to every browser without ever waiting for one. Each event is serialized once
- * and the same bytes are written to every subscriber. Each subscriber is written to only while its
- * socket takes more (back-pressure); what it cannot take yet waits in its own queue of references
- * to those shared bytes. A subscriber whose live backlog (queued and unsent bytes, its replay
+ * and the same bytes are written to every subscriber. A subscriber's socket is handed at most
+ * `writeAheadBytes` ahead of what it has sent; the rest waits in the subscriber's own queue of
+ * references to those shared bytes. A subscriber whose live backlog (queued and unsent bytes, its replay
  * excepted) passes `maxUnsentBytes`, or that stays blocked for `maxBlockedMs`, is disconnected
  * and counted; it comes back with `Last-Event-ID`. A replay of any size is sent at the reader's
  * pace, so a browser far behind is never evicted by its own catch-up. One shared timer writes the
@@ -29,6 +29,11 @@ export interface SseHubOptions {
   retryMs?: number;
   /** A `hits` event larger than this is split in two at a hit, and so on. Default 256 KiB. */
   maxEventBytes?: number;
+  /**
+   * Bytes handed to a subscriber's socket ahead of what it has sent; more waits in the hub's own
+   * queue. Default 256 KiB: a healthy reader's socket is always fed, a replay goes at its pace.
+   */
+  writeAheadBytes?: number;
   replay?: ReplayBufferOptions;
   onEvict?(): void;
 }
@@ -66,6 +71,7 @@ export class SseHub {
   private readonly maxBlockedMs: number;
   private readonly retryMs: number;
   private readonly maxEventBytes: number;
+  private readonly writeAheadBytes: number;
   private timer: TimerHandle | undefined;
   private lastHeartbeat: number;
   private closed = false;
@@ -81,6 +87,7 @@ export class SseHub {
     this.maxBlockedMs = options.maxBlockedMs ?? 15_000;
     this.retryMs = options.retryMs ?? 2_000;
     this.maxEventBytes = options.maxEventBytes ?? 256 * 1024;
+    this.writeAheadBytes = options.writeAheadBytes ?? 256 * 1024;
     this.lastHeartbeat = options.clock.now();
     this.schedule();
   }
@@ -187,8 +194,9 @@ export class SseHub {
         this.subscribers.delete(subscriber);
         continue;
       }
-      if (subscriber.head < subscriber.queue.length || res.writableNeedDrain) this.enqueue(subscriber, bytes);
-      else res.write(bytes);
+      if (subscriber.head < subscriber.queue.length || res.writableLength >= this.writeAheadBytes) {
+        this.enqueue(subscriber, bytes);
+      } else res.write(bytes);
       this.check(subscriber, now);
     }
   }
@@ -198,10 +206,10 @@ export class SseHub {
     subscriber.queuedBytes += bytes.length;
   }
 
-  /** Hands queued frames to the socket until it asks to wait. */
+  /** Hands queued frames to the socket until it holds `writeAheadBytes` unsent. */
   private pump(subscriber: Subscriber): void {
     const { res, queue } = subscriber;
-    while (subscriber.head < queue.length && !res.writableNeedDrain && !res.destroyed) {
+    while (subscriber.head < queue.length && res.writableLength < this.writeAheadBytes && !res.destroyed) {
       const bytes = queue[subscriber.head]!;
       queue[subscriber.head++] = undefined;
       subscriber.queuedBytes -= bytes.length;
