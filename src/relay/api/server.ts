@@ -1,14 +1,7 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import {
-  MAX_STATS_WINDOW_S,
-  TOP_WINDOWS_S,
-  type Problem,
-  isProblem,
-  parseIntParam,
-  reconnectRefusal,
-} from '../../contract/index.ts';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { MAX_STATS_WINDOW_S, TOP_WINDOWS_S, isProblem, parseIntParam, reconnectRefusal } from '../../contract/index.ts';
 import { SSE_HEADERS } from '../hub/sse-hub.ts';
 import type { Relay } from '../relay.ts';
 import { Auth, loginPage } from './auth.ts';
@@ -40,12 +33,19 @@ export interface ServerOptions {
   now?: () => number;
 }
 
-function tooManyAttempts(retryAfterS: number): Problem {
-  return relayProblem({
+/** 429 for an address locked out of password attempts: a Problem, or the sign-in page saying so. */
+function refuseLocked(reply: FastifyReply, retryAfterS: number, asPage: boolean): FastifyReply {
+  const problem = relayProblem({
     code: 'too_many_requests',
     message: `Too many wrong passwords from this address: password attempts are refused for ${retryAfterS} s.`,
     retryAfter: retryAfterS,
   });
+  if (!asPage) return send(reply, problem);
+  return reply
+    .code(429)
+    .header('retry-after', String(retryAfterS))
+    .type('text/html; charset=utf-8')
+    .send(loginPage(problem.message));
 }
 
 export async function createServer(relay: Relay, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -110,15 +110,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
       !path.startsWith('/api/') &&
       path !== '/metrics' &&
       /text\/html/.test(request.headers.accept ?? '');
-    if (verdict.kind === 'locked') {
-      const problem = tooManyAttempts(verdict.retryAfterS);
-      if (!wantsHtml) return send(reply, problem);
-      return reply
-        .code(429)
-        .header('retry-after', String(verdict.retryAfterS))
-        .type('text/html; charset=utf-8')
-        .send(loginPage(problem.message));
-    }
+    if (verdict.kind === 'locked') return refuseLocked(reply, verdict.retryAfterS, wantsHtml);
     if (wantsHtml) {
       return reply.code(401).type('text/html; charset=utf-8').send(loginPage());
     }
@@ -224,15 +216,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     const form = /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '');
     if (!auth.enabled) return form ? reply.redirect('/', 303) : reply.code(204).send();
     const verdict = auth.login(request.body?.password, request.ip ?? '');
-    if (verdict.kind === 'locked') {
-      const problem = tooManyAttempts(verdict.retryAfterS);
-      if (!form) return send(reply, problem);
-      return reply
-        .code(429)
-        .header('retry-after', String(verdict.retryAfterS))
-        .type('text/html; charset=utf-8')
-        .send(loginPage(problem.message));
-    }
+    if (verdict.kind === 'locked') return refuseLocked(reply, verdict.retryAfterS, form);
     if (verdict.kind !== 'allowed') {
       if (form) return reply.code(401).type('text/html; charset=utf-8').send(loginPage('Wrong password.'));
       return send(
