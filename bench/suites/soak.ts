@@ -317,7 +317,7 @@ export const soakSuite: Suite = {
         }),
         figure('relay JS heap used, growth after the warm-up', 'MB', heapTrend.growth, {
           decimals: 1,
-          note: `nodejs_heap_size_used_bytes from /metrics every 5 s: ${heapTrend.from.toFixed(0)} → ${heapTrend.to.toFixed(0)} MB, slope ${heapTrend.slopePer10Min.toFixed(1)} MB per 10 min. The relay keeps per-second stats and top-list buckets for an hour, so some growth during the first hour is by design`,
+          note: `nodejs_heap_size_used_bytes from /metrics every 5 s: ${heapTrend.from.toFixed(0)} → ${heapTrend.to.toFixed(0)} MB, slope ${heapTrend.slopePer10Min.toFixed(1)} MB per 10 min. The relay's windows (the replay buffer, the last minute of per-second stats, an hour of per-minute top lists and stats) fill during the first hour, so some growth then is by design`,
         }),
         figure('hits the relay counted that the client never got (sampled-out excepted)', 'hits', lost, {
           target: { op: '==', value: 0 },
