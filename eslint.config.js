@@ -2,6 +2,7 @@
 // TanStack Query rules for the SPA, and import boundaries that keep the architecture honest.
 import js from '@eslint/js';
 import pluginQuery from '@tanstack/eslint-plugin-query';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -24,8 +25,15 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        // First project that includes a file wins: the contract alone, then Node code and tests, then the SPA.
-        project: ['./tsconfig.contract.json', './tsconfig.node.json', './tsconfig.web.json', './tsconfig.e2e.json'],
+        // First project that includes a file wins: the contract alone, the core without Node or DOM
+        // types, then Node code and tests, then the SPA.
+        project: [
+          './tsconfig.contract.json',
+          './tsconfig.core.json',
+          './tsconfig.node.json',
+          './tsconfig.web.json',
+          './tsconfig.e2e.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },
@@ -59,6 +67,76 @@ export default tseslint.config(
   },
   reactHooks.configs.flat.recommended,
   ...pluginQuery.configs['flat/recommended'],
+  {
+    // The architecture, data flowing one way: contract → core → two hosts (relay: Node; mocks:
+    // the browser) → the SPA, which talks to a host over HTTP only. No import cycles anywhere.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })] },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/contract',
+              from: ['./src/core', './src/relay', './src/mocks', './src/web', './src/simulator'],
+              message: 'The contract holds wire shapes and the catalogue only: it imports no other part.',
+            },
+            {
+              target: ['./src/web', './src/mocks'],
+              from: './src/relay',
+              message: 'The SPA and the mock host never import the Node host.',
+            },
+            {
+              target: ['./src/web', './src/mocks'],
+              from: './src/simulator',
+              except: ['./generator'],
+              message: "Only the simulator's generator runs in the browser.",
+            },
+            ...['connection', 'problems', 'traffic', 'feed'].map((feature) => ({
+              target: `./src/web/features/${feature}`,
+              from: './src/web/features',
+              except: [`./${feature}`],
+              message: 'Features never import each other: app/ composes them.',
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The core: no Node built-ins, no DOM (tsconfig.core.json type-checks it without either), and
+    // nothing of the hosts, the simulator or the SPA. (Its tests may use the simulator's generator.)
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/core',
+              from: ['./src/relay', './src/mocks', './src/web', './src/simulator'],
+              message: 'The core runs in Node and in the browser: it imports the contract only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'zlib', 'stream', 'crypto', 'os', 'url', 'net'],
+              message: 'The core must run in Node and in the browser: hosts give it what is theirs.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // The contract is shared by Node and the browser: no Node built-ins, no DOM, no other part.
     files: ['src/contract/**/*.ts'],

@@ -15,6 +15,7 @@ export default defineConfig({
           environment: 'node',
           include: [
             'src/contract/**/*.test.ts',
+            'src/core/**/*.test.ts',
             'src/relay/**/*.test.ts',
             'src/simulator/**/*.test.ts',
             'src/mocks/**/*.node.test.ts',

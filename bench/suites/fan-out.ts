@@ -10,7 +10,7 @@ import { PoolControl } from '../lib/pool-control.ts';
 import { RatePin } from '../lib/rate-pin.ts';
 import { PROFILE_DIR, sleep, startRelayProcess, waitForHits, type RelayProcess } from '../lib/relay-process.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
-import { FEED_INTERVAL_MS } from '../../src/relay/hub/feed.ts';
+import { FEED_INTERVAL_MS } from '../../src/core/hub/feed.ts';
 
 /**
  * Fan-out: the relay in a child process (`src/relay/main.ts`, embedded simulator held at a flat

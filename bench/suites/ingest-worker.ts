@@ -8,7 +8,7 @@
  * - decode:   gunzip → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
  * - relay:    the relay's whole path as `createRelay` wires it: gunzip → RecordDecoder → Ingest
  *             (Dedup, HitStore, Redactor(['ip']), summary, StatsCollector, FeedBatcher) with the
- *             feed batch taken and published into an SseHub (no subscriber) every FEED_INTERVAL_MS and
+ *             feed batch taken and published into the Broadcaster (no subscriber) every FEED_INTERVAL_MS and
  *             the stats/top events every second.
  * - parse:    `parseHitLine` (the hot path) and `parseExact` (exact throughout) against `JSON.parse`
  *             on the same decompressed lines, alternating.
@@ -16,13 +16,14 @@
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
-import { systemClock } from '../../src/relay/clock.ts';
-import { FEED_INTERVAL_MS, FeedBatcher } from '../../src/relay/hub/feed.ts';
-import { Ingest } from '../../src/relay/hub/ingest.ts';
-import { Redactor } from '../../src/relay/hub/redact.ts';
-import { SseHub } from '../../src/relay/hub/sse-hub.ts';
-import { StatsCollector } from '../../src/relay/hub/stats.ts';
-import { parseExact, parseHitLine, RecordDecoder } from '../../src/relay/upstream/decode.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { FEED_INTERVAL_MS, FeedBatcher } from '../../src/core/hub/feed.ts';
+import { Ingest } from '../../src/core/ingest/ingest.ts';
+import { Redactor } from '../../src/core/ingest/redact.ts';
+import { Broadcaster } from '../../src/core/hub/broadcaster.ts';
+import { nodeBytes } from '../../src/relay/node-bytes.ts';
+import { StatsCollector } from '../../src/core/stats/stats.ts';
+import { parseExact, parseHitLine, RecordDecoder } from '../../src/core/ingest/decode.ts';
 import { loadCorpus, type Corpus } from './ingest-corpus.ts';
 
 export interface WorkerResult {
@@ -81,14 +82,17 @@ async function decodeOnly(corpus: Corpus): Promise<Record<string, number>> {
   const stream = gunzip();
   let records = 0;
   let malformed = 0;
-  const decoder = new RecordDecoder({
-    record: () => {
-      records++;
+  const decoder = new RecordDecoder(
+    {
+      record: () => {
+        records++;
+      },
+      malformed: () => {
+        malformed++;
+      },
     },
-    malformed: () => {
-      malformed++;
-    },
-  });
+    { bytes: nodeBytes },
+  );
   stream.on('data', (chunk: Buffer) => decoder.push(chunk));
   await pump(corpus, stream);
   decoder.end();
@@ -100,7 +104,7 @@ async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
   const redactor = new Redactor(['ip']);
   const stats = new StatsCollector(1);
   const feed = new FeedBatcher(FEED_MAX_HITS_PER_S, clock.now());
-  const hub = new SseHub({ clock, runId: 'rbench' });
+  const hub = new Broadcaster({ clock, runId: 'rbench' });
   let noted = 0;
   let problems = 0;
   const ingest = new Ingest({
@@ -109,6 +113,7 @@ async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
     stats,
     feed,
     scrub: (text) => text,
+    bytes: nodeBytes,
     noteHit: () => {
       noted++;
     },
@@ -121,8 +126,7 @@ async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
   const flushFeed = () => {
     const batch = feed.take(clock.now());
     if (!batch) return;
-    const data = batch.sampled ? { hits: batch.hits, sampled: batch.sampled } : { hits: batch.hits };
-    hub.publishHits(data, batch.firstSeq, batch.lastSeq, batch.hits.length);
+    hub.publishBatch(batch);
     published++;
     publishedHits += batch.hits.length;
   };

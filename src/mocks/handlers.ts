@@ -5,12 +5,12 @@ import {
   TOP_WINDOWS_S,
   isProblem,
   makeProblem,
-  parseIntParam,
-  reconnectRefusal,
   type Problem,
   type ProblemInit,
   type SseEventName,
 } from '../contract/index.ts';
+import { parseIntParam } from '../core/routes/params.ts';
+import { reconnectRefusal } from '../core/upstream/reconnect.ts';
 import type { MockRelay, StreamSink } from './mock-relay.ts';
 
 /**

@@ -1,12 +1,9 @@
 import {
   catalogDocument,
-  fallbackHitId,
   formatEventId,
-  hitIdOf,
   parseEventId,
   randomUuid,
   stringifyRecord,
-  summariseRecord,
   type Catalog,
   type HitRecord,
   type Problem,
@@ -15,12 +12,13 @@ import {
   type Stats,
   type Status,
   type Top,
-  type ReconnectAnswer,
 } from '../contract/index.ts';
-import { FEED_INTERVAL_MS, FeedBatcher } from '../relay/hub/feed.ts';
-import { MalformedLog } from '../relay/hub/malformed.ts';
-import { Redactor } from '../relay/hub/redact.ts';
-import { StatsCollector } from '../relay/hub/stats.ts';
+import { fallbackHitId, hitIdOf, summariseRecord } from '../core/ingest/summary.ts';
+import { type ReconnectAnswer } from '../core/upstream/reconnect.ts';
+import { FEED_INTERVAL_MS, FeedBatcher } from '../core/hub/feed.ts';
+import { MalformedLog } from '../core/ingest/malformed.ts';
+import { Redactor } from '../core/ingest/redact.ts';
+import { StatsCollector } from '../core/stats/stats.ts';
 import { createHitGenerator, hashText, rateAt, visitorSlot, type HitGenerator } from '../simulator/generator/index.ts';
 import { MockShard } from './mock-shard.ts';
 import { ReplayLog } from './replay-log.ts';

@@ -1,12 +1,7 @@
-import {
-  makeProblem,
-  normaliseErrorBody,
-  randomUuid,
-  shardView,
-  type Problem,
-  type ReconnectAnswer,
-  type Shard,
-} from '../contract/index.ts';
+import { makeProblem, randomUuid, type Problem, type Shard } from '../contract/index.ts';
+import { normaliseErrorBody } from '../core/upstream/error-body.ts';
+import { shardView } from '../core/upstream/shard-view.ts';
+import { type ReconnectAnswer } from '../core/upstream/reconnect.ts';
 import type { AttemptOutcome } from './scenarios.ts';
 
 /**

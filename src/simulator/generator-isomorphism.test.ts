@@ -14,7 +14,7 @@ describe('generator/', () => {
         /from 'node:|from '(fs|path|http|zlib|crypto|stream|os)'|\bBuffer\b|\bprocess\.|require\(/,
       );
       for (const [, path] of text.matchAll(/from '(\.[^']+)'/g)) {
-        expect(path, `${name} imports ${path ?? ''}`).toMatch(/^(\.\/|\.\.\/\.\.\/contract\/)/);
+        expect(path, `${name} imports ${path ?? ''}`).toMatch(/^(\.\/|\.\.\/\.\.\/(contract|core)\/)/);
       }
     }
   });

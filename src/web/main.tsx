@@ -7,22 +7,12 @@ import './styles/app.css';
 
 applyTheme();
 
-// ── Mock mode ────────────────────────────────────────────────────────────────────────────────
-// `npm run demo` (mode "demo") starts MSW before the app mounts, so the first request is mocked.
-// Intended form, once src/mocks/browser.ts exists:
-//   if (import.meta.env.MODE === 'demo') { const { startMocks } = await import('../mocks/browser.ts'); await startMocks(); }
-// The glob keeps type checking green while that file does not exist yet (it then matches nothing).
+// Mock mode (`npm run demo`, mode "demo"): MSW starts before the app mounts, so the first request
+// is mocked. Any other mode drops this branch at build time: no mock code, no MSW.
 if (import.meta.env.MODE === 'demo') {
-  const mocks = import.meta.glob<{ startMocks: () => Promise<unknown> }>('../mocks/browser.ts');
-  const load = mocks['../mocks/browser.ts'];
-  if (load) {
-    const { startMocks } = await load();
-    await startMocks();
-  } else {
-    console.warn('Mock mode: src/mocks/browser.ts is missing; requests go to the network.');
-  }
+  const { startMocks } = await import('../mocks/browser.ts');
+  await startMocks();
 }
-// ─────────────────────────────────────────────────────────────────────────────────────────────
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,11 +1,9 @@
 import type { FastifyReply } from 'fastify';
-import { makeProblem, type Problem, type ProblemInit } from '../../contract/index.ts';
+import type { Problem } from '../../contract/index.ts';
+import { relayProblem } from '../../core/routes/routes.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
-/** A Problem of the relay's own HTTP surface (source `relay`). */
-export function relayProblem(init: Omit<ProblemInit, 'source'>): Problem {
-  return makeProblem({ source: 'relay', ...init });
-}
+export { relayProblem };
 
 /**
  * Answers `{error: Problem}` with its status, `Retry-After` when the action is `retry-after`,

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { MAX_STATS_WINDOW_S, TOP_WINDOWS_S, isProblem, parseIntParam, reconnectRefusal } from '../../contract/index.ts';
-import { SSE_HEADERS } from '../hub/sse-hub.ts';
+import { SSE_HEADERS } from '../../core/hub/broadcaster.ts';
+import { METRICS_CONTENT_TYPE, metricsText } from '../../core/metrics.ts';
+import { CORE_ROUTES } from '../../core/routes/routes.ts';
 import type { Relay } from '../relay.ts';
 import { Auth, loginPage } from './auth.ts';
 import { answerClientError } from './client-error.ts';
 import { hostProblem } from './host-guard.ts';
-import { createMetrics } from './metrics.ts';
+import { createProcessMetrics } from './metrics.ts';
 import { originProblem } from './origin-guard.ts';
 import { relayProblem, sendProblem as send } from './problem-reply.ts';
 import { RouteMethods } from './route-methods.ts';
@@ -77,7 +78,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     clientErrorHandler: answerClientError,
   });
   const auth = new Auth(relay.config.dashboardPassword, options.now);
-  const metrics = createMetrics(relay);
+  const processMetrics = createProcessMetrics();
   const routes = new RouteMethods();
   app.addHook('onRoute', (route) => routes.record(route.url, route.method));
 
@@ -144,73 +145,29 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
 
   app.get('/healthz', (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
 
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(METRICS_CONTENT_TYPE).send(`${metricsText(relay)}${await processMetrics.metrics()}`),
+  );
 
-  app.get('/api/status', () => relay.status());
-
-  app.get('/api/catalog', () => relay.catalog());
-
-  app.get('/api/problems', (request: FastifyRequest<{ Querystring: { limit?: string } }>, reply) => {
-    const limit = parseIntParam('limit', request.query.limit, 1, 1000, 100);
-    if (isProblem(limit)) return send(reply, limit);
-    return { problems: relay.problems(limit) };
-  });
-
-  app.get('/api/stats', (request: FastifyRequest<{ Querystring: { window?: string } }>, reply) => {
-    const windowS = parseIntParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
-    if (isProblem(windowS)) return send(reply, windowS);
-    return { series: relay.series(windowS) };
-  });
-
-  app.get('/api/top', (request: FastifyRequest<{ Querystring: { window?: string } }>, reply) => {
-    const windowS = parseIntParam('window', request.query.window, 1, MAX_STATS_WINDOW_S, 300);
-    const top = isProblem(windowS) ? undefined : relay.top(windowS);
-    if (!top) {
-      return send(
+  // The REST routes are the core's (src/core/routes): Fastify only carries them.
+  for (const route of CORE_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: (
+        request: FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, unknown> }>,
         reply,
-        relayProblem({
-          code: 'invalid_parameter_value',
-          message: `The parameter "window" must be one of ${TOP_WINDOWS_S.join(', ')} (seconds).`,
-          details: `window=${String(request.query.window).slice(0, 50)}`,
-        }),
-      );
-    }
-    return top;
-  });
-
-  app.get('/api/hits/:hitId', (request: FastifyRequest<{ Params: { hitId: string } }>, reply) => {
-    const { hitId } = request.params;
-    const text = hitId.length <= 64 ? relay.hit(hitId) : undefined;
-    if (text === undefined) {
-      return send(
-        reply,
-        relayProblem({
-          code: 'hit_not_found',
-          message: 'This hit is not in memory: it is older than what the relay keeps, or never arrived.',
-          details: `hitId=${hitId.slice(0, 64)}`,
-        }),
-      );
-    }
-    return reply.type('application/json; charset=utf-8').send(text);
-  });
-
-  app.post('/api/upstream/:shard/reconnect', (request: FastifyRequest<{ Params: { shard: string } }>, reply) => {
-    const shard = parseIntParam('shard', request.params.shard, 0, relay.config.maxConnections - 1, -1);
-    if (isProblem(shard)) {
-      return send(
-        reply,
-        relayProblem({
-          code: 'shard_not_found',
-          message: `No shard ${request.params.shard.slice(0, 20)}: this relay has shards 0 to ${relay.config.maxConnections - 1}.`,
-        }),
-      );
-    }
-    const answer = relay.reconnect(shard);
-    if (!answer) return send(reply, relayProblem({ code: 'shard_not_found', message: `No shard ${shard}.` }));
-    if (answer.ok)
-      return reply.code(202).send({ accepted: true, shard: relay.upstream.supervisors[shard]!.snapshot() });
-    return send(reply, reconnectRefusal(shard, answer));
-  });
+      ) => {
+        const query: Record<string, string | undefined> = {};
+        for (const [key, value] of Object.entries(request.query ?? {})) {
+          // A repeated parameter is not one value: the route refuses "1,2" as it would any garbage.
+          query[key] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined;
+        }
+        const answer = route.answer(relay, { params: request.params ?? {}, query });
+        return reply.code(answer.status).headers(answer.headers).type(answer.contentType).send(answer.body);
+      },
+    });
+  }
 
   app.post('/api/login', (request: FastifyRequest<{ Body: { password?: unknown } | undefined }>, reply) => {
     const form = /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '');
@@ -257,7 +214,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
       // The hub writes to the socket itself: serialize once, same bytes for every subscriber.
       reply.hijack();
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
-      relay.subscribe(reply.raw, lastEventId?.slice(0, 100));
+      relay.subscribeResponse(reply.raw, lastEventId?.slice(0, 100));
     },
   );
 

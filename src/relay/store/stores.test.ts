@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProblem } from '../../contract/index.ts';
-import { ProblemLog } from './problem-log.ts';
-import { FileShardMemory } from './shard-memory.ts';
+import { FileProblemLog } from './file-problem-log.ts';
+import { FileShardMemory } from './file-shard-memory.ts';
 
 /** Disk conditions a relay meets in the wild, made real: a full disk is /dev/full, a file that became a folder is a folder. */
 
@@ -123,14 +123,14 @@ describe('FileShardMemory on a hostile disk', () => {
   });
 });
 
-describe('ProblemLog on a hostile disk', () => {
+describe('FileProblemLog on a hostile disk', () => {
   const problem = (n: number) => makeProblem({ code: 'connection_lost', source: 'upstream', details: `#${n}` });
 
   it('keeps serving from memory when appends fail (disk full), reporting once', () => {
     const dir = dataDir();
     symlinkSync('/dev/full', join(dir, 'problems.ndjson'));
     const seen = hooks();
-    const log = new ProblemLog(dir, { hooks: seen.hooks });
+    const log = new FileProblemLog(dir, { hooks: seen.hooks });
     for (let i = 0; i < 20; i++) log.add(problem(i));
     expect(seen.errors).toEqual(['ENOSPC']);
     expect(log.list(5).map((p) => p.details)).toEqual(['#19', '#18', '#17', '#16', '#15']);
@@ -140,7 +140,7 @@ describe('ProblemLog on a hostile disk', () => {
     const file = join(dataDir(), 'not-a-folder');
     writeFileSync(file, '');
     const seen = hooks();
-    const log = new ProblemLog(file, { hooks: seen.hooks });
+    const log = new FileProblemLog(file, { hooks: seen.hooks });
     log.add(problem(1));
     expect(seen.errors).toHaveLength(1);
     expect(log.size).toBe(1);
@@ -148,8 +148,8 @@ describe('ProblemLog on a hostile disk', () => {
 
   it('tells an unreadable log from a missing one', () => {
     const dir = dataDir();
-    expect(new ProblemLog(dir).unreadable).toBeUndefined();
+    expect(new FileProblemLog(dir).unreadable).toBeUndefined();
     mkdirSync(join(dir, 'problems.ndjson'));
-    expect(new ProblemLog(dir).unreadable).toMatch(/not a regular file/);
+    expect(new FileProblemLog(dir).unreadable).toMatch(/not a regular file/);
   });
 });

@@ -27,8 +27,14 @@ afterEach(async () => {
 });
 
 async function readAll(open: OpenStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of open.body) chunks.push(chunk as Buffer);
+  const chunks: Uint8Array[] = [];
+  await new Promise<void>((resolve, reject) =>
+    open.body.listen({
+      data: (chunk) => chunks.push(Uint8Array.from(chunk)),
+      end: () => resolve(),
+      error: (error) => reject(new Error(error.message)),
+    }),
+  );
   return Buffer.concat(chunks).toString('utf8');
 }
 

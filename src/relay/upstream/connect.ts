@@ -2,7 +2,20 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { decideRedirect } from './redirect-trust.ts';
+import {
+  parseRetryAfter,
+  type BodyError,
+  type ConnectFailure,
+  type ConnectOutcome,
+  type ConnectRequest,
+  type HttpRefusal,
+  type OpenStream,
+  type StreamBody,
+} from '../../core/upstream/connector.ts';
+import { decideRedirect } from '../../core/upstream/redirect-trust.ts';
+
+export { parseRetryAfter };
+export type { ConnectOutcome, ConnectRequest, OpenStream };
 
 /**
  * One attempt to open the stream: HTTP/1.1 GET on a fresh socket with `Authorization`,
@@ -11,81 +24,12 @@ import { decideRedirect } from './redirect-trust.ts';
  * connect and header timeouts; TCP keep-alive; the body decompressed by its `Content-Encoding`.
  */
 
-export interface ConnectRequest {
-  url: string;
-  token: string;
-  apiKey: string;
-  userAgent?: string;
-  /** From socket creation to TCP/TLS connected. Default 10 s (Adobe's sample client). */
-  connectTimeoutMs?: number;
-  /** From request sent to response headers. Default 30 s. */
-  headerTimeoutMs?: number;
-  maxRedirects?: number;
-  /** Hosts a redirect may lead to with the credentials, beside the configured one (`LIVESTREAM_REDIRECT_HOSTS`). */
-  redirectHosts?: readonly string[];
-  /** Reading an error body gives up after this long. Default 5 s. */
-  errorBodyTimeoutMs?: number;
-  /** Aborts the attempt (relay shutdown). */
-  signal?: AbortSignal;
-}
-
-export interface OpenStream {
-  kind: 'open';
-  status: number;
-  /** Where the stream was finally served from, after redirects. */
-  url: string;
-  redirects: number;
-  requestId?: string;
-  encoding: string;
-  /** Decompressed body. A decompression error here means `invalid_content_encoding`. */
-  body: Readable;
-  /** Raw (compressed) bytes of the body received so far. */
-  compressedBytes(): number;
-  /**
-   * Bytes read on the socket so far (headers, chunk framing and TLS records included): what the
-   * stall clock watches, so a gzip flush that decompresses to nothing still keeps a stream alive.
-   */
-  socketBytes(): number;
-  /** Closes the socket; idempotent. */
-  close(): void;
-}
-
-export interface HttpRefusal {
-  kind: 'http-error';
-  status: number;
-  url: string;
-  redirects: number;
-  requestId?: string;
-  /** Seconds, from a `Retry-After` header (delta or HTTP date). */
-  retryAfterS?: number;
-  contentType: string;
-  /** At most 64 KiB of the body, decompressed when it was compressed. */
-  body: string;
-}
-
-export interface ConnectFailure {
-  kind: 'failure';
-  code: 'network_connection_failure' | 'network_connection_timeout' | 'too_many_redirects' | 'untrusted_redirect';
-  message: string;
-  url: string;
-}
-
-export type ConnectOutcome = OpenStream | HttpRefusal | ConnectFailure;
-
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_ERROR_BODY = 64 * 1024;
 /** An error body decompresses to at most this much (a small gzip body can expand a thousandfold). */
 const MAX_ERROR_TEXT = 256 * 1024;
 /** Idle time before TCP keep-alive probes start: a dead peer is found even if the stall clock is fooled. */
 const KEEPALIVE_IDLE_MS = 30_000;
-
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\s*\d+\s*$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
 
 function requestIdOf(response: IncomingMessage): string | undefined {
   const value = response.headers['adobe-request-id'] ?? response.headers['x-request-id'];
@@ -281,7 +225,7 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
       url: url.toString(),
       redirects,
       encoding,
-      body,
+      body: streamBody(body),
       compressedBytes: () => compressed,
       // A fresh socket per attempt (`agent: false`), so its `bytesRead` is this stream's alone.
       socketBytes: () => Math.max(socket?.bytesRead ?? 0, compressed),
@@ -296,4 +240,31 @@ export async function openStream(request: ConnectRequest): Promise<ConnectOutcom
     if (requestId) open.requestId = requestId;
     return open;
   }
+}
+
+/**
+ * A Node stream as the core's `StreamBody`: its chunks, then one of end or error (a close
+ * without an end is an error). The `error` listener stays: a second error must find one.
+ */
+function streamBody(readable: Readable): StreamBody {
+  return {
+    listen(handlers) {
+      let done = false;
+      const stop = (report: () => void) => {
+        if (done) return;
+        done = true;
+        report();
+      };
+      readable.on('data', (chunk: Buffer) => {
+        if (!done) handlers.data(chunk);
+      });
+      readable.once('end', () => stop(() => handlers.end()));
+      readable.on('error', (error: Error & { code?: unknown }) => {
+        const failure: BodyError = { message: error.message };
+        if (typeof error.code === 'string') failure.code = error.code;
+        stop(() => handlers.error(failure));
+      });
+      readable.once('close', () => stop(() => handlers.error({ message: 'the connection closed' })));
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hitIdOf, stringifyRecord, summariseRecord, type HitRecord } from '../../contract/index.ts';
+import { stringifyRecord, type HitRecord } from '../../contract/index.ts';
+import { hitIdOf, summariseRecord } from '../../core/ingest/summary.ts';
 import { createHitGenerator } from './hit-generator.ts';
 
 const NOW = Date.UTC(2025, 4, 6, 19, 30);

@@ -1,42 +1,24 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
-import { render } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { catalogDocument, makeProblem } from '../../contract/index.ts';
+import { makeProblem, type Status } from '../../contract/index.ts';
 import { FakeTransport, manualScheduler } from '../test/fake-transport.ts';
-import { hitFixture, problemFixture, shardFixture, statsFixture, statusFixture, T0 } from '../test/fixtures.ts';
-import { json, mockFetch } from '../test/mock-fetch.ts';
+import { hitFixture } from '../test/fixtures.ts';
+import { getJson, setupMockRelay } from '../test/mock-server.ts';
 import { testQueryClient } from '../test/render.tsx';
 import { App } from './app.tsx';
 
-const status = statusFixture({
-  shards: [
-    shardFixture(),
-    shardFixture({ shard: 1, state: 'waiting', since: T0, retryAt: T0 + 60_000, waitReason: 'lost' }),
-  ],
-});
+// REST comes from the mock relay playing "shards-partial": four shards, one of them waiting, and
+// its error objects. The stream is a fake transport the tests drive.
+const mock = setupMockRelay('shards-partial');
 
-function routes(overrides: Record<string, unknown> = {}) {
-  return {
-    '/api/status': status,
-    '/api/problems': { problems: [problemFixture({ code: 'connection_lost', shard: 1 })] },
-    '/api/catalog': catalogDocument(),
-    '/api/stats': { series: [statsFixture(T0 / 1000 - 1), statsFixture(T0 / 1000)] },
-    '/api/top': {
-      window: 900,
-      at: T0,
-      hits: 0,
-      pages: [],
-      countries: [],
-      browsers: [],
-      devices: [],
-      events: [],
-      revenue: 0,
-      bots: 0,
-      errorPages: [],
-    },
-    ...overrides,
-  };
+/** The mock relay's status, and the shard it has waiting. */
+async function relayStatus() {
+  const status = await getJson<Status>('/api/status');
+  const waiting = status.shards.find((shard) => shard.state === 'waiting');
+  if (!waiting) throw new Error('the scenario should have a waiting shard');
+  return { status, waiting };
 }
 
 function renderApp() {
@@ -47,8 +29,8 @@ function renderApp() {
 }
 
 describe('<App/>', () => {
-  it('renders its layout from fixtures: header with the connection map, main panels, footer', async () => {
-    mockFetch(routes());
+  it('renders its layout from the relay: header with the connection map, main panels, footer', async () => {
+    const { status, waiting } = await relayStatus();
     const { transport } = renderApp();
     expect(transport.started).toBe(1);
 
@@ -58,8 +40,8 @@ describe('<App/>', () => {
     expect(within(header).getByRole('region', { name: 'Connection map' })).toBeTruthy();
     expect(within(header).getByTestId('link-state')).toBeTruthy();
     expect(await within(header).findByTestId('shard-card-0')).toBeTruthy();
-    expect(within(header).getByTestId('shard-state-1').textContent).toBe('waiting');
-    expect(within(header).getByTestId('shard-countdown-1')).toBeTruthy();
+    expect(within(header).getByTestId(`shard-state-${waiting.shard}`).textContent).toBe('waiting');
+    expect(within(header).getByTestId(`shard-countdown-${waiting.shard}`)).toBeTruthy();
     expect(within(header).getByTestId('badge-simulator')).toBeTruthy();
     expect(within(header).getByRole('button', { name: /Pause feed and charts/ })).toBeTruthy();
     expect(within(header).getByRole('group', { name: 'Theme' })).toBeTruthy();
@@ -69,22 +51,23 @@ describe('<App/>', () => {
     expect(within(main).getByRole('heading', { name: 'Live feed' })).toBeTruthy();
     expect(within(main).getByRole('heading', { name: 'Error objects' })).toBeTruthy();
     expect(within(main).getByRole('heading', { name: 'Connection details' })).toBeTruthy();
-    expect(await within(main).findByTestId('problem-card')).toBeTruthy();
+    expect((await within(main).findAllByTestId('problem-card')).length).toBeGreaterThan(0);
 
-    expect(screen.getByRole('contentinfo').textContent).toContain('Relay 0.1.0');
+    expect(screen.getByRole('contentinfo').textContent).toContain(`Relay ${status.relay.version}`);
     expect(
       screen.getAllByRole('status').filter((el) => el.getAttribute('aria-live') === 'polite').length,
     ).toBeGreaterThan(0);
   });
 
   it('announces a waiting shard politely once', async () => {
-    mockFetch(routes());
+    const { waiting } = await relayStatus();
     renderApp();
-    await waitFor(() => expect(screen.getByTestId('announcer').textContent).toContain('Shard 1 waiting'));
+    await waitFor(() =>
+      expect(screen.getByTestId('announcer').textContent).toContain(`Shard ${waiting.shard} waiting`),
+    );
   });
 
   it('shows live link state from the transport and pauses with the P key', async () => {
-    mockFetch(routes());
     const { transport, frames } = renderApp();
     act(() => {
       transport.link({ state: 'open' });
@@ -103,15 +86,16 @@ describe('<App/>', () => {
   it('asks for the dashboard password when the relay wants it, then loads', async () => {
     let signedIn = false;
     const problem = makeProblem({ code: 'dashboard_authentication_required', source: 'relay' });
-    mockFetch(
-      routes({
-        '/api/status': () => (signedIn ? json(status) : json({ error: problem }, 401)),
-        '/api/login': (_url: URL, init?: RequestInit) => {
-          const { password } = JSON.parse(init?.body as string) as { password: string };
-          if (password !== 'secret') return json({ error: problem }, 401);
-          signedIn = true;
-          return new Response(null, { status: 204 });
-        },
+    mock.server.use(
+      // Signed in, the relay's own status answers.
+      http.get(mock.url('/api/status'), () =>
+        signedIn ? undefined : HttpResponse.json({ error: problem }, { status: 401 }),
+      ),
+      http.post(mock.url('/api/login'), async ({ request }) => {
+        const { password } = (await request.json()) as { password: string };
+        if (password !== 'secret') return HttpResponse.json({ error: problem }, { status: 401 });
+        signedIn = true;
+        return new HttpResponse(null, { status: 204 });
       }),
     );
     const { transport } = renderApp();
@@ -126,7 +110,6 @@ describe('<App/>', () => {
 
   it('feeds the live panels from the store, with one update per frame, and keeps the window in the URL', async () => {
     history.replaceState(null, '', '/?window=300');
-    mockFetch(routes());
     const { transport, frames } = renderApp();
     act(() => {
       transport.link({ state: 'open' });

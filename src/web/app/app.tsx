@@ -1,9 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { chooseTransport } from '../lib/choose-transport.ts';
-import { createLiveStore, type FlushScheduler } from '../lib/live-store.ts';
+import { createLiveStore, type FlushScheduler } from '../lib/live-store/index.ts';
 import { createQueryClient } from '../lib/query-client.ts';
-import type { StreamTransport } from '../lib/transport.ts';
+import { chooseTransport, type StreamTransport } from '../lib/stream-link/index.ts';
 import { Layout } from './layout.tsx';
 import { AppProviders } from './providers.tsx';
 

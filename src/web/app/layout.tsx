@@ -1,7 +1,7 @@
 import { ConnectionDetails, ConnectionMap, useStatus } from '../features/connection/index.ts';
 import { ProblemsPanel } from '../features/problems/index.ts';
 import { ApiProblemError } from '../lib/api-client.ts';
-import { useLink } from '../lib/live-store-react.tsx';
+import { useLink } from '../lib/live-store/index.ts';
 import { AUTH_REQUIRED_CODE } from './auth-api.ts';
 import { PanelErrorBoundary } from './error-boundary.tsx';
 import { AppFooter } from './footer.tsx';

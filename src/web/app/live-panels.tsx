@@ -3,7 +3,7 @@ import type { Stats } from '../../contract/index.ts';
 import { useStatus } from '../features/connection/index.ts';
 import { FeedPanel } from '../features/feed/index.ts';
 import { getStatsOptions, isTrafficWindow, TrafficPanel, type TrafficWindowS } from '../features/traffic/index.ts';
-import { useFeed, useFeedStats, useLink, usePause, useTopWindows } from '../lib/live-store-react.tsx';
+import { useFeed, useFeedStats, useLink, usePause, useTopWindows } from '../lib/live-store/index.ts';
 import { useSearchParam } from '../lib/url-state.ts';
 import { PAUSE_SHORTCUT } from './keyboard-shortcuts.ts';
 

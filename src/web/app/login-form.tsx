@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ApiProblemError } from '../lib/api-client.ts';
-import { useLiveStoreApi } from '../lib/live-store-react.tsx';
+import { useLiveStoreApi } from '../lib/live-store/index.ts';
 import { login } from './auth-api.ts';
 
 /** Shown when the relay is protected by DASHBOARD_PASSWORD and this browser is not signed in. */

@@ -1,5 +1,5 @@
 import { formatCount } from '../lib/format.ts';
-import { usePause } from '../lib/live-store-react.tsx';
+import { usePause } from '../lib/live-store/index.ts';
 import { PAUSE_KEYS_LABEL, PAUSE_SHORTCUT, usePauseShortcut } from './keyboard-shortcuts.ts';
 
 /** Pauses the feed and the charts (WCAG 2.2.2); while paused, counts what arrived. */

@@ -1,7 +1,6 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { LiveStore } from '../lib/live-store.ts';
-import { LiveStoreProvider } from '../lib/live-store-react.tsx';
+import { LiveStoreProvider, type LiveStore } from '../lib/live-store/index.ts';
 
 /** Query cache and live store for everything below. */
 export function AppProviders({

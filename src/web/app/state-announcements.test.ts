@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shardFixture, T0 } from '../test/fixtures.ts';
-import type { LinkState } from '../lib/transport.ts';
+import type { LinkState } from '../lib/stream-link/index.ts';
 import { createAnnouncementMemory, nextAnnouncements } from './state-announcements.ts';
 
 const open: LinkState = { state: 'open', since: T0, attempt: 0 };

@@ -1,6 +1,6 @@
 import type { Shard } from '../../contract/index.ts';
 import { formatDuration } from '../lib/format.ts';
-import type { LinkState } from '../lib/transport.ts';
+import type { LinkState } from '../lib/stream-link/index.ts';
 
 /** The countdown is announced when it starts, at this many seconds left, and on reconnect. */
 export const ANNOUNCE_AT_S = 10;

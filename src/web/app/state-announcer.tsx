@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useStatus } from '../features/connection/index.ts';
 import { announce, useAnnouncement } from '../lib/announcer.ts';
-import { useLink } from '../lib/live-store-react.tsx';
+import { useLink } from '../lib/live-store/index.ts';
 import { useClockSkew } from '../lib/relay-clock.ts';
 import { useNow } from '../lib/ticker.ts';
 import { createAnnouncementMemory, nextAnnouncements, type AnnouncementMemory } from './state-announcements.ts';

@@ -1,7 +1,8 @@
 /**
- * Query keys for every relay route, in one place: the SSE bridge writes live events into the
- * same cache entries the REST queries fill (a `problem` event lands in the problems list, a
- * `stats` event in the stats history, a `state` event in the status), so nothing refetches.
+ * Query keys for every relay route, in one place: the live store (`live-store/cache-bridge.ts`)
+ * writes live events into the same cache entries the REST queries fill (a `problem` event lands
+ * in the problems list, a `stats` event in the stats history, a `state` event in the status), so
+ * nothing refetches.
  */
 export const queryKeys = {
   status: () => ['status'] as const,

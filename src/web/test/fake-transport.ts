@@ -1,4 +1,4 @@
-import type { LinkState, RawEvent, StreamTransport, TransportSink } from '../lib/transport.ts';
+import type { LinkState, RawEvent, StreamTransport, TransportSink } from '../lib/stream-link/index.ts';
 
 /** A transport driven by the test: push events and link states by hand. */
 export class FakeTransport implements StreamTransport {

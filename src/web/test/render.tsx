@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { AppProviders } from '../app/providers.tsx';
-import { createLiveStore, type LiveStore } from '../lib/live-store.ts';
+import { createLiveStore, type LiveStore } from '../lib/live-store/index.ts';
 import { FakeTransport, manualScheduler } from './fake-transport.ts';
 
 export function testQueryClient(): QueryClient {

@@ -1,5 +1,5 @@
 import { formatAgo, formatBytes, formatClock, formatCount, formatDuration } from '../../../lib/format.ts';
-import { useLink, useLiveStore } from '../../../lib/live-store-react.tsx';
+import { useLink, useLiveStore } from '../../../lib/live-store/index.ts';
 import { useClockSkew } from '../../../lib/relay-clock.ts';
 import { useRelayNow } from '../../../lib/ticker.ts';
 import { useStatus } from '../api/get-status.ts';

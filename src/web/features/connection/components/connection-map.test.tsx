@@ -1,14 +1,19 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../../../lib/query-keys.ts';
 import { relayClock } from '../../../lib/relay-clock.ts';
 import { problemFixture, shardFixture, statusFixture, T0 } from '../../../test/fixtures.ts';
-import { json, mockFetch } from '../../../test/mock-fetch.ts';
+import { setupMockRelay } from '../../../test/mock-server.ts';
 import { renderWithProviders, testQueryClient } from '../../../test/render.tsx';
 import { ConnectionMap } from './connection-map.tsx';
 
+const mock = setupMockRelay();
+
+/** The relay's status is `status`: on `GET /api/status`, and already in the cache as after the first load. */
 function renderMap(status = statusFixture()) {
+  mock.server.use(http.get(mock.url('/api/status'), () => HttpResponse.json(status)));
   const queryClient = testQueryClient();
   queryClient.setQueryData(queryKeys.status(), status);
   return renderWithProviders(<ConnectionMap />, { queryClient });
@@ -52,7 +57,11 @@ describe('ConnectionMap', () => {
       retryAfter: 30,
       source: 'relay',
     });
-    mockFetch({ '/api/upstream/0/reconnect': () => json({ error: problem }, 429, { 'retry-after': '30' }) });
+    mock.server.use(
+      http.post(mock.url('/api/upstream/0/reconnect'), () =>
+        HttpResponse.json({ error: problem }, { status: 429, headers: { 'retry-after': '30' } }),
+      ),
+    );
     renderMap(
       statusFixture({
         shards: [shardFixture({ state: 'waiting', since: T0, retryAt: T0 + 300_000, cooldownUntil: T0 + 2_000 })],

@@ -1,6 +1,6 @@
 import type { Shard } from '../../../../contract/index.ts';
 import { ApiProblemError } from '../../../lib/api-client.ts';
-import { useLastHitAt, useLatestStats, useLink } from '../../../lib/live-store-react.tsx';
+import { useLastHitAt, useLatestStats, useLink } from '../../../lib/live-store/index.ts';
 import { useStatus } from '../api/get-status.ts';
 import { LinkNode } from './link-node.tsx';
 import { ShardCard } from './shard-card.tsx';

@@ -1,7 +1,7 @@
 import { formatAgo } from '../../../lib/format.ts';
-import { useLink, useLiveStoreApi } from '../../../lib/live-store-react.tsx';
+import { useLink, useLiveStoreApi } from '../../../lib/live-store/index.ts';
 import { useNow } from '../../../lib/ticker.ts';
-import type { LinkState } from '../../../lib/transport.ts';
+import type { LinkState } from '../../../lib/stream-link/index.ts';
 import { Countdown } from './countdown.tsx';
 
 /** What each link state is called on screen. */

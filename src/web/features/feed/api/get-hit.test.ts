@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
 import { ApiProblemError } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
+import { setupMockRelay } from '../../../test/mock-server.ts';
 import { getHit, getHitOptions, HitGoneError } from './get-hit.ts';
 
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+const mock = setupMockRelay();
 
+/** The relay answers `GET /api/hits/:hitId` with this body, whatever the hit. */
 const answer = (body: string, status = 200) =>
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(() => Promise.resolve(new Response(body, { status }))),
-  );
+  mock.server.use(http.get(mock.url('/api/hits/:hitId'), () => new HttpResponse(body, { status })));
 
 describe('getHit', () => {
   it('reads the record losslessly', async () => {
@@ -23,7 +21,16 @@ describe('getHit', () => {
     });
   });
 
-  it('turns a 404 into HitGoneError, keeping the relay Problem when there is one', async () => {
+  it("turns the relay's 404 for a hit it no longer has into HitGoneError, keeping the relay's Problem", async () => {
+    const error = await getHit('1-2').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HitGoneError);
+    const { problem } = error as HitGoneError;
+    expect(problem).toMatchObject({ code: 'hit_not_found', status: 404, source: 'relay' });
+    // The relay's own words, not the Problem made up for a 404 without one (below).
+    expect(problem.details).not.toMatch(/answered 404/);
+  });
+
+  it('turns a 404 without a Problem into HitGoneError all the same', async () => {
     answer('not json', 404);
     const error = await getHit('1-2').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HitGoneError);

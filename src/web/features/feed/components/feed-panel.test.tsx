@@ -1,9 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { useState, type ReactNode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HitSummary } from '../../../../contract/index.ts';
+import { setupMockRelay } from '../../../test/mock-server.ts';
 import { FeedPanel, type FeedPanelProps } from './feed-panel.tsx';
 import { HitTable, ROW_HEIGHT } from './hit-table.tsx';
 
@@ -31,9 +33,8 @@ afterAll(() => {
     else delete (target as unknown as Record<string, unknown>)[name];
   }
 });
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+
+const mock = setupMockRelay();
 
 const HIGH = '1234567890123456789';
 const LOW = '9876543210987654321';
@@ -79,26 +80,20 @@ function setup(overrides: Partial<FeedPanelProps> = {}) {
 
 const bodyRows = () => within(screen.getByTestId('feed-grid')).getAllByRole('row').slice(1);
 
-/** A fetch answering the raw record with bare 64-bit integers, as the relay does. */
-function stubHitFetch(status = 200) {
-  const body =
-    status === 404
-      ? JSON.stringify({
-          error: {
-            status: 404,
-            code: 'hit_not_found',
-            message: 'No such hit in memory.',
-            trace: 't-1',
-            action: 'none',
-            at: 0,
-            source: 'relay',
-            id: 'p-1',
-          },
-        })
-      : `{"hitIdHigh": ${HIGH}, "hitIdLow": ${LOW}, "visIdHigh": ${VIS_HIGH}, "pageName": "Page 0", "futureField": {"x": 1}}`;
-  const fetchMock = vi.fn(() => Promise.resolve(new Response(body, { status })));
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
+/**
+ * The relay holds this raw record, with bare 64-bit integers as it sends them. Returns the paths
+ * asked for. Without it, the mock relay answers 404 `hit_not_found`: it never had these hits.
+ */
+function relayHoldsRecord(): string[] {
+  const asked: string[] = [];
+  const record = `{"hitIdHigh": ${HIGH}, "hitIdLow": ${LOW}, "visIdHigh": ${VIS_HIGH}, "pageName": "Page 0", "futureField": {"x": 1}}`;
+  mock.server.use(
+    http.get(mock.url('/api/hits/:hitId'), ({ request }) => {
+      asked.push(new URL(request.url).pathname);
+      return new HttpResponse(record, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+    }),
+  );
+  return asked;
 }
 
 describe('FeedPanel pause and resume', () => {
@@ -220,12 +215,12 @@ describe('FeedPanel table', () => {
 describe('FeedPanel hit drawer', () => {
   it('opens from a row and shows the 64-bit ids with their exact digits', async () => {
     const user = userEvent.setup();
-    const fetchMock = stubHitFetch();
+    const asked = relayHoldsRecord();
     setup({ hits: [hit(0)] });
     await user.click(bodyRows()[0]!);
     const dialog = await screen.findByRole('dialog', { name: `Hit ${HIGH}-${LOW}` });
-    expect(fetchMock).toHaveBeenCalledWith(`/api/hits/${HIGH}-${LOW}`, expect.anything());
     const ids = await within(dialog).findByTestId('hit-ids');
+    expect(asked).toEqual([`/api/hits/${HIGH}-${LOW}`]);
     expect(within(ids).getByText(HIGH)).toBeTruthy();
     expect(within(ids).getByText(LOW)).toBeTruthy();
     expect(within(ids).getByText(VIS_HIGH)).toBeTruthy();
@@ -237,7 +232,7 @@ describe('FeedPanel hit drawer', () => {
 
   it('opens with Enter from the keyboard, traps focus, and closes with Esc back to the grid', async () => {
     const user = userEvent.setup();
-    stubHitFetch();
+    relayHoldsRecord();
     setup({ hits: [hit(0), hit(1), hit(2)] });
     const grid = screen.getByTestId('feed-grid');
     screen.getByLabelText('Filter').focus();
@@ -269,7 +264,6 @@ describe('FeedPanel hit drawer', () => {
 
   it('says "no longer in memory" when the relay answers 404', async () => {
     const user = userEvent.setup();
-    stubHitFetch(404);
     setup({ hits: [hit(0)] });
     await user.click(bodyRows()[0]!);
     const gone = await screen.findByTestId('hit-gone');
@@ -280,7 +274,7 @@ describe('FeedPanel hit drawer', () => {
 
   it('closes from the Close button', async () => {
     const user = userEvent.setup();
-    stubHitFetch();
+    relayHoldsRecord();
     setup({ hits: [hit(0)] });
     await user.click(bodyRows()[0]!);
     await user.click(await screen.findByRole('button', { name: 'Close' }));

@@ -1,23 +1,26 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { catalogDocument } from '../../../../contract/index.ts';
+import type { Problem } from '../../../../contract/index.ts';
 import { problemFixture, T0 } from '../../../test/fixtures.ts';
-import { mockFetch } from '../../../test/mock-fetch.ts';
+import { setupMockRelay } from '../../../test/mock-server.ts';
 import { renderWithProviders } from '../../../test/render.tsx';
 import { ProblemsPanel } from './problems-panel.tsx';
 
+const mock = setupMockRelay();
+
+/** The relay's error log holds exactly these (the catalogue is the mock relay's own). */
+function logHolds(problems: Problem[]) {
+  mock.server.use(http.get(mock.url('/api/problems'), () => HttpResponse.json({ problems })));
+}
+
 describe('ProblemsPanel', () => {
   it('lists groups newest first, adds a live problem event without refetching, and keeps filters in the URL', async () => {
-    const fetch = mockFetch({
-      '/api/problems': {
-        problems: [
-          problemFixture({ code: 'connection_lost', action: 'retry-after', at: T0 }),
-          problemFixture({ code: 'stream_not_found', action: 'configuration', status: 404, at: T0 - 1_000 }),
-        ],
-      },
-      '/api/catalog': catalogDocument(),
-    });
+    logHolds([
+      problemFixture({ code: 'connection_lost', action: 'retry-after', at: T0 }),
+      problemFixture({ code: 'stream_not_found', action: 'configuration', status: 404, at: T0 - 1_000 }),
+    ]);
     const { transport } = renderWithProviders(<ProblemsPanel relayVersion="0.1.0" />);
     expect((await screen.findAllByTestId('problem-card')).map((c) => c.dataset.code)).toEqual([
       'connection_lost',
@@ -32,9 +35,7 @@ describe('ProblemsPanel', () => {
         'stream_not_found',
       ]),
     );
-    expect(fetch.mock.calls.filter(([url]) => typeof url === 'string' && url.startsWith('/api/problems'))).toHaveLength(
-      1,
-    );
+    expect(mock.requests().filter((r) => r.startsWith('GET /api/problems'))).toHaveLength(1);
 
     await userEvent.selectOptions(screen.getByTestId('filter-action'), 'configuration');
     expect(location.search).toBe('?action=configuration');
@@ -43,15 +44,7 @@ describe('ProblemsPanel', () => {
 
   it('reads its filters from the URL', async () => {
     history.replaceState(null, '', '/?source=token');
-    mockFetch({
-      '/api/problems': {
-        problems: [
-          problemFixture({ source: 'upstream' }),
-          problemFixture({ code: 'invalid_client_id', source: 'token' }),
-        ],
-      },
-      '/api/catalog': catalogDocument(),
-    });
+    logHolds([problemFixture({ source: 'upstream' }), problemFixture({ code: 'invalid_client_id', source: 'token' })]);
     renderWithProviders(<ProblemsPanel />);
     expect((await screen.findAllByTestId('problem-card')).map((c) => c.dataset.code)).toEqual(['invalid_client_id']);
     expect(screen.getByTestId<HTMLSelectElement>('filter-source').value).toBe('token');

@@ -9,10 +9,10 @@ export function getStats(windowS: number, signal?: AbortSignal): Promise<StatsRe
 }
 
 /**
- * The stats history. Defaults to the full hour: the SSE bridge appends each `stats` event to
+ * The stats history. Defaults to the full hour: the live store appends each `stats` event to
  * `queryKeys.stats(3600)`, and the panel windows it client-side, so one entry serves every
- * window. Never stale on its own: the stream keeps it current (the bridge invalidates it after
- * a gap it cannot replay).
+ * window. Never stale on its own: the stream keeps it current (the live store invalidates it
+ * after a gap it cannot replay).
  */
 export function getStatsOptions(windowS: number = MAX_STATS_WINDOW_S) {
   return queryOptions({

@@ -1,0 +1,301 @@
+import {
+  catalogDocument,
+  makeProblem,
+  type Problem,
+  type Shard,
+  type Stats,
+  type Status,
+  type Top,
+} from '../contract/index.ts';
+import type { ByteOps } from './bytes.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import { Broadcaster, type BroadcasterOptions, type Subscription, type SubscriberSink } from './hub/broadcaster.ts';
+import { FEED_INTERVAL_MS, FeedBatcher } from './hub/feed.ts';
+import { Ingest } from './ingest/ingest.ts';
+import { Redactor } from './ingest/redact.ts';
+import { StatsCollector } from './stats/stats.ts';
+import type { ProblemLog } from './store/problem-log.ts';
+import type { ShardMemory } from './store/shard-memory.ts';
+import type { Connector } from './upstream/connector.ts';
+import type { ReconnectAnswer } from './upstream/reconnect.ts';
+import type { TokenManager } from './upstream/token.ts';
+import { Upstream } from './upstream/upstream.ts';
+
+/**
+ * The relay, whatever its host: the upstream (one supervisor per shard, the token manager, the
+ * host's connector), the ingest (decode → exact ids → de-duplication → summary → stores →
+ * stats), the feed and the broadcaster, the error log, and the timers that tick them. It knows
+ * nothing of Node, HTTP frameworks or MSW: the Node host (src/relay/relay.ts) gives it an HTTP
+ * connector and file stores, the mock host (src/mocks) a scripted connector and memory, and both
+ * serve its answers through the route functions (routes/).
+ */
+
+export interface RelaySettings {
+  version: string;
+  /** `simulator` when the relay reads the embedded (or a mock) simulator, else `adobe`. */
+  mode: 'simulator' | 'adobe';
+  /** The stream URL with its query parameters (`reset` goes with each shard's first attempt only). */
+  url: string;
+  /** The URL as shown to people: no credential, no query secret. */
+  publicUrl: string;
+  /** Sent as `x-api-key`. */
+  apiKey: string;
+  maxConnections: number;
+  cooldownS: number;
+  stallTimeoutS: number;
+  maxWaitS: number;
+  redirectHosts: readonly string[];
+  redactFields: readonly string[];
+  feedMaxHitsPerS: number;
+  passwordProtected: boolean;
+}
+
+export interface RelayLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RelayCoreDeps {
+  clock: Clock;
+  connect: Connector;
+  tokens: Pick<TokenManager, 'get' | 'invalidate' | 'canRefresh' | 'secrets' | 'requests'>;
+  memory: ShardMemory;
+  problemLog: ProblemLog;
+  /** Names this run (event ids `<runId>.<seq>`): unique per start. */
+  runId: string;
+  /** Texts that must never leave the relay (secrets, passwords), beside the tokens held. */
+  secrets?: readonly string[];
+  /** The host's byte operations. Default: portable ones. */
+  bytes?: ByteOps;
+  log?: RelayLog;
+  hub?: Partial<Omit<BroadcasterOptions, 'clock' | 'runId'>>;
+  /** Feed batch interval. Default `FEED_INTERVAL_MS`. */
+  feedIntervalMs?: number;
+  userAgent?: string;
+  /** When the relay started (epoch ms). Default: now. */
+  startedAt?: number;
+  /** Said at start as Problem `state_unreadable` (one each): state the host could not read. */
+  unreadable?: readonly string[];
+}
+
+export interface RelayCore {
+  readonly settings: RelaySettings;
+  readonly runId: string;
+  readonly hub: Broadcaster;
+  readonly upstream: Upstream;
+  status(): Status;
+  problems(limit: number): Problem[];
+  catalog: typeof catalogDocument;
+  series(windowS: number): Stats[];
+  top(windowS: number): Top | undefined;
+  /** The full hit, redacted, as JSON text with exact 64-bit ids; undefined when not in memory. */
+  hit(hitId: string): string | undefined;
+  reconnect(shard: number): ReconnectAnswer | undefined;
+  /** A browser subscribes to the stream through the host's sink. */
+  subscribe(sink: SubscriberSink, lastEventId: string | undefined): Subscription;
+  /** Publishes a Problem of the relay's own (scrubbed, logged, broadcast). */
+  report(problem: Problem): Problem;
+  /** A write of `what` to the host's storage failed: Problem `state_not_persisted`. */
+  reportNotPersisted(what: string, details: string): void;
+  malformedSamples(): string[];
+  counters(): Status['counters'] & { evicted: number; tokenRequests: number };
+  stop(): Promise<void>;
+}
+
+export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): RelayCore {
+  const { clock, tokens, memory, problemLog, runId } = deps;
+  const log = deps.log ?? { info: () => undefined, warn: () => undefined };
+  const startedAt = deps.startedAt ?? clock.now();
+  const secrets = [...(deps.secrets ?? [])];
+
+  const redactor = new Redactor(settings.redactFields);
+  // The configured secrets and every access token the relay holds or recently held.
+  const scrub = (text: string) =>
+    [...secrets, ...tokens.secrets()].reduce((out, secret) => out.split(secret).join('****'), text);
+  const stats = new StatsCollector(settings.maxConnections);
+  const feed = new FeedBatcher(settings.feedMaxHitsPerS, clock.now());
+  const hub = new Broadcaster({ clock, runId, ...deps.hub });
+
+  /** Scrubs secrets and masks redacted fields from every text field of a Problem. */
+  function clean(problem: Problem): Problem {
+    const out: Problem = { ...problem };
+    for (const key of ['message', 'details', 'requestId', 'trace'] as const) {
+      const value = out[key];
+      if (typeof value === 'string') out[key] = redactor.text(scrub(value));
+    }
+    return out;
+  }
+
+  function report(problem: Problem): Problem {
+    const cleaned = clean(problem);
+    problemLog.add(cleaned);
+    hub.broadcast('problem', cleaned);
+    log.warn('problem', {
+      code: cleaned.code,
+      status: cleaned.status,
+      action: cleaned.action,
+      shard: cleaned.shard,
+      source: cleaned.source,
+      trace: cleaned.trace,
+    });
+    return cleaned;
+  }
+
+  const ingest = new Ingest({
+    clock,
+    redactor,
+    stats,
+    feed,
+    scrub,
+    ...(deps.bytes ? { bytes: deps.bytes } : {}),
+    noteHit: (shard, at) => upstream.noteHit(shard, at),
+    report: (problem) => {
+      report(problem);
+    },
+  });
+
+  const upstream = new Upstream({
+    url: settings.url,
+    apiKey: settings.apiKey,
+    shards: settings.maxConnections,
+    clock,
+    cooldownMs: settings.cooldownS * 1000,
+    stallTimeoutMs: settings.stallTimeoutS * 1000,
+    maxWaitMs: settings.maxWaitS * 1000,
+    redirectHosts: settings.redirectHosts,
+    tokens,
+    memory,
+    ...(deps.userAgent ? { userAgent: deps.userAgent } : {}),
+    connect: deps.connect,
+    createDecoder: (shard) => ingest.decoder(shard),
+    onState: (shard: Shard) => {
+      if (shard.state === 'streaming') stats.streaming();
+      if (shard.state === 'waiting' || shard.state === 'failed') stats.down();
+      hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
+      log.info('shard state', {
+        shard: shard.shard,
+        state: shard.state,
+        retryAt: shard.retryAt,
+        attempt: shard.attempt,
+      });
+    },
+    onProblem: (problem) => {
+      report(problem);
+    },
+    onBytes: (_shard, bytes) => ingest.bytes(bytes),
+  });
+
+  function anyShardIn(...states: string[]): boolean {
+    return upstream.shards().some((s) => states.includes(s.state));
+  }
+
+  // Feed batches every FEED_INTERVAL_MS; stats and top lists once a second, on the second.
+  const feedIntervalMs = deps.feedIntervalMs ?? FEED_INTERVAL_MS;
+  let feedTimer: TimerHandle | undefined;
+  let statsTimer: TimerHandle | undefined;
+  /** Runs a timer's work; what it throws is logged, never the end of the process or of the timer. */
+  const guarded = (name: string, work: () => void) => {
+    try {
+      work();
+    } catch (error) {
+      log.warn(`${name} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const flushFeed = () => {
+    guarded('feed batch', () => {
+      const batch = feed.take(clock.now());
+      if (batch) hub.publishBatch(batch);
+    });
+    feedTimer = clock.setTimeout(flushFeed, feedIntervalMs);
+  };
+  let lastSecond = -1;
+  const tickStats = () => {
+    const now = clock.now();
+    const second = Math.floor(now / 1000) - 1;
+    // A timer that fires a hair early must not close the same second twice.
+    if (second > lastSecond) {
+      lastSecond = second;
+      guarded('stats tick', () => {
+        const closed = stats.tick(
+          second,
+          hub.clients,
+          anyShardIn('streaming', 'stalled'),
+          anyShardIn('waiting', 'failed'),
+        );
+        hub.broadcast('stats', closed);
+        hub.broadcast('top', { windows: stats.topAll(now) });
+      });
+    }
+    statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
+  };
+  feedTimer = clock.setTimeout(flushFeed, feedIntervalMs);
+  statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
+
+  for (const details of deps.unreadable ?? []) {
+    report(makeProblem({ code: 'state_unreadable', source: 'relay', at: clock.now(), details }));
+  }
+  upstream.start();
+
+  function status(): Status {
+    return {
+      relay: {
+        version: settings.version,
+        startedAt,
+        mode: settings.mode,
+        cooldownS: settings.cooldownS,
+        now: clock.now(),
+        runId,
+        feedMaxHitsPerS: settings.feedMaxHitsPerS,
+        stallTimeoutS: settings.stallTimeoutS,
+        passwordProtected: settings.passwordProtected,
+      },
+      upstream: { url: settings.publicUrl, maxConnections: settings.maxConnections },
+      shards: upstream.shards().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
+      clients: hub.clients,
+      counters: { ...ingest.counters, reconnects: upstream.reconnects() },
+    };
+  }
+
+  let stopped = false;
+  return {
+    settings,
+    runId,
+    hub,
+    upstream,
+    status,
+    problems: (limit) => problemLog.list(limit),
+    catalog: catalogDocument,
+    series: (windowS) => stats.series(windowS),
+    top: (windowS) => stats.top(windowS, clock.now()),
+    hit: (hitId) => ingest.hit(hitId),
+    reconnect: (shard) => upstream.reconnect(shard),
+    subscribe: (sink, lastEventId) => hub.subscribe(sink, lastEventId, (id) => ({ status: status(), lastEventId: id })),
+    report,
+    reportNotPersisted: (what, details) => {
+      report(
+        makeProblem({
+          code: 'state_not_persisted',
+          source: 'relay',
+          at: clock.now(),
+          message: `The relay could not write ${what} to DATA_DIR; it keeps streaming from memory, but a restart would not remember it.`,
+          details,
+        }),
+      );
+    },
+    malformedSamples: () => ingest.malformedSamples(),
+    counters: () => ({
+      ...ingest.counters,
+      reconnects: upstream.reconnects(),
+      evicted: hub.evicted,
+      tokenRequests: tokens.requests,
+    }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clock.clearTimeout(feedTimer);
+      clock.clearTimeout(statsTimer);
+      await upstream.stop();
+      hub.close();
+    },
+  };
+}

@@ -1,0 +1,417 @@
+import {
+  MAX_STATS_WINDOW_S,
+  MAX_SUMMARY_STRING,
+  TOP_WINDOWS_S,
+  type Count,
+  type HitSummary,
+  type Stats,
+  type Top,
+} from '../../contract/index.ts';
+import { truncate } from '../upstream/error-body.ts';
+
+/**
+ * Per-second figures over every distinct hit (never the sampled feed), kept for an hour, and top
+ * lists over 1, 5, 15 and 60 minutes, in memory bounded in bytes whatever the records.
+ *
+ * - Each second counts its keys (pages, countries, …) in a bucket holding at most
+ *   `SECOND_KEYS` keys and `SECOND_KEY_CHARS` characters of keys per dimension; a new key past
+ *   either bound counts as "(other)". Frequent keys are seen early in a second, so only the
+ *   long tail ever lands there.
+ * - The 1-minute list is exact over the last 60 closed seconds (the seconds' buckets, added to
+ *   a running total as they close and subtracted as they leave).
+ * - When a minute is over, its seconds are folded into one minute bucket that keeps its top
+ *   `MINUTE_KEYS` keys per dimension (within `MINUTE_KEY_CHARS` characters) plus "(other)", and
+ *   the seconds' keys are let go. The 5-, 15- and 60-minute lists add up their last 4, 14 or 59
+ *   whole minutes (running totals) and the current partial minute: they cover between the
+ *   window less 59 s and the whole window, never more.
+ *
+ * Keys are summary strings, already cut to `MAX_SUMMARY_STRING` characters. Whatever the
+ * records, what this holds stays under `STATS_MAX_BYTES` (derivation at the constant).
+ */
+
+const DIMENSIONS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
+const PAGES = 0;
+const COUNTRIES = 1;
+const BROWSERS = 2;
+const DEVICES = 3;
+const EVENTS = 4;
+const ERROR_PAGES = 5;
+
+/**
+ * Distinct keys a one-second bucket keeps, per dimension (pages, countries, browsers, devices,
+ * events, error pages); a new key past the bound counts as "(other)". Pages have the long tail;
+ * there are ~250 countries and a few dozen browsers and systems in any second.
+ */
+export const SECOND_KEYS = [500, 100, 100, 100, 200, 100] as const;
+/** Characters of keys a one-second bucket keeps, per dimension (500 page names of 32 characters). */
+export const SECOND_KEY_CHARS = [16_384, 4_096, 4_096, 4_096, 4_096, 4_096] as const;
+/** Keys a folded minute keeps per dimension (its most frequent), the rest as "(other)". */
+export const MINUTE_KEYS = [100, 50, 50, 50, 50, 50] as const;
+/** Characters of keys a folded minute keeps per dimension. */
+export const MINUTE_KEY_CHARS = [8_192, 2_048, 2_048, 2_048, 2_048, 2_048] as const;
+
+/**
+ * Upper bound of the heap the collector's buckets and totals hold, whatever the records: 32 MiB.
+ * A key is a string of at most 24 + 2 × length bytes (header, UTF-16), an entry of a map at most
+ * 56 bytes (V8's ordered hash map just after it doubled). Summed over the six dimensions, with
+ * every bound reached at once:
+ * - 61 second buckets (60 kept and the open one), each at most 1,100 keys and 36,864 characters
+ *   (+ "(other)" per dimension): 1,100 × 24 + 2 × 36,864 + 1,106 × 56 ≈ 162 KB, ≈ 9.9 MB;
+ * - the last-minute and partial-minute totals: 2 × 60 × 1,106 entries ≈ 7.4 MB, and the
+ *   last-minute total may hold its own copy of every key (an equal key from an earlier second):
+ *   60 × 100 KB ≈ 6.0 MB;
+ * - 60 minute buckets, each at most 350 keys and 18,432 characters: ≈ 65 KB, ≈ 3.9 MB;
+ * - the 5/15/60-minute totals: (4 + 14 + 59) × 356 entries ≈ 1.5 MB, and their own copies of
+ *   keys ≤ 59 × 45 KB ≈ 2.7 MB.
+ * Total ≈ 31.4 MB; `stats.test.ts` floods every dimension and checks the heap against it.
+ */
+export const STATS_MAX_BYTES = 32 * 1024 * 1024;
+
+const TOP_N = 10;
+/** Lag samples kept per second for the percentiles (reservoir beyond this). */
+const MAX_LAG_SAMPLES = 4096;
+const OTHER = '(other)';
+
+type CountMaps = [
+  Map<string, number>,
+  Map<string, number>,
+  Map<string, number>,
+  Map<string, number>,
+  Map<string, number>,
+  Map<string, number>,
+];
+
+function countMaps(): CountMaps {
+  const map = () => new Map<string, number>();
+  return [map(), map(), map(), map(), map(), map()];
+}
+
+/** Counts over some span: a second, a minute, a window. */
+class Totals {
+  hits = 0;
+  revenue = 0;
+  bots = 0;
+  readonly counts: CountMaps = countMaps();
+
+  /** Adds (`sign` 1) or takes away (-1) another span's counts; a key at zero is deleted. */
+  merge(from: Totals, sign: 1 | -1): void {
+    this.hits += sign * from.hits;
+    this.revenue += sign * from.revenue;
+    this.bots += sign * from.bots;
+    for (let d = 0; d < DIMENSIONS.length; d++) {
+      const target = this.counts[d]!;
+      for (const [key, count] of from.counts[d]!) {
+        const next = (target.get(key) ?? 0) + sign * count;
+        if (next > 0) target.set(key, next);
+        else target.delete(key);
+      }
+    }
+  }
+}
+
+/** One second: keys bounded in number and characters per dimension. */
+class SecondBucket extends Totals {
+  /** The second it was closed as (epoch seconds). */
+  t = 0;
+  private readonly chars = [0, 0, 0, 0, 0, 0];
+
+  bump(d: number, key: string | undefined): void {
+    if (!key) return;
+    const map = this.counts[d]!;
+    const current = map.get(key);
+    if (current !== undefined) {
+      map.set(key, current + 1);
+      return;
+    }
+    // Summaries are cut already; a caller that did not cut (a test, the mocks) is cut here.
+    if (key.length > MAX_SUMMARY_STRING) {
+      this.bump(d, truncate(key, MAX_SUMMARY_STRING));
+      return;
+    }
+    if (map.size < SECOND_KEYS[d]! && this.chars[d]! + key.length <= SECOND_KEY_CHARS[d]!) {
+      map.set(key, 1);
+      this.chars[d]! += key.length;
+    } else map.set(OTHER, (map.get(OTHER) ?? 0) + 1);
+  }
+}
+
+/** A minute folded: its top keys per dimension, the rest as "(other)". */
+class MinuteBucket extends Totals {
+  constructor(
+    readonly minute: number,
+    partial: Totals,
+  ) {
+    super();
+    this.hits = partial.hits;
+    this.revenue = partial.revenue;
+    this.bots = partial.bots;
+    for (let d = 0; d < DIMENSIONS.length; d++) {
+      const source = partial.counts[d]!;
+      const kept = this.counts[d]!;
+      let other = source.get(OTHER) ?? 0;
+      let chars = 0;
+      const ranked = [...source].sort(byCountThenKey);
+      for (const [key, count] of ranked) {
+        if (key === OTHER) continue;
+        if (kept.size < MINUTE_KEYS[d]! && chars + key.length <= MINUTE_KEY_CHARS[d]!) {
+          kept.set(key, count);
+          chars += key.length;
+        } else other += count;
+      }
+      if (other > 0) kept.set(OTHER, other);
+    }
+  }
+}
+
+/** A window of whole minutes (plus the partial one when read). */
+interface MinuteWindow {
+  minutes: number;
+  total: Totals;
+  /** The minute buckets in `total`, oldest first. */
+  included: MinuteBucket[];
+}
+
+function byCountThenKey(a: [string, number], b: [string, number]): number {
+  return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return Math.round(sorted[index]!);
+}
+
+/** The `TOP_N` largest counts of `a` + `b` (either may lack a key), without sorting everything. */
+function topOf(a: Map<string, number>, b: Map<string, number> | undefined): Count[] {
+  const best: Count[] = [];
+  for (const [key, count] of a) offer(best, key, count + (b?.get(key) ?? 0));
+  if (b) for (const [key, count] of b) if (!a.has(key)) offer(best, key, count);
+  return best;
+}
+
+/** Puts a count into `best` (at most `TOP_N`, largest first, ties by key) if it belongs there. */
+function offer(best: Count[], key: string, count: number): void {
+  let i = best.length;
+  if (i === TOP_N) {
+    const last = best[TOP_N - 1]!;
+    if (count < last.count || (count === last.count && key > last.key)) return;
+    i--;
+  }
+  while (i > 0 && (best[i - 1]!.count < count || (best[i - 1]!.count === count && best[i - 1]!.key > key))) {
+    best[i] = best[i - 1]!;
+    i--;
+  }
+  best[i] = { key, count };
+}
+
+export class StatsCollector {
+  private current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0, revenue: 0 };
+  private byShard: number[];
+  private lags = new Float64Array(MAX_LAG_SAMPLES);
+  private lagCount = 0;
+  private lagSeen = 0;
+  private bucket = new SecondBucket();
+  private readonly history: Stats[] = [];
+  /** The closed seconds of the last minute, oldest first, and their total. */
+  private readonly seconds: SecondBucket[] = [];
+  private readonly lastMinute = new Totals();
+  /** The seconds closed so far in the current minute. */
+  private partial = new Totals();
+  private partialMinute: number | undefined;
+  private readonly minuteWindows = new Map<number, MinuteWindow>(
+    TOP_WINDOWS_S.filter((w) => w > 60).map((w) => [w, { minutes: w / 60, total: new Totals(), included: [] }]),
+  );
+  private streamingSeen = false;
+  private downSeen = false;
+
+  constructor(private readonly shards: number) {
+    this.byShard = new Array<number>(shards).fill(0);
+  }
+
+  hit(summary: HitSummary): void {
+    const c = this.current;
+    c.hits++;
+    this.byShard[summary.shard] = (this.byShard[summary.shard] ?? 0) + 1;
+    if (summary.bot) c.bots++;
+    if (summary.isErrorPage) c.errorPages++;
+    if (summary.revenue) c.revenue += summary.revenue;
+    if (summary.receivedTimeGMT !== undefined) this.lag(summary.arrivedAt - summary.receivedTimeGMT * 1000);
+    const b = this.bucket;
+    b.hits++;
+    if (summary.bot) b.bots++;
+    if (summary.revenue) b.revenue += summary.revenue;
+    const page = summary.pageName ?? summary.pageURL;
+    b.bump(PAGES, page);
+    b.bump(COUNTRIES, summary.geoCountry);
+    b.bump(BROWSERS, summary.browser);
+    b.bump(DEVICES, summary.operatingSystem);
+    if (summary.events) for (const event of summary.events) b.bump(EVENTS, event);
+    if (summary.isErrorPage) b.bump(ERROR_PAGES, page ?? '(unknown page)');
+  }
+
+  duplicate(): void {
+    this.current.duplicates++;
+  }
+
+  malformed(): void {
+    this.current.malformed++;
+  }
+
+  bytes(n: number): void {
+    this.current.bytes += n;
+  }
+
+  /** A shard streamed at some point of the current second (so it is not an outage). */
+  streaming(): void {
+    this.streamingSeen = true;
+  }
+
+  /** A shard was waiting or failed at some point of the current second. */
+  down(): void {
+    this.downSeen = true;
+  }
+
+  private lag(ms: number): void {
+    this.lagSeen++;
+    if (this.lagCount < MAX_LAG_SAMPLES) {
+      this.lags[this.lagCount++] = ms;
+    } else {
+      const slot = Math.floor(Math.random() * this.lagSeen);
+      if (slot < MAX_LAG_SAMPLES) this.lags[slot] = ms;
+    }
+  }
+
+  /**
+   * Closes second `t` (epoch seconds): returns its Stats, keeps it for the hour, slides the top
+   * windows. `streamingNow` / `downNow` say whether a shard is streaming / waiting or failed as
+   * the next second starts. An outage is a second with no hit, no shard streaming and a shard
+   * down; a quiet stream, or the first connect after start, is not an outage.
+   */
+  tick(t: number, clients: number, streamingNow: boolean, downNow = !streamingNow): Stats {
+    const c = this.current;
+    const stats: Stats = {
+      t,
+      hits: c.hits,
+      duplicates: c.duplicates,
+      malformed: c.malformed,
+      bytes: c.bytes,
+      clients,
+      byShard: this.byShard,
+      outage: !this.streamingSeen && c.hits === 0 && this.downSeen,
+      bots: c.bots,
+      errorPages: c.errorPages,
+      revenue: Math.round(c.revenue * 100) / 100,
+    };
+    if (this.lagCount > 0) {
+      const sorted = this.lags.slice(0, this.lagCount).sort();
+      stats.lagP50Ms = percentile(sorted, 0.5);
+      stats.lagP95Ms = percentile(sorted, 0.95);
+    }
+    this.history.push(stats);
+    if (this.history.length > MAX_STATS_WINDOW_S) this.history.shift();
+    this.slide(t, this.bucket);
+    this.current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0, revenue: 0 };
+    this.byShard = new Array<number>(this.shards).fill(0);
+    this.lagCount = 0;
+    this.lagSeen = 0;
+    this.bucket = new SecondBucket();
+    this.streamingSeen = streamingNow;
+    this.downSeen = downNow;
+    return stats;
+  }
+
+  /** Second `t` closed with `bucket`: the minute it starts may fold the last one; windows slide. */
+  private slide(t: number, bucket: SecondBucket): void {
+    bucket.t = t;
+    const minute = Math.floor(t / 60);
+    if (this.partialMinute !== minute) {
+      if (this.partialMinute !== undefined) this.fold(new MinuteBucket(this.partialMinute, this.partial), minute);
+      this.partial = new Totals();
+      this.partialMinute = minute;
+    }
+    this.partial.merge(bucket, 1);
+    // Seconds are closed in order; a second never closed (a late timer) simply has no bucket.
+    this.seconds.push(bucket);
+    this.lastMinute.merge(bucket, 1);
+    while (this.seconds[0]!.t <= t - 60) this.lastMinute.merge(this.seconds.shift()!, -1);
+    for (const window of this.minuteWindows.values()) {
+      // Whole minutes from `minute - (minutes - 1)` on; the current one is the partial.
+      while (window.included.length > 0 && window.included[0]!.minute <= minute - window.minutes) {
+        window.total.merge(window.included.shift()!, -1);
+      }
+    }
+  }
+
+  private fold(folded: MinuteBucket, minute: number): void {
+    for (const window of this.minuteWindows.values()) {
+      if (folded.minute <= minute - window.minutes) continue;
+      window.included.push(folded);
+      window.total.merge(folded, 1);
+    }
+  }
+
+  /** The last `windowS` seconds, oldest first. */
+  series(windowS: number): Stats[] {
+    return this.history.slice(-Math.max(0, Math.min(windowS, MAX_STATS_WINDOW_S)));
+  }
+
+  latest(): Stats | undefined {
+    return this.history[this.history.length - 1];
+  }
+
+  top(windowS: number, at: number): Top | undefined {
+    let total: Totals;
+    let partial: Totals | undefined;
+    if (windowS === 60) total = this.lastMinute;
+    else {
+      const window = this.minuteWindows.get(windowS);
+      if (!window) return undefined;
+      total = window.total;
+      partial = this.partial;
+    }
+    const list = (d: number) => topOf(total.counts[d]!, partial?.counts[d]);
+    return {
+      window: windowS,
+      at,
+      hits: total.hits + (partial?.hits ?? 0),
+      pages: list(PAGES),
+      countries: list(COUNTRIES),
+      browsers: list(BROWSERS),
+      devices: list(DEVICES),
+      events: list(EVENTS),
+      revenue: Math.round((total.revenue + (partial?.revenue ?? 0)) * 100) / 100,
+      bots: total.bots + (partial?.bots ?? 0),
+      errorPages: list(ERROR_PAGES),
+    };
+  }
+
+  topAll(at: number): Top[] {
+    return TOP_WINDOWS_S.map((w) => this.top(w, at)!);
+  }
+
+  /**
+   * What the buckets and totals hold: map entries and key characters, every map counted on its
+   * own (a key shared by several maps counts in each, so this over-counts). For tests and
+   * metrics.
+   */
+  footprint(): { entries: number; keyChars: number } {
+    let entries = 0;
+    let keyChars = 0;
+    const add = (totals: Totals) => {
+      for (const map of totals.counts) {
+        entries += map.size;
+        for (const key of map.keys()) keyChars += key.length;
+      }
+    };
+    add(this.bucket);
+    for (const second of this.seconds) add(second);
+    add(this.lastMinute);
+    add(this.partial);
+    const minutes = new Set<MinuteBucket>();
+    for (const window of this.minuteWindows.values()) {
+      add(window.total);
+      for (const bucket of window.included) minutes.add(bucket);
+    }
+    for (const bucket of minutes) add(bucket);
+    return { entries, keyChars };
+  }
+}

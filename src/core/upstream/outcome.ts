@@ -1,0 +1,182 @@
+import { type ProblemInit } from '../../contract/index.ts';
+import { normaliseErrorBody } from './error-body.ts';
+import type { ConnectFailure, HttpRefusal } from './connector.ts';
+
+/**
+ * The outcome table of CONTRACT.md §2: what an upstream answer means, as a Problem and as what
+ * the supervisor does next.
+ */
+
+/** What the supervisor does after an outcome. */
+export type Next =
+  /** Wait the cooldown (at least), then connect again. */
+  | { kind: 'wait'; reason: 'lost' | 'refused' | 'too-many-connections' | 'retry-after' | 'token'; minWaitS?: number }
+  /** What waiting cannot fix: no automatic retry. */
+  | { kind: 'fail' }
+  /** 401: refresh the token and connect again at once (once). */
+  | { kind: 'refresh-token' };
+
+export interface Verdict {
+  problem: Omit<ProblemInit, 'source'> & { source?: string };
+  next: Next;
+}
+
+interface Row {
+  code: string;
+  action: string;
+  next: Next;
+  message: string;
+}
+
+const WAIT_REFUSED: Next = { kind: 'wait', reason: 'refused' };
+
+const STATUS_TABLE: Record<number, Row> = {
+  400: {
+    code: 'invalid_parameter_value',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream rejected a parameter of the stream URL (400).',
+  },
+  401: {
+    code: 'access_token_expired',
+    action: 'application-registration',
+    next: { kind: 'refresh-token' },
+    message: 'Livestream refused the access token (401).',
+  },
+  403: {
+    code: 'stream_access_denied',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream denied access to this stream (403).',
+  },
+  404: {
+    code: 'stream_not_found',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream has no stream at this URL, or it was disabled after 90 days unused (404).',
+  },
+  405: {
+    code: 'invalid_http_method',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream refused the HTTP method (405).',
+  },
+  406: {
+    code: 'invalid_header',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream refused the request headers: compression must be accepted (406).',
+  },
+  409: {
+    code: 'too_many_connections',
+    action: 'retry-after',
+    next: { kind: 'wait', reason: 'too-many-connections' },
+    message: 'Livestream refused the connection: more clients than maxConnections, or mismatched values (409).',
+  },
+  424: {
+    code: 'stream_not_enabled',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'The stream is not enabled for this API version (424).',
+  },
+  429: {
+    code: 'too_many_requests',
+    action: 'retry-after',
+    next: { kind: 'wait', reason: 'retry-after' },
+    message: 'Livestream asks to slow down (429).',
+  },
+  500: {
+    code: 'internal_error',
+    action: 'retry-after',
+    next: WAIT_REFUSED,
+    message: 'Livestream failed with an internal error (500).',
+  },
+  503: {
+    code: 'service_unavailable',
+    action: 'retry-after',
+    next: { kind: 'wait', reason: 'retry-after' },
+    message: 'Livestream is unavailable: no hits flowing, a migration, or connect/disconnect churn (503).',
+  },
+  505: {
+    code: 'http_version_not_supported',
+    action: 'configuration',
+    next: { kind: 'fail' },
+    message: 'Livestream accepts HTTP/1.1 only (505).',
+  },
+};
+
+/** An HTTP answer other than 200 and the redirects. */
+export function verdictForRefusal(refusal: HttpRefusal): Verdict {
+  const row = STATUS_TABLE[refusal.status] ?? {
+    code: 'unexpected_upstream_status',
+    action: 'retry-after',
+    next: WAIT_REFUSED,
+    message: `Livestream answered an unexpected status (${refusal.status}).`,
+  };
+  const body = normaliseErrorBody(refusal.body, refusal.contentType);
+  let next = row.next;
+  if (next.kind === 'wait' && refusal.retryAfterS !== undefined) next = { ...next, minWaitS: refusal.retryAfterS };
+  const problem: Verdict['problem'] = {
+    code: row.code,
+    status: refusal.status,
+    action: row.action,
+    message: row.message,
+    details: body.details,
+  };
+  if (body.trace) problem.trace = body.trace;
+  if (body.helpUrl) problem.helpUrl = body.helpUrl;
+  if (refusal.requestId) problem.requestId = refusal.requestId;
+  return { problem, next };
+}
+
+/** No HTTP answer at all: refused, reset, DNS, TLS, timeouts, redirect loops, untrusted redirects. */
+export function verdictForFailure(failure: ConnectFailure): Verdict {
+  const rows: Record<ConnectFailure['code'], { action: string; message: string; next: Next }> = {
+    network_connection_failure: {
+      action: 'retry-after',
+      message: 'Could not connect to Livestream (refused, reset, DNS or TLS).',
+      next: WAIT_REFUSED,
+    },
+    network_connection_timeout: {
+      action: 'retry-after',
+      message: 'Livestream did not answer in time.',
+      next: WAIT_REFUSED,
+    },
+    too_many_redirects: {
+      action: 'configuration',
+      message: 'Livestream redirected too many times.',
+      next: WAIT_REFUSED,
+    },
+    untrusted_redirect: {
+      action: 'configuration',
+      message:
+        "Livestream redirected somewhere the credentials may not follow; the redirect was not followed. Check LIVESTREAM_URL, or list the host in LIVESTREAM_REDIRECT_HOSTS if it is really Adobe's.",
+      next: { kind: 'fail' },
+    },
+  };
+  const row = rows[failure.code];
+  return {
+    problem: { code: failure.code, action: row.action, message: row.message, details: failure.message },
+    next: row.next,
+  };
+}
+
+/** The stream was open and then ended. */
+export function verdictForLoss(cause: 'ended' | 'broken' | 'stalled' | 'encoding', details: string): Verdict {
+  const rows = {
+    ended: { code: 'connection_lost', action: 'retry-after', message: 'The stream ended.' },
+    broken: { code: 'connection_lost', action: 'retry-after', message: 'The stream broke while it was being read.' },
+    stalled: {
+      code: 'stream_stalled',
+      action: 'retry-after',
+      message: 'No byte arrived for the stall timeout; the connection was closed.',
+    },
+    encoding: {
+      code: 'invalid_content_encoding',
+      action: 'configuration',
+      message: 'The stream body was not compressed as announced.',
+    },
+  } as const;
+  const row = rows[cause];
+  return { problem: { ...row, details }, next: { kind: 'wait', reason: 'lost' } };
+}
