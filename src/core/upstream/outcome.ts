@@ -116,10 +116,13 @@ export function verdictForRefusal(refusal: HttpRefusal): Verdict {
   const body = normaliseErrorBody(refusal.body, refusal.contentType);
   let next = row.next;
   if (next.kind === 'wait' && refusal.retryAfterS !== undefined) next = { ...next, minWaitS: refusal.retryAfterS };
+  // An Adobe error object is the error object (the seed's rule: its action is its own): its code
+  // and action are shown as sent. What the relay does next still follows the status alone.
+  const adobe = body.kind === 'adobe';
   const problem: Verdict['problem'] = {
-    code: row.code,
+    code: adobe && body.code ? body.code : row.code,
     status: refusal.status,
-    action: row.action,
+    action: adobe && body.action ? body.action : row.action,
     message: row.message,
     details: body.details,
   };
