@@ -6,6 +6,8 @@
  */
 
 export interface ConnectRequest {
+  /** Which shard (connection slot) asks; Livestream tells them apart by itself, a script may not. */
+  shard: number;
   url: string;
   token: string;
   /** Sent as `x-api-key`; empty for a static token without a client id. */

@@ -63,7 +63,7 @@ export class Upstream {
           ...(options.onBytes ? { onBytes: options.onBytes } : {}),
           connect: (token, signal, { first }) => {
             const url = first ? options.url : resumeUrl;
-            const request: ConnectRequest = { url, token, apiKey: options.apiKey, signal };
+            const request: ConnectRequest = { shard, url, token, apiKey: options.apiKey, signal };
             if (options.redirectHosts?.length) request.redirectHosts = options.redirectHosts;
             if (options.userAgent) request.userAgent = options.userAgent;
             if (options.connectTimeoutMs) request.connectTimeoutMs = options.connectTimeoutMs;

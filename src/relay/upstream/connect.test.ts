@@ -38,7 +38,7 @@ async function readAll(open: OpenStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const base = { token: 'secret-token', apiKey: 'client-id' };
+const base = { shard: 0, token: 'secret-token', apiKey: 'client-id' };
 
 describe('openStream', () => {
   it('follows a redirect to another origin by hand and sends the headers again', async () => {
