@@ -13,10 +13,12 @@ export const HelloEventSchema = z.looseObject({
   lastEventId: z.string().nullable(),
 });
 
+/** A sampled `hits` event: `kept` of `total` distinct hits reached this browser. */
 export const SampledSchema = z.looseObject({
   kept: z.int().nonnegative(),
   total: z.int().nonnegative(),
 });
+export type Sampled = z.output<typeof SampledSchema>;
 
 export const HitsEventSchema = z.looseObject({
   hits: z.array(HitSummarySchema),

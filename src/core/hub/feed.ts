@@ -1,4 +1,4 @@
-import type { HitSummary } from '../../contract/index.ts';
+import type { HitSummary, Sampled } from '../../contract/index.ts';
 
 /**
  * Gathers hit summaries into `hits` batches (one event every `intervalMs`, not one per hit) and
@@ -19,7 +19,7 @@ export interface FeedBatch {
   /** Seq range the batch covers, sampled-out hits included. */
   firstSeq: number;
   lastSeq: number;
-  sampled?: { kept: number; total: number };
+  sampled?: Sampled;
 }
 
 export class FeedBatcher {

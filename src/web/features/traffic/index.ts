@@ -3,4 +3,3 @@ export { TrafficPanel, type TrafficPanelProps } from './components/traffic-panel
 export { getStats, getStatsOptions } from './api/get-stats.ts';
 export { getTop, getTopOptions } from './api/get-top.ts';
 export { TRAFFIC_WINDOWS_S, isTrafficWindow, type TrafficWindowS } from './utils/windows.ts';
-export type { SampledRatio } from '../../lib/sampling.ts';

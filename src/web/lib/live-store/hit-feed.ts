@@ -1,4 +1,4 @@
-import type { HitSummary, SseEventMap } from '../../../contract/index.ts';
+import type { Sampled, HitSummary, SseEventMap } from '../../../contract/index.ts';
 
 /** Hit summaries the feed keeps; older ones are dropped. */
 export const DEFAULT_FEED_LIMIT = 5_000;
@@ -14,10 +14,7 @@ export interface FeedCounts {
   ignored: number;
 }
 
-export interface Sampled {
-  kept: number;
-  total: number;
-}
+export type { Sampled };
 
 export interface FeedReset {
   reason: string;

@@ -1,3 +1,4 @@
+import type { Sampled } from '../../../../contract/index.ts';
 import { useId, useMemo, useState } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
 import { visibleRows } from '../utils/filter.ts';
@@ -25,7 +26,7 @@ export interface FeedPanelProps {
   filter: string;
   onFilterChange: (filter: string) => void;
   /** The latest `sampled` of a `hits` event; when `kept < total` the "1 in N shown" marker appears. */
-  sampled?: { kept: number; total: number } | undefined;
+  sampled?: Sampled | undefined;
   /** Distinct hits the relay reported to this browser since the feed started (sampled or not). */
   received: number;
   /** Hits that reached the feed. */

@@ -1,8 +1,9 @@
 import { formatCount } from '../../../lib/format.ts';
-import { sampledLabel, type SampledRatio } from '../../../lib/sampling.ts';
+import type { Sampled } from '../../../../contract/index.ts';
+import { sampledLabel } from '../../../lib/sampling.ts';
 
 export interface SampledMarkerProps {
-  sampled?: SampledRatio | undefined;
+  sampled?: Sampled | undefined;
   received: number;
   shown: number;
 }

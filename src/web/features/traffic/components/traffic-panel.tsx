@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { Stats, Top } from '../../../../contract/index.ts';
 import { formatClock, formatCount } from '../../../lib/format.ts';
 import { formatWindow } from '../utils/format.ts';
-import type { SampledRatio } from '../../../lib/sampling.ts';
+import type { Sampled } from '../../../../contract/index.ts';
 import { buildTrafficView } from '../utils/series.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
 import { pickTop, type TrafficWindowS } from '../utils/windows.ts';
@@ -26,7 +26,7 @@ export interface TrafficPanelProps {
   windowS: TrafficWindowS;
   onWindowChange: (windowS: TrafficWindowS) => void;
   /** The feed's latest sampling ratio; when `kept < total` the "1 in N shown" marker appears. */
-  sampled?: SampledRatio | undefined;
+  sampled?: Sampled | undefined;
   /** Distinct hits the relay reported to this browser (sampled or not), since the feed started. */
   received: number;
   /** Hits that actually reached the feed. */
