@@ -326,7 +326,7 @@ export const soakSuite: Suite = {
         }),
         figure('hits sampled out of the feed (catch-up bursts after a reconnect)', 'hits', sampledOut, {
           decimals: 0,
-          note: `${client.sampled} sampled batches. FEED_MAX_HITS_PER_S=${FEED_MAX} is 10× the rate, but after each outage the simulator resumes with the slot's backlog (about cooldown × rate hits at once), which the feed samples as CONTRACT.md §1 says it must above the limit; those hits are accounted for, not lost`,
+          note: `${client.sampled} sampled batches. FEED_MAX_HITS_PER_S=${FEED_MAX} is 10× the rate, but after each outage the simulator resumes with the slot's backlog (about cooldown × rate hits at once), which the feed samples as the contract says it must above the limit (docs/api.md, "Configuration"); those hits are accounted for, not lost`,
         }),
         figure('hits delivered twice to the client', 'hits', client.duplicates, {
           target: { op: '==', value: 0 },

@@ -69,7 +69,7 @@ describe('error catalogue', () => {
     expect(lookupCode('authorization_denied_by_parent_controls')?.code).toBe('authorization_denied_by_parent_control');
   });
 
-  it('holds every Livestream code of CONTRACT.md §2 with its status', () => {
+  it('holds every Livestream code of the contract with its status', () => {
     const livestream: Record<string, number> = {
       invalid_parameter_value: 400,
       access_token_expired: 401,

@@ -3,7 +3,7 @@ import type { KnownAction } from './problem.ts';
 
 /**
  * The error catalogue: every code of Adobe's enhanced error-code table (docs/seeds/004_*.txt,
- * with its HTTP status and default action), the Livestream codes of CONTRACT.md §2, and the
+ * with its HTTP status and default action), the Livestream codes of docs/api.md ("Error catalogue"), and the
  * relay's own API codes. A Problem's `action` is its own; the catalogue only supplies defaults
  * and the words an operator reads.
  */
@@ -266,7 +266,7 @@ const SEED_ROWS: readonly Row[] = [
   ],
 ];
 
-/** Livestream outcomes of CONTRACT.md §2 that the seed's table does not hold. */
+/** Livestream outcomes (docs/api.md, "Error catalogue") that the seed's table does not hold. */
 const LIVESTREAM_ROWS: readonly Row[] = [
   [
     'stream_access_denied',

@@ -38,7 +38,7 @@ export const ResetEventSchema = z.looseObject({
 export const TopEventSchema = z.looseObject({ windows: z.array(TopSchema) });
 
 /**
- * Every named event on `GET /api/stream` (CONTRACT.md §4) and the schema of its `data`.
+ * Every named event on `GET /api/stream` (docs/api.md, "SSE events") and the schema of its `data`.
  * Never an event named `error`: it clashes with EventSource's own connection-error event.
  */
 export const SSE_EVENTS = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Longest string in a `HitSummary` and in a top list (CONTRACT.md §1, bounded memory): longer
+ * Longest string in a `HitSummary` and in a top list (docs/api.md, "Rules": bounded memory): longer
  * ones are cut to this many characters, the last one `…`.
  */
 export const MAX_SUMMARY_STRING = 1024;
@@ -15,7 +15,7 @@ export const MAX_SUMMARY_EVENTS = 64;
 export const MAX_SUMMARY_EVENT_CHARS = 4096;
 
 /**
- * What a browser gets of a hit (CONTRACT.md §4). Every string is at most `MAX_SUMMARY_STRING`
+ * What a browser gets of a hit (docs/api.md, "SSE events"). Every string is at most `MAX_SUMMARY_STRING`
  * characters; `events` holds at most `MAX_SUMMARY_EVENTS` names. `hitId` is
  * `"<hitIdHigh>-<hitIdLow>"` with the exact decimal digits from the wire (both exceed 2^53),
  * without leading zeros, or a stable id derived from the record's bytes when those fields are

@@ -10,7 +10,7 @@ export interface ProblemInit {
   message?: string;
   /** Defaults to the catalogue's status; the upstream's own status when it answered one. */
   status?: number;
-  /** Defaults to the catalogue's action (the object's own action wins: CONTRACT.md §2). */
+  /** Defaults to the catalogue's action (the object's own action wins: docs/api.md, "Problem"). */
   action?: string;
   details?: string;
   helpUrl?: string;

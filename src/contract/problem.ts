@@ -29,7 +29,7 @@ export function isKnownSource(source: string): source is KnownSource {
 }
 
 /**
- * The error object (CONTRACT.md §2): the seed's shape plus what an operator needs.
+ * The error object (docs/api.md, "Problem" and "Error catalogue"): the seed's shape plus what an operator needs.
  * Forward compatible: extra fields pass through; unknown `code`, `action`, `status` and
  * `source` values are accepted so a newer relay never breaks an older dashboard.
  */

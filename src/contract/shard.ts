@@ -16,7 +16,7 @@ export function isKnownShardState(state: string): state is ShardState {
 export const WAIT_REASONS = ['lost', 'refused', 'too-many-connections', 'retry-after', 'restart', 'token'] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
-/** One upstream connection slot (CONTRACT.md §3). Times are epoch ms. */
+/** One upstream connection slot (docs/api.md, "Routes"). Times are epoch ms. */
 export const ShardSchema = z.looseObject({
   shard: z.int().nonnegative(),
   state: z.string().min(1),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** One second of relay activity (CONTRACT.md §3), computed over every hit, never a sample. */
+/** One second of relay activity (docs/api.md, "Routes"), computed over every hit, never a sample. */
 export const StatsSchema = z.looseObject({
   /** Epoch seconds. */
   t: z.int(),

@@ -4,7 +4,7 @@ import { ShardSchema } from './shard.ts';
 export const RELAY_MODES = ['simulator', 'adobe'] as const;
 export type RelayMode = (typeof RELAY_MODES)[number];
 
-/** `GET /api/status`, and the `status` inside `hello` (CONTRACT.md §3). */
+/** `GET /api/status`, and the `status` inside `hello` (docs/api.md, "Routes"). */
 export const StatusSchema = z.looseObject({
   relay: z.looseObject({
     version: z.string(),

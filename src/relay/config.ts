@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
- * The relay's configuration (CONTRACT.md §1), read from the environment and validated once at
+ * The relay's configuration (docs/api.md, "Configuration" and "Rules"), read from the environment and validated once at
  * start. A bad value stops start-up with one line naming the variable, before any network
  * request (the token endpoint included).
  */

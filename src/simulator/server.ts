@@ -103,7 +103,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * endpoint, the stream (HTTP/1.1, bearer token + `x-api-key`, gzip or deflate only, a redirect
  * to a second origin on the first connect, chunked CRLF-separated JSON records flushed at
  * uneven boundaries, `maxConnections` sharding by visitor, 409 and churn 503, resume with
- * duplicates) and a control API under `/__sim` to inject faults. See CONTRACT.md §5.
+ * duplicates) and a control API under `/__sim` to inject faults. See the README, "Running it".
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';

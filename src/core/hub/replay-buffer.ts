@@ -1,7 +1,7 @@
 /**
  * Recent `hits` events, serialized, for `Last-Event-ID` replay. Bounded by bytes, and otherwise
  * kept until they are both older than `minAgeMs` and beyond the last `minHits` hits, so at least
- * the last 60 s and the last 10,000 hits stay replayable (CONTRACT.md §3).
+ * the last 60 s and the last 10,000 hits stay replayable (docs/api.md, "Routes").
  */
 
 export interface BufferedEvent {

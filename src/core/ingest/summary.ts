@@ -63,7 +63,7 @@ export function fallbackHitId(line: string): string {
   return `x${hash.toString(16).padStart(16, '0')}`;
 }
 
-/** A summary string: cut to `MAX_SUMMARY_STRING` characters (CONTRACT.md §1). */
+/** A summary string: cut to `MAX_SUMMARY_STRING` characters (docs/api.md, "Configuration" and "Rules"). */
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? truncate(value, MAX_SUMMARY_STRING) : undefined;
 }

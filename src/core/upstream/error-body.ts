@@ -4,7 +4,7 @@
  * `{error, error_description}`, an HTML page (text only, never markup), plain text, or nothing.
  */
 
-/** Longest `details` we keep (CONTRACT.md §2). */
+/** Longest `details` we keep (docs/api.md, "Problem" and "Error catalogue"). */
 export const MAX_DETAILS_LENGTH = 500;
 
 export type ErrorBodyKind = 'adobe' | 'oauth' | 'json' | 'xml' | 'html' | 'text' | 'empty';

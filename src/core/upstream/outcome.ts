@@ -3,7 +3,7 @@ import { normaliseErrorBody } from './error-body.ts';
 import type { ConnectFailure, HttpRefusal } from './connector.ts';
 
 /**
- * The outcome table of CONTRACT.md §2: what an upstream answer means, as a Problem and as what
+ * The outcome table of the contract (docs/api.md, "Error catalogue"): what an upstream answer means, as a Problem and as what
  * the supervisor does next.
  */
 

@@ -3,7 +3,7 @@ import { isLoopbackHost } from '../config.ts';
 import { relayProblem } from './problem-reply.ts';
 
 /**
- * The `Host` rule (CONTRACT.md §1, "Browsers only from where they belong"). A relay without
+ * The `Host` rule (docs/api.md, "Rules": "Browsers only from where they belong"). A relay without
  * DASHBOARD_PASSWORD listens on loopback only, but a page on any site can resolve its own name
  * to 127.0.0.1 (DNS rebinding) and then read the relay as same-origin; the one thing it cannot
  * forge is the `Host` its browser sends, which names the attacker's domain. So, without a

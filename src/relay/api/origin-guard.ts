@@ -2,7 +2,7 @@ import type { Problem } from '../../contract/index.ts';
 import { relayProblem } from './problem-reply.ts';
 
 /**
- * The `Origin` rule (CONTRACT.md §1, "Browsers only from where they belong"). A page on any site
+ * The `Origin` rule (docs/api.md, "Rules": "Browsers only from where they belong"). A page on any site
  * can make a browser send a "simple" cross-site request (a form, or `fetch` with `text/plain`)
  * without a preflight, and the browser attaches the cached Basic credentials or the cookie. Such
  * a request names its page in `Origin`; a state-changing one (any method but GET and HEAD) is

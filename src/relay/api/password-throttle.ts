@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 /**
- * Slows password guessing (CONTRACT.md §1: repeated wrong passwords from one address get 429).
+ * Slows password guessing (docs/api.md, "Rules": repeated wrong passwords from one address get 429).
  * An address that gives `maxFailures` wrong passwords within `windowMs` is locked out; while
  * locked out its password attempts are refused without being checked, so guessing gains nothing.
  * Each lockout of the same address lasts twice the one before (up to `maxLockMs`), until the

@@ -1,6 +1,6 @@
 /**
  * Which methods each route takes, so that a route called with another method answers 405 with
- * an `Allow` header (CONTRACT.md §3) instead of the router's 404. Fed by Fastify's `onRoute`
+ * an `Allow` header (docs/api.md, "Routes") instead of the router's 404. Fed by Fastify's `onRoute`
  * hook; asked by the not-found handler, which is where the router sends a known path called
  * with a method it has no handler for.
  */

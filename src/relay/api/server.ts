@@ -15,7 +15,7 @@ import { RouteMethods } from './route-methods.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
 /**
- * The relay's HTTP surface (CONTRACT.md §3): REST, the SSE stream (written to the raw socket
+ * The relay's HTTP surface (docs/api.md, "Routes"): REST, the SSE stream (written to the raw socket
  * through the hub), `/metrics`, `/healthz`, and the built SPA, on one origin. Every error is
  * `{error: Problem}` with the matching status and the security headers, including those decided
  * before routing (Node's parser, Fastify's router); bad input is a 400/404 Problem, never a 500.
@@ -92,7 +92,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    // Always answers (CONTRACT.md §3): a constant "ok", nothing to protect, probes must get in.
+    // Always answers (docs/api.md, "Routes"): a constant "ok", nothing to protect, probes must get in.
     if (path === '/healthz') return;
     const refusal =
       hostProblem({ host: request.headers.host, httpVersion: request.raw.httpVersion }, auth.enabled) ??
