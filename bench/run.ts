@@ -6,6 +6,8 @@
  *   npm run bench -- --only ingest     one suite (comma-separated for several)
  *   npm run bench -- --long            browser suite for 5 minutes (heap growth)
  *   npm run bench -- --soak            adds the 30-minute soak (--soak-minutes N, --fault-every-s S)
+ *   npm run bench -- --only ingest --ingest-against <commit>
+ *                                      the ingest suite also measures that commit's relay path, same run
  *
  * Every child process is stopped by pid at the end, whatever happens.
  */
@@ -24,7 +26,15 @@ const SUITES: Suite[] = [ingestSuite, fanOutSuite, browserSuite, startUpSuite, m
 const DEFAULT = ['ingest', 'fan-out', 'browser', 'start-up', 'memory'];
 
 function parseArgs(argv: string[]) {
-  const flags = { quick: false, long: false, soak: false, only: [] as string[], soakMinutes: 30, faultEveryS: 120 };
+  const flags = {
+    quick: false,
+    long: false,
+    soak: false,
+    only: [] as string[],
+    soakMinutes: 30,
+    faultEveryS: 120,
+    ingestAgainst: undefined as string | undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -40,9 +50,10 @@ function parseArgs(argv: string[]) {
       flags.soakMinutes = Number(value());
       flags.soak = true;
     } else if (arg.startsWith('--fault-every-s')) flags.faultEveryS = Number(value());
+    else if (arg.startsWith('--ingest-against')) flags.ingestAgainst = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--only ingest,fan-out,browser,start-up,memory,soak]',
+        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,fan-out,browser,start-up,memory,soak]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
@@ -86,6 +97,7 @@ const ctx: SuiteContext = {
   long: flags.long,
   soakMinutes: flags.soakMinutes,
   faultEveryS: flags.faultEveryS,
+  ...(flags.ingestAgainst ? { ingestAgainst: flags.ingestAgainst } : {}),
   log,
 };
 const passthrough = argv.filter((a) => !a.startsWith('--only')).join(' ');

@@ -7,6 +7,11 @@ export interface SuiteContext {
   soakMinutes: number;
   /** Seconds between two soak faults. */
   faultEveryS: number;
+  /**
+   * `--ingest-against <commit>`: the ingest suite also runs the relay path of that commit (a git
+   * worktree sharing this node_modules), interleaved with this one, for a same-run comparison.
+   */
+  ingestAgainst?: string;
   log(message: string): void;
 }
 

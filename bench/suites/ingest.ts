@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { ConnectionAttempt } from '../../src/simulator/server.ts';
 import { readProc } from '../lib/children.ts';
 import { readProfile, summarizeProfile, profileTable } from '../lib/cpu-profile.ts';
@@ -37,14 +37,49 @@ const WORKER = join(BENCH_DIR, 'suites/ingest-worker.ts');
 /** The simulator's rate for the transfer ceiling: as much as one Node process generates steadily. */
 const CEILING_RATE = 30_000;
 const MODES = ['baseline', 'decode', 'relay'] as const;
+/** The mode name of `--ingest-against`'s relay path. */
+const AGAINST = 'relay@';
 
-function runWorker(cpu: number, args: string[], extraNodeArgs: string[] = []): Promise<WorkerResult> {
+/**
+ * A git worktree of `commit` under bench/out/worktrees, sharing this checkout's node_modules (the
+ * relay path's runtime dependencies are the same), made once and kept for later runs.
+ */
+function worktreeOf(commit: string): { commit: string; tree: string } {
+  const sha = execFileSync('git', ['rev-parse', '--short', `${commit}^{commit}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).trim();
+  const tree = join(BENCH_DIR, 'out', 'worktrees', sha);
+  if (!existsSync(join(tree, 'package.json'))) {
+    mkdirSync(join(BENCH_DIR, 'out', 'worktrees'), { recursive: true });
+    execFileSync('git', ['worktree', 'add', '--force', '--detach', tree, sha], { cwd: ROOT, stdio: 'ignore' });
+  }
+  if (!existsSync(join(tree, 'node_modules')))
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
+  return { commit: sha, tree };
+}
+
+function runWorker(
+  cpu: number,
+  args: string[],
+  extraNodeArgs: string[] = [],
+  tree: string = ROOT,
+): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'taskset',
-      ['-c', String(cpu), process.execPath, ...extraNodeArgs, '--import', 'tsx', WORKER, ...args],
+      [
+        '-c',
+        String(cpu),
+        process.execPath,
+        ...extraNodeArgs,
+        '--import',
+        'tsx',
+        join(tree, relative(ROOT, WORKER)),
+        ...args,
+      ],
       {
-        cwd: ROOT,
+        cwd: tree,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -159,13 +194,21 @@ export const ingestSuite: Suite = {
     ctx.log(`ingest: pinned to CPU ${cpu} (busy ${busy.map((b) => `${Math.round(b * 100)} %`).join(' / ')})`);
     const rounds = ctx.quick ? 2 : 5;
     // --quick leaves out what only explains (decode alone).
-    const modes = ctx.quick ? MODES.filter((m) => m !== 'decode') : [...MODES];
-    const byMode = new Map<string, WorkerResult[]>(MODES.map((m) => [m, []]));
+    const modes: string[] = ctx.quick ? MODES.filter((m) => m !== 'decode') : [...MODES];
+    const against = ctx.ingestAgainst ? worktreeOf(ctx.ingestAgainst) : undefined;
+    if (against) {
+      modes.push(AGAINST);
+      ctx.log(`ingest: also the relay path of ${against.commit} (worktree ${against.tree})`);
+    }
+    const byMode = new Map<string, WorkerResult[]>(modes.map((m) => [m, []]));
     for (let r = 0; r < rounds; r++) {
       // Rotate the order so no mode always runs right after another.
       const order = modes.map((_, i) => modes[(i + r) % modes.length]!);
       for (const mode of order) {
-        const res = await runWorker(cpu, [mode, base]);
+        const res =
+          mode === AGAINST
+            ? await runWorker(cpu, ['relay', base], [], against!.tree)
+            : await runWorker(cpu, [mode, base]);
         byMode.get(mode)!.push(res);
         ctx.log(
           `ingest: round ${r + 1}/${rounds} ${mode.padEnd(9)} ${Math.round(RECORDS / res.cpuS).toLocaleString()} hits/CPU-s, ${Math.round(RECORDS / res.wallS).toLocaleString()} hits/s wall`,
@@ -189,6 +232,21 @@ export const ingestSuite: Suite = {
       decimals: 2,
       note: 'per round, CPU time',
     });
+    if (against) {
+      result.figures.push(
+        figure(`relay path at ${against.commit}`, 'hits/CPU-s', rate(AGAINST, 'cpuS'), {
+          decimals: 0,
+          note: `the same corpus, interleaved with this commit's runs (\`--ingest-against ${ctx.ingestAgainst}\`)`,
+        }),
+        figure(`relay path at ${against.commit} ÷ baseline`, 'ratio', ratio(AGAINST, 'cpuS'), { decimals: 2 }),
+        figure(
+          `relay path ÷ relay path at ${against.commit}`,
+          'ratio',
+          byMode.get('relay')!.map((r, i) => byMode.get(AGAINST)![i]!.cpuS / r.cpuS),
+          { decimals: 2, note: 'per round, CPU time: above 1 this commit is faster' },
+        ),
+      );
+    }
     const measured = [
       figure('baseline: gunzip + split + JSON.parse', 'hits/CPU-s', rate('baseline', 'cpuS'), { decimals: 0 }),
       figure('decode only: gunzip + RecordDecoder (lines, parseHitLine, ids)', 'hits/CPU-s', rate('decode', 'cpuS'), {
