@@ -1,22 +1,23 @@
 import { http, HttpResponse } from 'msw';
 import { setupWorker, type SetupWorker } from 'msw/browser';
 import { createHandlers } from './handlers.ts';
-import { MockRelay } from './mock-relay.ts';
+import { MockHost } from './mock-host.ts';
 import { overrideHandler, type HandlerOverride } from './overrides.ts';
 import { mountScenarioPanel } from './scenario-panel.ts';
 import { isScenarioName, scenarioByName, SCENARIOS } from './scenarios.ts';
 
 /**
- * Mock mode in the browser (`npm run demo`, `npm run build:demo`): a `MockRelay` playing the
- * scenario named by `?scenario=` (default `healthy`; `?seed=` fixes the traffic), answered by
- * MSW's service worker, plus the scenario panel. `src/web/main.tsx` awaits `startMocks()` before
+ * Mock mode in the browser (`npm run demo`, `npm run build:demo`): a `MockHost` running the
+ * relay's core on the scenario named by `?scenario=` (default `healthy`; `?seed=` fixes the
+ * traffic), answered by MSW's service worker, plus the scenario panel. `src/web/main.tsx` awaits `startMocks()` before
  * the app mounts, so the very first request is mocked. Only ever imported in mode `demo`.
  */
 
 /** What a test (or a curious demo viewer) can reach as `window.__msw`. */
 export interface MockControls {
   worker: SetupWorker;
-  relay: MockRelay;
+  /** The host: its core (`host.core`), its clock. */
+  host: MockHost;
   scenario: string;
   /** Puts a handler described as data in front of the scenario's. */
   override(spec: HandlerOverride): void;
@@ -53,12 +54,12 @@ export async function startMocks(): Promise<MockControls | undefined> {
   }
 
   const seed = Number(params.get('seed'));
-  const relay = new MockRelay({
+  const host = new MockHost({
     scenario,
     version: APP_VERSION,
     ...(params.has('seed') && Number.isSafeInteger(seed) ? { seed } : {}),
   });
-  const worker = setupWorker(...createHandlers(relay, { oneStreamAtATime: true }));
+  const worker = setupWorker(...createHandlers(host, { oneStreamAtATime: true }));
   for (const spec of window.__mswOverrides ?? []) worker.use(overrideHandler(spec));
 
   // Relative to the page (base "./" in the demo build): the worker and its scope follow the
@@ -76,11 +77,11 @@ export async function startMocks(): Promise<MockControls | undefined> {
     panel.showError(`Mock mode could not start its service worker: ${String(error)}`);
     return undefined;
   }
-  relay.start();
+  host.start();
 
   const controls: MockControls = {
     worker,
-    relay,
+    host,
     scenario: scenario.name,
     override: (spec) => worker.use(overrideHandler(spec)),
     reset: () => worker.resetHandlers(),

@@ -1,63 +1,68 @@
-import { http, HttpResponse, sse, type HttpHandler } from 'msw';
-import {
-  MAX_STATS_WINDOW_S,
-  SHARD_STATES,
-  TOP_WINDOWS_S,
-  isProblem,
-  makeProblem,
-  type Problem,
-  type ProblemInit,
-  type SseEventName,
-} from '../contract/index.ts';
-import { parseIntParam } from '../core/routes/params.ts';
-import { reconnectRefusal } from '../core/upstream/reconnect.ts';
-import type { MockRelay, StreamSink } from './mock-relay.ts';
+import { http, HttpResponse, matchRequestUrl, type HttpHandler, type PathParams } from 'msw';
+import { SSE_HEADERS } from '../core/hub/broadcaster.ts';
+import { METRICS_CONTENT_TYPE, metricsText } from '../core/metrics.ts';
+import { CORE_ROUTES, methodNotAllowed, notFound, type RouteAnswer } from '../core/routes/routes.ts';
+import type { MockHost } from './mock-host.ts';
+import type { SubscriberStream } from './stream-sink.ts';
 
 /**
- * MSW handlers for every route of the relay (CONTRACT.md §3, §4), answered by a `MockRelay`:
- * the same bodies, statuses, `Retry-After` headers and `{error: Problem}` answers as
- * `src/relay/api/server.ts`. While the scenario says the browser's link is down, the stream
- * fails as a network error and every other route answers 503, as a proxy in front of a
- * stopped relay would.
+ * MSW carries the core's routes as Fastify does in `src/relay/api/server.ts`: the REST routes
+ * (`CORE_ROUTES`), `/metrics` (`metricsText`), 404 and 405 with `Allow` (`notFound`,
+ * `methodNotAllowed`), and the SSE stream through the core's broadcaster (`stream-sink.ts`).
+ * Every answer first brings the host's clock up to the page's. What is the host's own: no
+ * dashboard password (sign-in answers as the relay does without one), `/healthz`, and the
+ * browser's link to the relay: while the scenario says it is down, the stream fails as a network
+ * error and every other route answers 503, as a proxy in front of a stopped relay would.
  */
 
 export interface HandlerOptions {
   /** Origin the routes live on: '' (the page's own, in the browser) or e.g. `http://relay.test` (Node). */
   baseUrl?: string;
   /**
-   * How the SSE stream is served: MSW's `sse()` (needs a global `EventSource`, so browsers only),
-   * or a plain streamed response written in the relay's own framing. Default: `sse` where
-   * `EventSource` exists.
-   */
-  stream?: 'sse' | 'response';
-  /**
-   * A new stream closes the ones opened before it. For the browser: the page holds one link to
-   * the relay, and a stream the page aborted is never reported to MSW's handler through the
-   * service worker, so without this it would stay subscribed (and counted in `clients`).
+   * A new stream closes the ones opened before it: the page holds one link to the relay, so a
+   * stream it abandoned without the cancel reaching the handler cannot stay subscribed.
    */
   oneStreamAtATime?: boolean;
 }
 
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  'x-accel-buffering': 'no',
-} as const;
-
 const PROXY_503 =
   '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>';
 
-function relayProblem(init: Omit<ProblemInit, 'source'>): Problem {
-  return makeProblem({ source: 'relay', ...init });
+/** The stream's headers but `connection` (the transport's business, and forbidden in a Response). */
+const { connection: _connection, ...STREAM_HEADERS } = SSE_HEADERS;
+
+/** Every path the relay serves and the methods it takes (GET routes answer HEAD too, as Fastify's). */
+const ROUTE_TABLE: { path: string; methods: string[] }[] = [
+  ...CORE_ROUTES.map((route) => ({
+    path: route.path,
+    methods: route.method === 'GET' ? ['GET', 'HEAD'] : [route.method],
+  })),
+  { path: '/api/stream', methods: ['GET', 'HEAD'] },
+  { path: '/api/login', methods: ['POST'] },
+  { path: '/api/logout', methods: ['POST'] },
+  { path: '/metrics', methods: ['GET', 'HEAD'] },
+  { path: '/healthz', methods: ['GET', 'HEAD'] },
+];
+
+function respond(answer: RouteAnswer, withBody = true): Response {
+  return new HttpResponse(withBody ? answer.body : null, {
+    status: answer.status,
+    headers: { ...answer.headers, 'content-type': answer.contentType },
+  });
 }
 
-/** `{error: Problem}` with the Problem's status, and `Retry-After` for a `retry-after` action. */
-function problemResponse(problem: Problem): Response {
-  const headers: Record<string, string> = {};
-  if (problem.action === 'retry-after' && problem.retryAfter !== undefined) {
-    headers['retry-after'] = String(Math.ceil(problem.retryAfter));
-  }
-  return HttpResponse.json({ error: problem }, { status: problem.status, headers });
+/** The query as the Node host reads it: one value per name, a repeated one joined with commas. */
+function queryOf(request: Request): Record<string, string> {
+  const params = new URL(request.url).searchParams;
+  const query: Record<string, string> = {};
+  for (const name of new Set(params.keys())) query[name] = params.getAll(name).join(',');
+  return query;
+}
+
+function paramsOf(params: PathParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) if (typeof value === 'string') out[name] = value;
+  return out;
 }
 
 function lastEventIdOf(request: Request): string | undefined {
@@ -65,221 +70,50 @@ function lastEventIdOf(request: Request): string | undefined {
   return id?.slice(0, 100);
 }
 
-/** Calls `done` once when the browser goes away (aborted request, cancelled body, MSW closing the stream). */
-function onGone(request: Request, done: () => void, emitter?: unknown): void {
-  let called = false;
-  const once = () => {
-    if (called) return;
-    called = true;
-    done();
-  };
-  request.signal.addEventListener('abort', once, { once: true });
-  // MSW's SSE client announces its end on an internal emitter (`Symbol.for`, so reachable);
-  // without it a closed stream would stay subscribed.
-  const on = (emitter as { on?: (type: string, listener: () => void) => unknown } | undefined)?.on;
-  if (typeof on === 'function') {
-    on.call(emitter, 'close', once);
-    on.call(emitter, 'error', once);
-  }
-}
-
-function sseStream(relay: MockRelay, path: string, oneAtATime: boolean): HttpHandler {
-  const open = new Set<() => void>();
-  return sse<Record<SseEventName, string>>(path, ({ client, request }) => {
-    if (oneAtATime) {
-      for (const close of open) close();
-      open.clear();
-    }
-    const sink: StreamSink = {
-      retry: (ms) => client.send({ retry: ms }),
-      send: (event, data, id) => client.send(id ? { event, data, id } : { event, data }),
-      // MSW's client writes events only; the stats event every second keeps the link alive.
-      comment: () => undefined,
-      error: () => client.error(),
-    };
-    const unsubscribe = relay.subscribe(sink, lastEventIdOf(request));
-    const close = () => {
-      open.delete(close);
-      unsubscribe();
-      client.close();
-    };
-    open.add(close);
-    onGone(request, close, (client as unknown as Record<symbol, unknown>)[Symbol.for('kClientEmitter')]);
-  });
-}
-
-function responseStream(relay: MockRelay, path: string): HttpHandler {
-  return http.get(path, ({ request }) => {
-    const encoder = new TextEncoder();
-    let unsubscribe: (() => void) | undefined;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        let open = true;
-        const write = (text: string) => {
-          if (!open) return;
-          try {
-            controller.enqueue(encoder.encode(text));
-          } catch {
-            open = false;
-            unsubscribe?.();
-          }
-        };
-        const sink: StreamSink = {
-          retry: (ms) => write(`retry: ${ms}\n\n`),
-          send: (event, data, id) => write(`event: ${event}\n${id ? `id: ${id}\n` : ''}data: ${data}\n\n`),
-          comment: (text) => write(`: ${text}\n\n`),
-          error: () => {
-            open = false;
-            controller.error(new TypeError('the relay link is down'));
-          },
-        };
-        unsubscribe = relay.subscribe(sink, lastEventIdOf(request));
-        onGone(request, () => {
-          open = false;
-          unsubscribe?.();
-        });
-      },
-      cancel() {
-        unsubscribe?.();
-      },
-    });
-    return new HttpResponse(body, { status: 200, headers: SSE_HEADERS });
-  });
-}
-
-function metricsText(relay: MockRelay): string {
-  const status = relay.status();
-  const lines: string[] = [];
-  const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
-  };
-  const { counters } = status;
-  metric('livestream_hits_total', 'counter', 'Distinct hits received from Livestream.', [['', counters.hits]]);
-  metric('livestream_duplicates_total', 'counter', 'Duplicate hits dropped (same hit id).', [
-    ['', counters.duplicates],
-  ]);
-  metric('livestream_malformed_records_total', 'counter', 'Records that were not JSON objects.', [
-    ['', counters.malformed],
-  ]);
-  metric('livestream_reconnects_total', 'counter', 'Upstream connection attempts beyond the first, all shards.', [
-    ['', counters.reconnects],
-  ]);
-  metric('livestream_upstream_bytes_total', 'counter', 'Compressed bytes read from Livestream.', [
-    ['', counters.bytes],
-  ]);
-  metric('livestream_sse_clients', 'gauge', 'Browsers connected to the SSE stream.', [['', status.clients]]);
-  metric(
-    'livestream_shard_state',
-    'gauge',
-    'Current state of each upstream shard (1 for the current state).',
-    status.shards.flatMap((s) =>
-      SHARD_STATES.map((state): [string, number] => [
-        `{shard="${s.shard}",state="${state}"}`,
-        s.state === state ? 1 : 0,
-      ]),
-    ),
-  );
-  metric(
-    'livestream_shard_retry_at_seconds',
-    'gauge',
-    'When a waiting shard will try again (epoch seconds); 0 when not waiting.',
-    status.shards.map((s) => [`{shard="${s.shard}"}`, s.retryAt ? s.retryAt / 1000 : 0]),
-  );
-  return `${lines.join('\n')}\n`;
-}
-
-/** Every route of the relay, answered from `relay`. Order matters: the link guard first, the 404 last. */
-export function createHandlers(relay: MockRelay, options: HandlerOptions = {}): HttpHandler[] {
+/** Every route of the relay, answered by the host's core. Order matters: the link guard first, 404/405 last. */
+export function createHandlers(host: MockHost, options: HandlerOptions = {}): HttpHandler[] {
   const base = options.baseUrl ?? '';
   const at = (path: string) => `${base}${path}`;
-  const useSse = (options.stream ?? ('EventSource' in globalThis ? 'sse' : 'response')) === 'sse';
+  const open = new Set<SubscriberStream>();
+  const coreRoutes = CORE_ROUTES.map((route) =>
+    (route.method === 'GET' ? http.get : http.post)(at(route.path), async ({ request, params }) => {
+      await host.sync();
+      return respond(route.answer(host.core, { params: paramsOf(params), query: queryOf(request) }));
+    }),
+  );
+
+  /** What the relay answers a method a path does not take, or a path it does not serve. */
+  const fallback = async ({ request }: { request: Request }) => {
+    const { pathname } = new URL(request.url);
+    const route = ROUTE_TABLE.find((r) => matchRequestUrl(new URL(request.url), at(r.path)).matches);
+    if (!route) return respond(notFound(request.method, pathname));
+    if (request.method === 'HEAD' && route.methods.includes('HEAD')) {
+      // A GET route's answer without its body, as Fastify gives it.
+      if (route.path === '/healthz' || route.path === '/metrics') return new HttpResponse(null, { status: 200 });
+      const core = CORE_ROUTES.find((r) => r.path === route.path)!;
+      const match = matchRequestUrl(new URL(request.url), at(core.path));
+      await host.sync();
+      return respond(core.answer(host.core, { params: paramsOf(match.params ?? {}), query: queryOf(request) }), false);
+    }
+    return respond(methodNotAllowed(request.method, pathname, route.methods));
+  };
 
   return [
     // The browser's own link is down: the stream fails like a network error, REST answers 503.
     http.all(at('/api/*'), ({ request }) => {
-      if (!relay.linkDown()) return undefined;
+      if (!host.linkDown()) return undefined;
       if (new URL(request.url).pathname === '/api/stream') return HttpResponse.error();
       return new HttpResponse(PROXY_503, { status: 503, headers: { 'content-type': 'text/html' } });
     }),
 
     http.get(at('/healthz'), () => HttpResponse.text('ok')),
 
-    http.get(at('/metrics'), () =>
-      HttpResponse.text(metricsText(relay), {
-        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
-      }),
-    ),
-
-    http.get(at('/api/status'), () => HttpResponse.json(relay.status())),
-
-    http.get(at('/api/catalog'), () => HttpResponse.json(relay.catalog())),
-
-    http.get(at('/api/problems'), ({ request }) => {
-      const limit = parseIntParam('limit', new URL(request.url).searchParams.get('limit'), 1, 1000, 100);
-      if (isProblem(limit)) return problemResponse(limit);
-      return HttpResponse.json({ problems: relay.problems(limit) });
+    http.get(at('/metrics'), async () => {
+      await host.sync();
+      return new HttpResponse(metricsText(host.core), { headers: { 'content-type': METRICS_CONTENT_TYPE } });
     }),
 
-    http.get(at('/api/stats'), ({ request }) => {
-      const windowS = parseIntParam(
-        'window',
-        new URL(request.url).searchParams.get('window'),
-        1,
-        MAX_STATS_WINDOW_S,
-        300,
-      );
-      if (isProblem(windowS)) return problemResponse(windowS);
-      return HttpResponse.json({ series: relay.series(windowS) });
-    }),
-
-    http.get(at('/api/top'), ({ request }) => {
-      const raw = new URL(request.url).searchParams.get('window');
-      const windowS = parseIntParam('window', raw, 1, MAX_STATS_WINDOW_S, 300);
-      const top = isProblem(windowS) ? undefined : relay.top(windowS);
-      if (!top) {
-        return problemResponse(
-          relayProblem({
-            code: 'invalid_parameter_value',
-            message: `The parameter "window" must be one of ${TOP_WINDOWS_S.join(', ')} (seconds).`,
-            details: `window=${String(raw).slice(0, 50)}`,
-          }),
-        );
-      }
-      return HttpResponse.json(top);
-    }),
-
-    http.get<{ hitId: string }>(at('/api/hits/:hitId'), ({ params }) => {
-      const hitId = params.hitId;
-      const text = hitId.length <= 64 ? relay.hit(hitId) : undefined;
-      if (text === undefined) {
-        return problemResponse(
-          relayProblem({
-            code: 'hit_not_found',
-            message: 'This hit is not in memory: it is older than what the relay keeps, or never arrived.',
-            details: `hitId=${hitId.slice(0, 64)}`,
-          }),
-        );
-      }
-      return new HttpResponse(text, { headers: { 'content-type': 'application/json; charset=utf-8' } });
-    }),
-
-    http.post<{ shard: string }>(at('/api/upstream/:shard/reconnect'), ({ params }) => {
-      const count = relay.scenario.shards.length;
-      const shard = parseIntParam('shard', params.shard, 0, count - 1, -1);
-      const result = isProblem(shard) ? undefined : relay.reconnect(shard);
-      if (isProblem(shard) || !result) {
-        return problemResponse(
-          relayProblem({
-            code: 'shard_not_found',
-            message: `No shard ${params.shard.slice(0, 20)}: this relay has shards 0 to ${count - 1}.`,
-          }),
-        );
-      }
-      const { answer } = result;
-      if (answer.ok) return HttpResponse.json({ accepted: true, shard: result.shard }, { status: 202 });
-      return problemResponse(reconnectRefusal(shard, answer));
-    }),
+    ...coreRoutes,
 
     // No dashboard password in mock mode: the relay answers 204 (a form post is redirected home).
     http.post(at('/api/login'), ({ request }) =>
@@ -290,15 +124,24 @@ export function createHandlers(relay: MockRelay, options: HandlerOptions = {}): 
 
     http.post(at('/api/logout'), () => new HttpResponse(null, { status: 204 })),
 
-    useSse
-      ? sseStream(relay, at('/api/stream'), options.oneStreamAtATime ?? false)
-      : responseStream(relay, at('/api/stream')),
+    // HEAD gets the stream's headers at once and registers no subscriber, as on the relay.
+    http.head(at('/api/stream'), () => new HttpResponse(null, { status: 200, headers: STREAM_HEADERS })),
 
-    http.all(at('/api/*'), ({ request }) => {
-      const path = new URL(request.url).pathname;
-      return problemResponse(
-        relayProblem({ code: 'route_not_found', message: `No route ${request.method} ${path.slice(0, 100)}.` }),
-      );
+    http.get(at('/api/stream'), async ({ request }) => {
+      await host.sync();
+      if (options.oneStreamAtATime) {
+        for (const earlier of open) earlier.end();
+        open.clear();
+      }
+      const stream = host.subscribe(lastEventIdOf(request));
+      if (!stream) return new HttpResponse(null, { status: 503, headers: { 'retry-after': '2' } });
+      if (options.oneStreamAtATime) open.add(stream);
+      request.signal.addEventListener('abort', () => stream.end(), { once: true });
+      return new HttpResponse(stream.body, { status: 200, headers: STREAM_HEADERS });
     }),
+
+    http.all(at('/api/*'), fallback),
+    http.all(at('/metrics'), fallback),
+    http.all(at('/healthz'), fallback),
   ];
 }

@@ -1,20 +1,24 @@
 /**
  * Mock-mode scenarios, as data: the relay's settings, the site's traffic, and for every shard the
- * outcomes of its upstream connection attempts in order. The mock relay (`mock-relay.ts`) plays
- * them with the real relay's rules (cooldown, growing 409 wait, one immediate retry after a 401,
- * stall timeout), so the states, countdowns and error objects follow from the script, not from a
- * hand-written timeline. Times are seconds; scripts run on the mock relay's clock, which starts
- * `historyS` before the page opened.
+ * outcomes of its upstream connection attempts in order. The mock host (`mock-host.ts`) runs the
+ * relay's own core (`src/core`) on a virtual clock and hands it a scripted connector
+ * (`script-connector.ts`) that plays these outcomes, so the states, waits, countdowns and error
+ * objects are the relay's decisions, not a hand-written timeline. Times are seconds; scripts run
+ * on the host's clock, which starts `historyS` before the page opened.
  */
 
 /** What one connection attempt of a shard meets. */
 export type AttemptOutcome =
-  /** The stream opens; with `forS`, it then ends (`lost`) or goes silent (`stall`) that long after opening. */
+  /**
+   * The stream opens and the site's records flow on it; with `forS`, that long after opening it
+   * ends (`lost`, the default) or goes silent, not a byte more (`stall`: the relay's stall clock
+   * decides).
+   */
   | { kind: 'open'; forS?: number; end?: 'lost' | 'stall' }
   /**
-   * Livestream answers this HTTP status instead of the stream. `code`/`action`/`message` replace
-   * what the relay's outcome table says (a code or action newer than the catalogue); `body` is
-   * the error body, read the way the relay reads it.
+   * Livestream answers this HTTP status instead of the stream, with this error body (read the way
+   * the relay reads it: an Adobe error object's own `code` and `action` are shown as sent) and
+   * `Retry-After`. What the relay does next follows from the status, as for the real thing.
    */
   | {
       kind: 'refuse';
@@ -22,9 +26,6 @@ export type AttemptOutcome =
       retryAfterS?: number;
       body?: string;
       contentType?: string;
-      code?: string;
-      action?: string;
-      message?: string;
     };
 
 export interface Scenario {
@@ -33,7 +34,7 @@ export interface Scenario {
   title: string;
   /** What an operator sees, in one sentence. */
   description: string;
-  /** The relay's settings, as its environment would set them. */
+  /** The relay's settings, as its environment would set them (the rest are the relay's defaults). */
   relay: {
     cooldownS: number;
     stallTimeoutS: number;
@@ -190,9 +191,6 @@ export const SCENARIOS = [
           kind: 'refuse',
           status: 429,
           retryAfterS: 90,
-          code: 'stream_quota_exceeded',
-          action: 'contact-account-team',
-          message: "Livestream refused the connection: the organisation's stream quota is used up (429).",
           body: JSON.stringify({
             status: 429,
             code: 'stream_quota_exceeded',

@@ -1,0 +1,121 @@
+import { stringifyRecord } from '../contract/index.ts';
+import type { Clock, TimerHandle } from '../core/clock.ts';
+import { createHitGenerator, rateAt, visitorSlot, type HitGenerator } from '../simulator/generator/index.ts';
+import type { Scenario } from './scenarios.ts';
+import type { ScriptedStream } from './script-connector.ts';
+
+/**
+ * The site's traffic in mock mode, on the host's clock: one stream of records from the
+ * simulator's generator at `rateAt(now, baseRate)` (never below `minRate`), each record written
+ * as Livestream writes it (NDJSON, exact 64-bit ids) to the stream of the shard its visitor
+ * belongs to (`visitorSlot`); a record for a shard with no open stream is not delivered. With
+ * `malformedEveryS`, a line that is not JSON goes to shard 0 now and then. What the relay does
+ * with the bytes is the core's business.
+ *
+ * Before `hitsFrom` (a catch-up the host keeps cheap) nothing is generated: open streams get
+ * keep-alive bytes only, as a quiet stream would.
+ */
+
+export interface SiteTrafficOptions {
+  clock: Clock;
+  scenario: Scenario;
+  /** The open stream of each shard, if any. */
+  streams: { stream(shard: number): ScriptedStream | undefined };
+  seed: number;
+  /** How often records are written. Default 100 ms. */
+  tickMs?: number;
+}
+
+/** Lines a broken upstream sends now and then (none of them a JSON record). */
+const BROKEN_LINES = [
+  '{"hitIdHigh":9223372036854775901,"hitIdLow":18446744073709551001,"pageName":"checkout","geoCountry":"fra"',
+  '{"hitIdHigh":9223372036854775902,"hitIdLow":18446744073709550002,"pageURL":"https://www.summit-outfitters.example/p/tn-3p", "ip":"203.0.113.77",}',
+  '<html><body>502 Bad Gateway</body></html>',
+  '{"hitIdHigh":9223372036854775903,"hitIdLow":18446744073709550003,"events":{"event1":[{"count":1}]}}}',
+];
+
+/** Compressed size of NDJSON text on the wire: gzip takes about a quarter. */
+const wireBytes = (bytes: Uint8Array) => Math.ceil(bytes.length / 4);
+
+const encoder = new TextEncoder();
+
+export class SiteTraffic {
+  /** Before this moment (epoch ms) no record is generated. */
+  hitsFrom = -Infinity;
+  private readonly generator: HitGenerator;
+  private readonly tickMs: number;
+  private readonly shards: number;
+  private last: number;
+  private carry = 0;
+  private broken = 0;
+  private timer: TimerHandle | undefined;
+  private malformedTimer: TimerHandle | undefined;
+
+  constructor(private readonly options: SiteTrafficOptions) {
+    const { clock, scenario } = options;
+    this.generator = createHitGenerator({ seed: options.seed });
+    this.tickMs = options.tickMs ?? 100;
+    this.shards = scenario.shards.length;
+    this.last = clock.now();
+    this.timer = clock.setTimeout(() => this.tick(), this.tickMs);
+    const every = scenario.malformedEveryS;
+    if (every) this.malformedTimer = clock.setTimeout(() => this.malformed(every * 1000), every * 1000);
+  }
+
+  stop(): void {
+    this.options.clock.clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.malformedTimer);
+  }
+
+  private rate(at: number): number {
+    const { baseRate, minRate } = this.options.scenario.traffic;
+    if (!(baseRate > 0)) return 0;
+    return Math.max(minRate ?? 0, rateAt(at, baseRate));
+  }
+
+  private flowing(): (ScriptedStream | undefined)[] {
+    return Array.from({ length: this.shards }, (_, shard) => {
+      const stream = this.options.streams.stream(shard);
+      return stream?.flowing ? stream : undefined;
+    });
+  }
+
+  private tick(): void {
+    const { clock } = this.options;
+    const to = clock.now();
+    const from = this.last;
+    this.last = to;
+    this.timer = clock.setTimeout(() => this.tick(), this.tickMs);
+    const streams = this.flowing();
+    if (to <= this.hitsFrom || !streams.some(Boolean)) {
+      this.carry = 0;
+      for (const stream of streams) stream?.keepAlive();
+      return;
+    }
+    const expected = this.carry + (this.rate((from + to) / 2) * (to - from)) / 1000;
+    const count = Math.floor(expected);
+    this.carry = expected - count;
+    const lines: string[][] = streams.map(() => []);
+    for (let i = 1; i <= count; i++) {
+      const record = this.generator.next(Math.round(from + ((to - from) * i) / (count + 1)));
+      const shard = visitorSlot(record, this.shards);
+      if (streams[shard]) lines[shard]!.push(stringifyRecord(record));
+    }
+    streams.forEach((stream, shard) => {
+      if (!stream) return;
+      const text = lines[shard]!;
+      if (text.length === 0) return stream.keepAlive();
+      const bytes = encoder.encode(`${text.join('\r\n')}\r\n`);
+      stream.write(bytes, wireBytes(bytes));
+    });
+  }
+
+  private malformed(everyMs: number): void {
+    const { clock } = this.options;
+    this.malformedTimer = clock.setTimeout(() => this.malformed(everyMs), everyMs);
+    const stream = this.options.streams.stream(0);
+    if (!stream?.flowing || clock.now() <= this.hitsFrom) return;
+    const bytes = encoder.encode(`${BROKEN_LINES[this.broken++ % BROKEN_LINES.length]!}\r\n`);
+    stream.write(bytes, wireBytes(bytes));
+  }
+}
