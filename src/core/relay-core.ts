@@ -177,6 +177,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         state: shard.state,
         retryAt: shard.retryAt,
         attempt: shard.attempt,
+        ...(shard.problem ? { code: shard.problem.code, action: shard.problem.action } : {}),
       });
     },
     onProblem: (problem) => {

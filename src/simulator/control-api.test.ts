@@ -108,6 +108,17 @@ describe('control API: connection faults', () => {
     });
   });
 
+  it('next-connect sends a body as is, with its content type (an error object newer than the table)', async () => {
+    const { control, sim, headers } = await setup();
+    const text = JSON.stringify({ status: 429, code: 'stream_quota_exceeded', action: 'contact-account-team' });
+    await control.nextConnect({ status: 429, text, contentType: 'application/problem+json', retryAfter: 90 });
+    const answer = await fetchText(sim.streamUrl, { headers });
+    expect(answer.status).toBe(429);
+    expect(answer.text).toBe(text);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.headers['retry-after']).toBe('90');
+  });
+
   it('redirect sends the next connect through hops on alternating origins, or loops', async () => {
     const { control, sim, headers } = await setup();
     await control.redirect({ hops: 3 });

@@ -53,13 +53,18 @@ const ACTIONS = {
     schema: z.strictObject({ slot }),
     run: (b: { slot?: number }, d: ControlDeps) => ({ resumed: d.hub.resume(b.slot) }),
   },
-  /** Answer the next `times` stream connects with `status` (and a json, html or empty body). */
+  /**
+   * Answer the next `times` stream connects with `status` (and a json, html or empty body, or
+   * `text` as is with `contentType`).
+   */
   'next-connect': {
     schema: z.strictObject({
       status: z.number().int().min(300).max(599),
       body: bodyKind,
       retryAfter: z.union([z.number().int().min(0), z.string().max(200)]).optional(),
       errorDescription: z.string().max(2000).optional(),
+      text: z.string().max(65_536).optional(),
+      contentType: z.string().max(200).optional(),
       times,
     }),
     run: (
@@ -68,6 +73,8 @@ const ACTIONS = {
         body: 'json' | 'html' | 'empty';
         retryAfter?: number | string;
         errorDescription?: string;
+        text?: string;
+        contentType?: string;
         times: number;
       },
       d: ControlDeps,

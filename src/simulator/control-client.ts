@@ -32,6 +32,9 @@ export class SimulatorControl {
     body?: BodyKind;
     retryAfter?: number | string;
     errorDescription?: string;
+    /** A body sent as is (with `contentType`) instead of the `body` kind's. */
+    text?: string;
+    contentType?: string;
     times?: number;
   }) {
     return this.#post('next-connect', fault);

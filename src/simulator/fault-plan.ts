@@ -8,6 +8,12 @@ export interface ConnectFault {
   /** Seconds, or any text (an HTTP date, garbage): sent as the `Retry-After` header as is. */
   retryAfter?: number | string;
   errorDescription?: string;
+  /**
+   * A body sent as is instead of the `body` kind's (an error object newer than the simulator's
+   * table, a proxy's page), with `contentType` if given.
+   */
+  text?: string;
+  contentType?: string;
   times: number;
 }
 

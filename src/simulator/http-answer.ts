@@ -42,6 +42,9 @@ export interface ErrorAnswer {
   error: string;
   description: string;
   body?: BodyKind;
+  /** Sent as is instead of the `body` kind's, with `contentType` if given. */
+  text?: string;
+  contentType?: string;
   retryAfter?: number | string;
   headers?: Record<string, string>;
 }
@@ -64,16 +67,19 @@ export function errorPage(status: number): string {
 
 /** Answers with `{error, error_description}` JSON (default), an HTML page, or an empty body. */
 export function sendError(res: ServerResponse, answer: ErrorAnswer): void {
-  const kind = answer.body ?? 'json';
+  const kind = answer.text !== undefined ? 'text' : (answer.body ?? 'json');
   const body =
-    kind === 'json'
-      ? JSON.stringify({ error: answer.error, error_description: answer.description })
-      : kind === 'html'
-        ? errorPage(answer.status)
-        : '';
+    answer.text !== undefined
+      ? answer.text
+      : kind === 'json'
+        ? JSON.stringify({ error: answer.error, error_description: answer.description })
+        : kind === 'html'
+          ? errorPage(answer.status)
+          : '';
   const headers: Record<string, string | number> = { ...answer.headers, 'Content-Length': Buffer.byteLength(body) };
   if (kind === 'json') headers['Content-Type'] = 'application/json';
   if (kind === 'html') headers['Content-Type'] = 'text/html; charset=utf-8';
+  if (answer.contentType) headers['Content-Type'] = answer.contentType;
   if (answer.retryAfter !== undefined) headers['Retry-After'] = String(answer.retryAfter);
   headers['x-request-id'] = `sim-${Math.random().toString(16).slice(2, 14)}`;
   res.writeHead(answer.status, REASONS[answer.status], headers);

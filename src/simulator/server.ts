@@ -197,6 +197,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         error: errorCodeFor(fault.status),
         description: fault.errorDescription ?? `simulated ${fault.status} answer (control API next-connect)`,
         body: fault.body,
+        ...(fault.text !== undefined ? { text: fault.text } : {}),
+        ...(fault.contentType !== undefined ? { contentType: fault.contentType } : {}),
         ...(fault.retryAfter !== undefined ? { retryAfter: fault.retryAfter } : {}),
       });
     }
