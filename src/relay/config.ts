@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { LOG_FORMATS, type LogFormat } from './logger.ts';
 
 /**
  * The relay's configuration (docs/api.md, "Configuration" and "Rules"), read from the environment and validated once at
@@ -117,6 +118,10 @@ const EnvSchema = z.object({
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
       .default('info'),
   ),
+  LOG_FORMAT: z.preprocess(
+    (value) => (typeof value === 'string' ? blankToUndefined(value.trim().toLowerCase()) : value),
+    z.enum(LOG_FORMATS, { message: 'must be "json" or "pretty"' }).optional(),
+  ),
 });
 
 export interface RelayConfig {
@@ -150,6 +155,8 @@ export interface RelayConfig {
   feedMaxHitsPerS: number;
   simulator: { rate: number; churnWindowS: number; port: number };
   logLevel: string;
+  /** `LOG_FORMAT`; unset: pretty on a terminal, JSON otherwise (logger.ts). */
+  logFormat?: LogFormat;
   /** Values that must never appear in a response, a log line or an error object. */
   secrets: string[];
 }
@@ -235,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   if (e.ADOBE_SCOPES) config.scopes = e.ADOBE_SCOPES;
   if (e.ADOBE_ACCESS_TOKEN) config.accessToken = e.ADOBE_ACCESS_TOKEN;
   if (e.DASHBOARD_PASSWORD) config.dashboardPassword = e.DASHBOARD_PASSWORD;
+  if (e.LOG_FORMAT) config.logFormat = e.LOG_FORMAT;
   return config;
 }
 

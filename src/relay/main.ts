@@ -1,14 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { createServer } from './api/server.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { chooseLogFormat, createLogger } from './logger.ts';
 import { createRelay } from './relay.ts';
+import { startBanner } from './start-banner.ts';
 import { RELAY_VERSION } from './version.ts';
 
 /**
  * The host: reads the configuration (one line and exit 1 when it is bad, before any network
- * request), starts the relay and its HTTP server, prints the URL, and shuts down cleanly on
- * SIGTERM/SIGINT: upstream closed, SSE streams ended, exit within a few seconds.
+ * request), starts the relay and its HTTP server, prints the URL (and, with the embedded
+ * simulator, a fault to try), and shuts down cleanly on SIGTERM/SIGINT: upstream closed, SSE
+ * streams ended, exit within a few seconds. Logs are readable on a terminal, JSON otherwise.
  */
 
 let config;
@@ -22,20 +24,9 @@ try {
   throw error;
 }
 
-const logger = pino({
+const logger = createLogger({
   level: config.logLevel,
-  base: { service: 'livestream-monitor' },
-  redact: {
-    paths: [
-      'req.headers.authorization',
-      'req.headers.cookie',
-      '*.authorization',
-      '*.password',
-      '*.token',
-      '*.clientSecret',
-    ],
-    censor: '****',
-  },
+  format: chooseLogFormat(config.logFormat, process.stdout.isTTY),
 });
 
 const relay = await createRelay(config, RELAY_VERSION, {
@@ -67,11 +58,15 @@ logger.info(
   },
   'relay started',
 );
-console.log(`\nLivestream Monitor ${RELAY_VERSION} — dashboard at ${url}`);
 console.log(
-  relay.mode === 'simulator'
-    ? `Upstream: embedded simulator (${relay.simulator?.controlUrl} for faults)\n`
-    : `Upstream: ${relay.status().upstream.url}\n`,
+  startBanner({
+    version: RELAY_VERSION,
+    url,
+    mode: relay.mode,
+    upstreamUrl: relay.status().upstream.url,
+    controlUrl: relay.simulator?.controlUrl,
+    cooldownS: config.cooldownS,
+  }).join('\n'),
 );
 
 let stopping = false;

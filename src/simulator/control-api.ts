@@ -205,15 +205,19 @@ const ACTIONS = {
       return { churnWindowS: b.seconds };
     },
   },
-  /** Clear pending faults, resume stalls, clear the attempt log; `releases: true` also forgets churn history. */
+  /**
+   * Clear pending faults, resume stalls, clear the attempt log and the backlogs of disconnected
+   * slots (their next connect resumes with nothing missed); `releases: true` also forgets churn history.
+   */
   reset: {
     schema: z.strictObject({ releases: z.boolean().default(false) }),
     run: (b: { releases: boolean }, d: ControlDeps) => {
       d.faults.clear();
       d.hub.resume();
       d.attempts.clear();
+      const backlogCleared = d.hub.clearBacklogs();
       if (b.releases) d.hub.forgetReleases();
-      return { reset: true };
+      return { reset: true, backlogCleared };
     },
   },
 } as const;

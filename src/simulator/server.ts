@@ -33,8 +33,18 @@ export interface SimulatorOptions {
   tokenTtlS?: number;
   /** Answer the very first stream connect with a 302 to the redirect port. Default true. */
   redirectFirstConnect?: boolean;
-  /** How long hits for a disconnected slot are kept for resume, in seconds. Default 300. */
+  /**
+   * How long hits for a disconnected slot are kept for resume, in seconds (Livestream resumes a
+   * reconnect within a few minutes; older hits are dropped, the oldest first). Default 300.
+   */
   backlogS?: number;
+  /** Cap on the hits kept for resume over all slots (the oldest go first). Default 50,000. */
+  backlogMaxHits?: number;
+  /**
+   * Unsent live bytes beyond which a reader that does not keep up is cut ("slow-consumer"); the
+   * backlog a reconnect resumes with never counts. Default 16 MiB.
+   */
+  slowConsumerBytes?: number;
   /** Seed of the traffic (same seed, same hits). Default: random. */
   seed?: number;
   /** Follow the daily rhythm and bursts (default true); false: a flat `rate`, handy in tests. */
@@ -122,6 +132,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     churnWindowMs: (options.churnWindowS ?? 60) * 1000,
     backlogMs: (options.backlogS ?? 300) * 1000,
     rhythm: options.rhythm ?? true,
+    ...(options.backlogMaxHits !== undefined ? { backlogMaxHits: options.backlogMaxHits } : {}),
+    ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
   });
   let firstConnectRedirect = options.redirectFirstConnect ?? true;
   let hopCount = 0;

@@ -204,6 +204,16 @@ export class SlotTable {
       if (slot.backlog.length > perSlot) slot.backlog.splice(0, slot.backlog.length - perSlot);
   }
 
+  /** Drops every slot's backlog (what disconnected slots missed). Returns how many hits went. */
+  clearBacklogs(): number {
+    let dropped = 0;
+    for (const slot of this.#slots) {
+      dropped += slot.backlog.length;
+      slot.backlog = [];
+    }
+    return dropped;
+  }
+
   /** Forgets release times, so the next connect is never refused for churn. */
   forgetReleases(): void {
     for (const slot of this.#slots) slot.releasedAt = undefined;

@@ -27,8 +27,13 @@ export interface StreamHubOptions {
   tickMs?: number;
   /** Share of hits preceded by an empty record. Default 1/150. */
   emptyRecordShare?: number;
-  /** Unsent bytes beyond which a reader that does not keep up is disconnected. Default 16 MiB. */
+  /**
+   * Unsent live bytes beyond which a reader that does not keep up is disconnected. Default 16 MiB.
+   * The resume backlog a reconnect starts with does not count: it goes out at the reader's pace.
+   */
   slowConsumerBytes?: number;
+  /** Cap on backlogged hits over all slots (the oldest go first). Default 50,000. */
+  backlogMaxHits?: number;
 }
 
 export interface OpenStream {
@@ -39,6 +44,18 @@ export interface OpenStream {
   hits: number;
   bytes: number;
   stalled: boolean;
+  /** Hits waiting for this reader: what is left of its resume backlog, and live hits behind it. */
+  queued: number;
+}
+
+/** A hit waiting for its connection's writer. */
+interface Pending {
+  hit: QueuedHit;
+  /**
+   * `duplicate` and `backlog`: what a reconnect starts with, sent at the reader's pace; `live`:
+   * generated since, counted against the slow-consumer bound.
+   */
+  kind: 'duplicate' | 'backlog' | 'live';
 }
 
 interface Connection {
@@ -51,7 +68,21 @@ interface Connection {
   stallTimer?: NodeJS.Timeout;
   keepAliveTimer?: NodeJS.Timeout;
   closing: boolean;
+  /** Hits not yet handed to the writer, oldest first (from `head` on). */
+  queue: (Pending | undefined)[];
+  head: number;
+  /** Bytes of the live hits in `queue`. */
+  liveBytes: number;
 }
+
+/**
+ * Bytes a connection may hold between its writer and its socket before the hub stops handing it
+ * hits: a resume backlog of tens of MB goes out as fast as the reader takes it, never all at once.
+ */
+const HIGH_WATER_BYTES = 1024 * 1024;
+
+/** What a queued hit weighs against the slow-consumer bound: its line and CRLF (in UTF-16 units, near enough). */
+const liveSize = (hit: QueuedHit) => hit.line.length + 2;
 
 /** Non-JSON lines a broken upstream might emit; the first is replaced by a cut-off record. */
 const MALFORMED_TEXT = [
@@ -89,7 +120,11 @@ export class StreamHub {
     this.#random = createRandom(options.seed ^ 0x5a17c0de);
     this.#generator = createHitGenerator({ seed: options.seed });
     this.#spare = createHitGenerator({ seed: options.seed + 1 });
-    this.#table = new SlotTable({ backlogMs: options.backlogMs, random: () => this.#random.next() });
+    this.#table = new SlotTable({
+      backlogMs: options.backlogMs,
+      random: () => this.#random.next(),
+      ...(options.backlogMaxHits !== undefined ? { backlogMaxHits: options.backlogMaxHits } : {}),
+    });
     this.#ticker = setInterval(() => this.#tick(), options.tickMs ?? 50);
   }
 
@@ -127,6 +162,9 @@ export class StreamHub {
       attempt,
       res,
       closing: false,
+      queue: [],
+      head: 0,
+      liveBytes: 0,
       writer: new StreamWriter<QueuedHit>(res, {
         encoding: bodyEncoding,
         random: this.#random,
@@ -139,12 +177,17 @@ export class StreamHub {
           this.totals.hits += 1;
           this.#table.delivered(grant.slot, hit);
         },
+        onFlushed: () => this.#pump(connection),
       }),
     };
     this.#connections.set(grant.slot, connection);
     res.on('close', () => void this.#release(connection, 'client-closed', 'abort'));
-    for (const hit of grant.duplicates) this.#deliver(connection, hit);
-    for (const hit of grant.backlog) this.#deliver(connection, hit);
+    res.on('drain', () => this.#pump(connection));
+    // What the slot missed goes out at transfer speed, as fast as the reader takes it (#pump):
+    // a fresh reconnect is never a slow consumer for the backlog it starts with.
+    for (const hit of grant.duplicates) connection.queue.push({ hit, kind: 'duplicate' });
+    for (const hit of grant.backlog) connection.queue.push({ hit, kind: 'backlog' });
+    this.#pump(connection);
     return grant;
   }
 
@@ -258,6 +301,11 @@ export class StreamHub {
     return { slot, written: false };
   }
 
+  /** Forgets what the disconnected slots missed: their next connect resumes with nothing. Returns the hits dropped. */
+  clearBacklogs(): number {
+    return this.#table.clearBacklogs();
+  }
+
   /** Makes the next connect of every slot possible at once (no churn history). */
   forgetReleases(): void {
     this.#table.forgetReleases();
@@ -274,6 +322,7 @@ export class StreamHub {
         hits: c.attempt.hits,
         bytes: c.attempt.bytes,
         stalled: c.writer.stalled,
+        queued: c.queue.length - c.head,
       }));
   }
 
@@ -299,6 +348,43 @@ export class StreamHub {
     c.writer.push(`${hit.line}\r\n`, hit);
   }
 
+  /** A live hit for an open connection: behind what it still has to catch up on. */
+  #offer(c: Connection, hit: QueuedHit): void {
+    c.queue.push({ hit, kind: 'live' });
+    c.liveBytes += liveSize(hit);
+  }
+
+  /** Hands queued hits to the writer while the bytes between it and the socket stay under the high-water mark. */
+  #pump(c: Connection): void {
+    if (c.closing) return;
+    while (c.head < c.queue.length && c.writer.bufferedBytes + c.res.writableLength < HIGH_WATER_BYTES) {
+      const next = c.queue[c.head] as Pending;
+      c.queue[c.head++] = undefined;
+      if (next.kind === 'live') c.liveBytes -= liveSize(next.hit);
+      this.#deliver(c, next.hit);
+    }
+    if (c.head === c.queue.length) {
+      c.queue = [];
+      c.head = 0;
+    } else if (c.head > 4096 && c.head * 2 > c.queue.length) {
+      c.queue = c.queue.slice(c.head);
+      c.head = 0;
+    }
+  }
+
+  /** The hits still queued for a connection that closes, duplicates excepted (the slot delivered them). */
+  #takeQueued(c: Connection): QueuedHit[] {
+    const left: QueuedHit[] = [];
+    for (let i = c.head; i < c.queue.length; i++) {
+      const item = c.queue[i] as Pending;
+      if (item.kind !== 'duplicate') left.push(item.hit);
+    }
+    c.queue = [];
+    c.head = 0;
+    c.liveBytes = 0;
+    return left;
+  }
+
   #release(c: Connection, reason: string, mode: 'abort' | 'end'): Promise<void> {
     if (c.closing) return Promise.resolve();
     c.closing = true;
@@ -308,10 +394,11 @@ export class StreamHub {
     c.attempt.closedAt = now;
     c.attempt.closeReason = reason;
     if (mode === 'end') {
-      this.#table.release(c.slot, now);
+      this.#table.release(c.slot, now, this.#takeQueued(c));
       return c.writer.end();
     }
-    this.#table.release(c.slot, now, c.writer.abort());
+    const unsent = c.writer.abort();
+    this.#table.release(c.slot, now, [...unsent, ...this.#takeQueued(c)]);
     c.res.socket?.destroy();
     c.res.destroy();
     return Promise.resolve();
@@ -323,6 +410,7 @@ export class StreamHub {
     this.#lastTick = real;
     if (!this.#table.tracking || !(this.rate > 0)) {
       this.#carry = 0;
+      for (const c of this.#targets()) this.#pump(c);
       return;
     }
     const now = this.#options.now();
@@ -336,14 +424,20 @@ export class StreamHub {
       this.totals.generated += 1;
       const slot = this.#table.slotOf(hit);
       const c = this.#connections.get(slot);
-      if (c && !c.closing) this.#deliver(c, hit);
+      if (c && !c.closing) this.#offer(c, hit);
       else this.#table.enqueue(slot, hit);
     }
     this.#table.trim(now);
+    // A slow consumer falls behind the live stream: its unsent live bytes pass the bound. What a
+    // reconnect started with (duplicates, backlog) never counts: it waits in the queue, and what
+    // the writer and the socket hold up to the high-water mark is the pace of any reader. Beyond
+    // that mark they hold only what faults wrote past the queue (a huge record, a replay).
     const limit = this.#options.slowConsumerBytes ?? 16 * 1024 * 1024;
     for (const c of this.#targets()) {
-      if (c.res.writableLength + c.writer.pendingBytes > limit && !c.writer.stalled)
-        void this.#release(c, 'slow-consumer', 'abort');
+      this.#pump(c);
+      if (c.writer.stalled) continue;
+      const overflow = Math.max(0, c.res.writableLength + c.writer.pendingBytes - HIGH_WATER_BYTES);
+      if (c.liveBytes + overflow > limit) void this.#release(c, 'slow-consumer', 'abort');
     }
   }
 }

@@ -15,6 +15,8 @@ export interface StreamWriterOptions<T> {
   onBytes?: (count: number) => void;
   /** An item pushed with `push(text, item)` whose last byte has gone to the response. */
   onWritten?: (item: T) => void;
+  /** Everything pushed so far has gone out (through the compressor, if any): room for more. */
+  onFlushed?: () => void;
 }
 
 /**
@@ -77,6 +79,11 @@ export class StreamWriter<T> {
   /** Bytes pushed but not yet flushed. */
   get pendingBytes(): number {
     return this.#pendingLength;
+  }
+
+  /** Bytes pushed that have not come out yet: not flushed, or still inside the compressor. */
+  get bufferedBytes(): number {
+    return this.#pendingLength + (this.#compressor ? this.#compressor.writableLength : 0);
   }
 
   get stalled(): boolean {
@@ -195,7 +202,9 @@ export class StreamWriter<T> {
       if (this.#compressor) {
         this.#compressor.write(piece);
         this.#flushing++;
-        this.#compressor.flush(constants.Z_SYNC_FLUSH, () => this.#flushing--);
+        this.#compressor.flush(constants.Z_SYNC_FLUSH, () => {
+          if (--this.#flushing === 0 && !this.#done) this.#options.onFlushed?.();
+        });
       } else {
         this.#send(Buffer.from(piece));
       }
@@ -205,6 +214,7 @@ export class StreamWriter<T> {
     const done = this.#marks.splice(0, written);
     for (const mark of this.#marks) mark.end -= cut;
     for (const mark of done) this.#options.onWritten?.(mark.item);
+    if (!this.#compressor && !this.#done) this.#options.onFlushed?.();
   }
 
   #send(chunk: Buffer): void {

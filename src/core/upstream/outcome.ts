@@ -183,3 +183,36 @@ export function verdictForLoss(cause: 'ended' | 'broken' | 'stalled' | 'encoding
   const row = rows[cause];
   return { problem: { ...row, details }, next: { kind: 'wait', reason: 'lost' } };
 }
+
+/**
+ * Connections that open and die at once, again and again, are their own problem: a wait alone
+ * does not fix them. After `UNSTABLE_AFTER` connections in a row each lost (`connection_lost`)
+ * within `UNSTABLE_WITHIN_MS` of opening, the loss is reported as `connection_unstable`.
+ */
+export const UNSTABLE_AFTER = 3;
+/** A connection lost sooner than this after it opened counts towards `connection_unstable`. */
+export const UNSTABLE_WITHIN_MS = 60_000;
+
+/**
+ * The loss that completes a run of short-lived connections, named as such: the same wait as any
+ * loss (the cooldown, never less), with what it usually means for Livestream and what to check.
+ */
+export function verdictForUnstable(lost: Verdict, run: { connections: number; withinMs: number }): Verdict {
+  const within = `${Math.round(run.withinMs / 1000)} s`;
+  const details = [
+    lost.problem.details ? `This time: ${lost.problem.details}.` : undefined,
+    'Usually: another application or relay reads the same stream (each consumer gets part of the hits and connections are cut; Adobe advises one consumer), clients send different maxConnections values, a proxy, load balancer or firewall cuts long-lived HTTP responses, or Livestream cuts a reader it finds too slow.',
+    'Check: that nothing else uses this stream and its credentials, that every client sends the same LIVESTREAM_MAX_CONNECTIONS, that the network path allows responses that stay open for hours, and that the relay has CPU to spare.',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return {
+    problem: {
+      code: 'connection_unstable',
+      action: 'retry-after',
+      message: `The last ${run.connections} connections to Livestream were each lost within ${within} of opening. Something keeps cutting the stream; reconnecting alone is unlikely to fix it. The relay still waits the cooldown between attempts.`,
+      details,
+    },
+    next: lost.next,
+  };
+}

@@ -536,6 +536,108 @@ describe('ShardSupervisor', () => {
     expect(h.streams[0]!.feed.destroyed).toBe(true);
   });
 
+  describe('connections that die right after opening', () => {
+    /** Lets the open stream live `lifeMs`, then the server ends it (or it breaks). */
+    async function lose(h: ReturnType<typeof harness>, lifeMs: number, how: 'end' | 'reset' = 'end') {
+      expect(h.last().state).toBe('streaming');
+      await h.clock.advance(lifeMs);
+      const stream = h.streams.at(-1)!;
+      if (how === 'end') stream.feed.end();
+      else stream.feed.fail({ code: 'ECONNRESET', message: 'socket hang up' });
+      await settle();
+    }
+
+    it('names the third in a row lost within 60 s of opening connection_unstable, and keeps the cooldown', async () => {
+      const h = harness(() => h.stream());
+      h.supervisor.start();
+      await settle();
+      const lostAt: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        await lose(h, i === 1 ? 59_999 : 500, i === 2 ? 'reset' : 'end');
+        lostAt.push(h.clock.now());
+        expect(h.last()).toMatchObject({ state: 'waiting', waitReason: 'lost', retryAt: h.clock.now() + COOLDOWN });
+        await h.clock.advance(COOLDOWN);
+      }
+      expect(h.problems.map((p) => p.code)).toEqual([
+        'connection_lost',
+        'connection_lost',
+        'connection_unstable',
+        'connection_unstable',
+      ]);
+      expect(h.problems[2]).toMatchObject({
+        status: 502,
+        action: 'retry-after',
+        retryAfter: 60,
+        source: 'upstream',
+        shard: 0,
+        message: expect.stringContaining('last 3 connections'),
+      });
+      expect(h.problems[2]!.message).toContain('within 60 s of opening');
+      expect(h.problems[2]!.details).toContain('ECONNRESET: socket hang up');
+      expect(h.problems[2]!.details).toMatch(/another application or relay reads the same stream/);
+      expect(h.problems[2]!.details).toMatch(/maxConnections/);
+      expect(h.problems[2]!.details).toMatch(/proxy/);
+      expect(h.problems[3]!.message).toContain('last 4 connections');
+      // The wait is the cooldown as after any loss: never sooner.
+      expect(h.attempts.slice(1).map((a, i) => a.at - lostAt[i]!)).toEqual([COOLDOWN, COOLDOWN, COOLDOWN, COOLDOWN]);
+      expect(h.maxOpen()).toBe(1);
+    });
+
+    it('does not count a connection that lived 60 s or more, and starts counting again after it', async () => {
+      const h = harness(() => h.stream());
+      h.supervisor.start();
+      await settle();
+      for (const life of [1_000, 1_000, 60_000, 1_000, 1_000]) {
+        await lose(h, life);
+        await h.clock.advance(COOLDOWN);
+      }
+      expect(h.problems.map((p) => p.code)).toEqual(Array(5).fill('connection_lost'));
+      await lose(h, 1_000);
+      expect(h.problems.at(-1)!.code).toBe('connection_unstable');
+    });
+
+    it('counts connections, not attempts: refusals in between neither count nor end the run', async () => {
+      let n = 0;
+      const h = harness(() => (++n % 2 === 0 ? refusal(n === 2 ? 503 : 409) : h.stream()));
+      h.supervisor.start();
+      await settle();
+      await lose(h, 2_000);
+      await h.clock.advance(COOLDOWN); // 503
+      await h.clock.advance(COOLDOWN); // opens
+      await lose(h, 2_000);
+      await h.clock.advance(COOLDOWN); // 409
+      await h.clock.advance(COOLDOWN); // opens
+      await lose(h, 2_000);
+      expect(h.problems.map((p) => p.code)).toEqual([
+        'connection_lost',
+        'service_unavailable',
+        'connection_lost',
+        'too_many_connections',
+        'connection_unstable',
+      ]);
+    });
+
+    it('ends the run on a loss of another kind (a body that is not gzip)', async () => {
+      const h = harness(() => h.stream());
+      h.supervisor.start();
+      await settle();
+      await lose(h, 1_000);
+      await h.clock.advance(COOLDOWN);
+      await lose(h, 1_000);
+      await h.clock.advance(COOLDOWN);
+      h.streams.at(-1)!.feed.fail({ code: 'Z_DATA_ERROR', message: 'incorrect header check' });
+      await settle();
+      await h.clock.advance(COOLDOWN);
+      await lose(h, 1_000);
+      expect(h.problems.map((p) => p.code)).toEqual([
+        'connection_lost',
+        'connection_lost',
+        'invalid_content_encoding',
+        'connection_lost',
+      ]);
+    });
+  });
+
   it('closes the connection and remembers the loss on stop', async () => {
     const h = harness(() => h.stream());
     h.supervisor.start();

@@ -4,7 +4,15 @@ import { type ReconnectAnswer } from './reconnect.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { ShardMemory } from '../store/shard-memory.ts';
 import type { ConnectOutcome, OpenStream } from './connector.ts';
-import { verdictForFailure, verdictForLoss, verdictForRefusal, type Verdict } from './outcome.ts';
+import {
+  UNSTABLE_AFTER,
+  UNSTABLE_WITHIN_MS,
+  verdictForFailure,
+  verdictForLoss,
+  verdictForRefusal,
+  verdictForUnstable,
+  type Verdict,
+} from './outcome.ts';
 import { TokenError, type TokenManager } from './token.ts';
 import { describeCap, maxWaitOf, planWait, type WaitPolicy } from './wait-policy.ts';
 
@@ -26,6 +34,9 @@ import { describeCap, maxWaitOf, planWait, type WaitPolicy } from './wait-policy
  * - `retryAt` is published the moment a wait starts, and always lies ahead while waiting;
  * - the stall clock counts bytes on the socket (a gzip flush that decompresses to nothing still
  *   counts); `stalled` ends with the next hit, not with a stray byte, so a trickle cannot flap it;
+ * - connections that keep dying right after they open are named: the `UNSTABLE_AFTER`-th
+ *   connection in a row lost within `UNSTABLE_WITHIN_MS` of opening (and each after it) is
+ *   `connection_unstable` instead of `connection_lost`, with the same wait (outcome.ts);
  * - `reset` goes with the shard's first connection attempt of the run only (`first` below);
  * - nothing thrown inside an attempt or a timer escapes: it becomes a Problem and a wait.
  */
@@ -61,6 +72,10 @@ export interface ShardSupervisorOptions {
   onBytes?: (shard: number, bytes: number) => void;
   /** How often an open connection is recorded as alive. Default 5 s. */
   aliveEveryMs?: number;
+  /** A connection lost sooner than this after opening is short-lived. Default `UNSTABLE_WITHIN_MS` (60 s). */
+  unstableWithinMs?: number;
+  /** Short-lived connections in a row that make `connection_unstable`. Default `UNSTABLE_AFTER` (3). */
+  unstableAfter?: number;
 }
 
 const DEFAULT_MAX_WAIT_MS = 3600_000;
@@ -76,6 +91,8 @@ export class ShardSupervisor {
   private problem: Problem | undefined;
   private waitReason: string | undefined;
   private consecutive409: number;
+  /** Connections in a row lost within `unstableWithinMs` of opening (this run). */
+  private shortLived = 0;
   private hits = 0;
   private lastHitAt: number | undefined;
   private stopped = false;
@@ -347,6 +364,7 @@ export class ShardSupervisor {
     const { clock, stallTimeoutMs } = this.options;
     this.current = open;
     this.connectedAt = clock.now();
+    const openedAt = this.connectedAt;
     this.problem = undefined;
     this.set('streaming', {});
     const decoder = this.options.createDecoder(this.shard);
@@ -376,7 +394,7 @@ export class ShardSupervisor {
         this.current = undefined;
         this.endStream = undefined;
         this.reportBytes(open, reported);
-        resolve(verdict);
+        resolve(verdict && this.judgeLifetime(verdict, clock.now() - openedAt));
       };
       const internalError = (error: unknown) =>
         finish(verdictForLoss('broken', `the relay failed while reading the stream: ${describeError(error)}`));
@@ -435,6 +453,19 @@ export class ShardSupervisor {
       });
       timer = clock.setTimeout(tick, tickMs);
     });
+  }
+
+  /**
+   * Counts the connections in a row lost soon after opening; the one that completes a run of
+   * `unstableAfter` (and each after it) is reported as `connection_unstable`. A connection that
+   * lived longer, or ended otherwise (stalled, not gzip), ends the run.
+   */
+  private judgeLifetime(verdict: Verdict, lifetimeMs: number): Verdict {
+    const withinMs = this.options.unstableWithinMs ?? UNSTABLE_WITHIN_MS;
+    const short = lifetimeMs < withinMs && verdict.problem.code === 'connection_lost';
+    this.shortLived = short ? this.shortLived + 1 : 0;
+    if (this.shortLived < (this.options.unstableAfter ?? UNSTABLE_AFTER)) return verdict;
+    return verdictForUnstable(verdict, { connections: this.shortLived, withinMs });
   }
 
   private reportBytes(open: OpenStream, reported: number): number {
