@@ -59,7 +59,8 @@ test('a dropped upstream shows waiting with a countdown that decreases, then str
   await expect.poll(() => secondsShown(page, 'shard-countdown-0'), { timeout: 5_000 }).toBeLessThan(first);
   await expect(page.getByTestId('reconnect-0')).toBeDisabled();
   await expect(shard0(page).getByTestId('shard-state-0')).toHaveText('streaming', { timeout: 15_000 });
-  await expect(page.getByTestId('problem-card').filter({ hasText: 'connection_lost' })).toBeVisible();
+  // The loss is over: its error object is listed as resolved, collapsed.
+  await expect(page.getByTestId('problem-resolved').filter({ hasText: 'connection_lost' })).toBeVisible();
 });
 
 test('a 409 shows the error object with its action and guidance', async ({ page }) => {

@@ -9,6 +9,7 @@ import {
   catalogDocument,
   lookupAction,
   lookupCode,
+  lookupGuidance,
 } from './index.ts';
 
 const SEED = fileURLToPath(new URL('../../docs/seeds/004_fe68cd6735774f18.txt', import.meta.url));
@@ -102,6 +103,21 @@ describe('error catalogue', () => {
     const doc = CatalogSchema.parse(catalogDocument());
     expect(doc.codes.length).toBe(CATALOG_CODES.length);
     expect(doc.actions).toHaveLength(8);
+  });
+
+  it("gives codes whose action's words would mislead their own guidance, in the catalogue document too", () => {
+    // 403: the catalogue's own reason (no product profile), not only the URL.
+    expect(lookupGuidance('stream_access_denied', 'configuration').guidance).toMatch(/Admin Console.*product profile/);
+    // 424: the enable call and Customer Care.
+    const notEnabled = lookupGuidance('stream_not_enabled', 'configuration').guidance;
+    expect(notEnabled).toContain('GET https://livestream.adobe.net/api/2/enable/<endpoint name>');
+    expect(notEnabled).toContain('Adobe Customer Care');
+    // A code without its own words gets its action's.
+    expect(lookupGuidance('connection_lost', 'retry-after').guidance).toBe(lookupAction('retry-after').guidance);
+    const doc = catalogDocument();
+    expect(doc.codes.find((c) => c.code === 'stream_not_enabled')?.guidance).toBe(notEnabled);
+    expect(doc.codes.find((c) => c.code === 'connection_lost')).not.toHaveProperty('guidance');
+    expect(lookupCode('problem_not_found')).toMatchObject({ status: 404, action: 'none', origin: 'relay' });
   });
 
   it('gives generic guidance for an action it does not know', () => {

@@ -54,6 +54,13 @@ export const ProblemSchema = z.looseObject({
   /** 0-based shard for an item-level problem. */
   shard: z.int().nonnegative().optional(),
   id: z.string().min(1),
+  /**
+   * Epoch ms when the condition ended (a shard's connection Problem: when that shard next
+   * streamed). Absent while active. The Problem is sent again (same `id`) when it is set.
+   */
+  resolvedAt: z.number().optional(),
+  /** Epoch ms when an operator acknowledged it (`POST /api/problems/:id/ack`). */
+  acknowledgedAt: z.number().optional(),
 });
 export type Problem = z.output<typeof ProblemSchema>;
 
@@ -64,3 +71,12 @@ export type ApiError = z.output<typeof ApiErrorSchema>;
 /** `GET /api/problems?limit=N`: newest first. */
 export const ProblemsResponseSchema = z.looseObject({ problems: z.array(ProblemSchema) });
 export type ProblemsResponse = z.output<typeof ProblemsResponseSchema>;
+
+/** `POST /api/problems/:id/ack`: the Problem with its `acknowledgedAt`. */
+export const ProblemAckResponseSchema = z.looseObject({ problem: ProblemSchema });
+export type ProblemAckResponse = z.output<typeof ProblemAckResponseSchema>;
+
+/** Active until `resolvedAt` is set. */
+export function isResolved(problem: Pick<Problem, 'resolvedAt'>): boolean {
+  return problem.resolvedAt !== undefined;
+}

@@ -72,11 +72,36 @@ export const CORE_ROUTES: readonly CoreRoute[] = [
     },
   },
   {
+    method: 'POST',
+    path: '/api/problems/:id/ack',
+    answer: (core, { params }) => {
+      const id = params.id ?? '';
+      const problem = id.length <= 100 ? core.acknowledge(id) : undefined;
+      if (problem) return json(200, { problem });
+      return problemAnswer(
+        relayProblem({
+          code: 'problem_not_found',
+          message:
+            'No error object with this id is in the error log: it is older than what the log keeps, or never existed.',
+          details: `id=${id.slice(0, 100)}`,
+        }),
+      );
+    },
+  },
+  {
     method: 'GET',
     path: '/api/stats',
     answer: (core, { query }) => {
       const windowS = parseIntParam('window', query.window, 1, MAX_STATS_WINDOW_S, 300);
       return isProblem(windowS) ? problemAnswer(windowS) : json(200, { series: core.series(windowS) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/traffic',
+    answer: (core, { query }) => {
+      const windowS = parseIntParam('window', query.window, 1, MAX_STATS_WINDOW_S, 300);
+      return isProblem(windowS) ? problemAnswer(windowS) : json(200, core.traffic(windowS));
     },
   },
   {

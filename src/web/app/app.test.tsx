@@ -52,6 +52,8 @@ describe('<App/>', () => {
     expect(within(main).getByRole('heading', { name: 'Error objects' })).toBeTruthy();
     expect(within(main).getByRole('heading', { name: 'Connection details' })).toBeTruthy();
     expect((await within(main).findAllByTestId('problem-card')).length).toBeGreaterThan(0);
+    // Shard 2's error objects are active: a background tab shows how many in its title.
+    await waitFor(() => expect(document.title).toMatch(/^\(\d+\) Livestream Monitor$/));
 
     expect(screen.getByRole('contentinfo').textContent).toContain(`Relay ${status.relay.version}`);
     expect(

@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { ActiveProblemsTitle } from '../features/problems/index.ts';
 import { createLiveStore, type FlushScheduler } from '../lib/live-store/index.ts';
 import { createQueryClient } from '../lib/query-client.ts';
 import { chooseTransport, type StreamTransport } from '../lib/stream-link/index.ts';
@@ -26,6 +27,7 @@ export function App({ queryClient: givenClient, transport, scheduler }: AppProps
   }, [store]);
   return (
     <AppProviders queryClient={queryClient} store={store}>
+      <ActiveProblemsTitle />
       <Layout />
     </AppProviders>
   );

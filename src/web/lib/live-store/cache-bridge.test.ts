@@ -54,6 +54,35 @@ describe('cache bridge', () => {
     ]);
   });
 
+  it('replaces a problem sent again with the same id (resolved, acknowledged) in its place, never a duplicate', () => {
+    const lost = problemFixture({ code: 'connection_lost', at: T0 - 60_000 });
+    const newer = problemFixture({ code: 'too_many_connections', at: T0 });
+    t.queryClient.setQueryData<ProblemsData>(queryKeys.problems(200), { problems: [newer, lost] });
+    t.transport.emit('problem', { ...lost, resolvedAt: T0 + 1_000 });
+    t.transport.emit('problem', { ...lost, acknowledgedAt: T0 + 2_000 });
+    // An older copy (sent before it was resolved) arriving late changes nothing.
+    t.transport.emit('problem', lost);
+    const problems = t.queryClient.getQueryData<ProblemsData>(queryKeys.problems(200))?.problems;
+    expect(problems?.map((p) => [p.id, p.resolvedAt, p.acknowledgedAt])).toEqual([
+      [newer.id, undefined, undefined],
+      [lost.id, T0 + 1_000, T0 + 2_000],
+    ]);
+  });
+
+  it('keeps a resolution that arrived while a REST answer still saying "active" was in flight', async () => {
+    const lost = problemFixture({ code: 'connection_lost' });
+    let answer: (value: ProblemsData) => void = () => undefined;
+    const loading = t.queryClient.fetchQuery({
+      queryKey: queryKeys.problems(200),
+      queryFn: () => new Promise<ProblemsData>((resolve) => (answer = resolve)),
+    });
+    t.transport.emit('problem', { ...lost, resolvedAt: T0 });
+    answer({ problems: [lost] });
+    await loading;
+    const problems = t.queryClient.getQueryData<ProblemsData>(queryKeys.problems(200))?.problems;
+    expect(problems?.map((p) => [p.id, p.resolvedAt])).toEqual([[lost.id, T0]]);
+  });
+
   it('does not let a late status answer undo a newer shard state from the stream', async () => {
     let answer: (value: Status) => void = () => undefined;
     const loading = t.queryClient.fetchQuery({

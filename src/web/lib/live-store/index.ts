@@ -15,6 +15,7 @@
  */
 export { createLiveStore, type LiveSnapshot, type LiveStore, type LiveStoreOptions } from './live-store.ts';
 export type { FlushScheduler } from './frame-batcher.ts';
+export { mergeProblem, withProblem, type ProblemsData } from './cache-bridge.ts';
 export type { FeedCounts, FeedReset, Sampled } from './hit-feed.ts';
 export {
   LiveStoreProvider,

@@ -36,6 +36,92 @@ describe('ProblemCard', () => {
     expect(screen.getByTestId('problem-guidance').textContent).toContain('Wait for moonrise.');
   });
 
+  it('says a resolved error object needs nothing, and offers no Acknowledge', () => {
+    const onAcknowledge = vi.fn();
+    renderCard([problemFixture({ code: 'connection_lost', resolvedAt: T0 + 60_000 })], { onAcknowledge });
+    const guidance = screen.getByTestId('problem-guidance').textContent;
+    expect(guidance).toMatch(/^Resolved .*nothing to do/);
+    expect(screen.getByTestId('problem-guidance').querySelector('time')?.getAttribute('datetime')).toBe(
+      new Date(T0 + 60_000).toISOString(),
+    );
+    expect(screen.getByTestId('problem-lifecycle').textContent).toBe('resolved');
+    expect(screen.queryByTestId('problem-ack')).toBeNull();
+  });
+
+  it('never tells to update credentials and restart for a 401 a fresh token healed', () => {
+    const healed = problemFixture({
+      code: 'access_token_expired',
+      status: 401,
+      action: 'application-registration',
+      message: 'Livestream refused the access token (401). Reconnecting at once with a fresh token.',
+      resolvedAt: T0,
+    });
+    const { unmount } = renderCard([healed]);
+    expect(screen.getByTestId('problem-guidance').textContent).not.toMatch(/restart the relay|credentials/);
+    unmount();
+    // Refused twice: the shard failed, the credentials are the fix.
+    renderCard([
+      problemFixture({
+        code: 'access_token_expired',
+        status: 401,
+        action: 'application-registration',
+        message: 'Livestream refused a freshly issued access token (401 twice).',
+      }),
+    ]);
+    expect(screen.getByTestId('problem-guidance').textContent).toMatch(/ADOBE_CLIENT_ID.*restart the relay/);
+  });
+
+  it('points a 403 stream_access_denied at the product profile in the Admin Console, not only LIVESTREAM_URL', () => {
+    renderCard([problemFixture({ code: 'stream_access_denied', status: 403, action: 'configuration' })]);
+    const text = screen.getByTestId('problem-guidance').textContent;
+    expect(text).toContain('Adobe Admin Console');
+    expect(text).toMatch(/product profile that includes Livestream/);
+  });
+
+  it("gives a 424 stream_not_enabled the enable call for this relay's endpoint, and Customer Care", () => {
+    renderCard([problemFixture({ code: 'stream_not_enabled', status: 424, action: 'configuration' })], {
+      relay: { upstreamUrl: 'https://livestream.adobe.net/api/1/stream/acme-prod?maxConnections=2' },
+    });
+    const text = screen.getByTestId('problem-guidance').textContent;
+    expect(text).toContain('GET https://livestream.adobe.net/api/2/enable/acme-prod');
+    expect(text).toContain('Adobe Customer Care');
+  });
+
+  it('acknowledges the unacknowledged occurrences, then shows when it was acknowledged', async () => {
+    const onAcknowledge = vi.fn();
+    const older = problemFixture({ at: T0 - 1_000, acknowledgedAt: T0 });
+    const newer = problemFixture({ at: T0 });
+    const { unmount } = renderCard([newer, older], { onAcknowledge });
+    await userEvent.click(screen.getByRole('button', { name: 'Acknowledge' }));
+    expect(onAcknowledge).toHaveBeenCalledWith([newer.id]);
+    expect(screen.queryByTestId('problem-acknowledged')).toBeNull();
+    unmount();
+    renderCard([{ ...newer, acknowledgedAt: T0 + 5_000 }, older], { onAcknowledge });
+    expect(screen.queryByRole('button', { name: 'Acknowledge' })).toBeNull();
+    expect(screen.getByTestId('problem-acknowledged').querySelector('time')?.getAttribute('datetime')).toBe(
+      new Date(T0 + 5_000).toISOString(),
+    );
+  });
+
+  it('puts the relay run, mode and upstream into the support bundle', async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    renderCard([problemFixture()], {
+      relay: {
+        version: '0.2.0',
+        mode: 'adobe',
+        runId: 'rabc123',
+        upstreamUrl: 'https://livestream.adobe.net/api/1/stream/x',
+      },
+    });
+    await userEvent.click(screen.getByTestId('copy-support'));
+    await screen.findByText('Copied');
+    const text = String(writeText.mock.calls[0]?.[0]);
+    expect(text).toContain('relay run: rabc123');
+    expect(text).toContain('relay mode: adobe');
+    expect(text).toContain('upstream: https://livestream.adobe.net/api/1/stream/x');
+  });
+
   it('shows every field, the count, and first/last seen of the group', () => {
     renderCard([
       problemFixture({ at: T0, requestId: 'req-2', details: 'error_description: too many', trace: 'trace-new' }),

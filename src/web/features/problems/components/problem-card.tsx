@@ -1,7 +1,9 @@
-import { lookupAction, lookupCode, type Catalog } from '../../../../contract/index.ts';
+import { lookupAction, lookupCode, lookupGuidance, type Catalog, type Problem } from '../../../../contract/index.ts';
 import { formatClock, formatIsoUtc } from '../../../lib/format.ts';
-import { supportBundle } from '../utils/support-bundle.ts';
+import type { RelayContext } from '../api/relay-context.ts';
+import { enableUrlFor } from '../utils/enable-url.ts';
 import type { ProblemGroup } from '../utils/group-problems.ts';
+import { supportBundle } from '../utils/support-bundle.ts';
 import { ActionBadge } from './action-badge.tsx';
 import { CopyButton } from './copy-button.tsx';
 
@@ -9,21 +11,47 @@ export interface ProblemCardProps {
   group: ProblemGroup;
   relayVersion?: string | undefined;
   relayMode?: string | undefined;
+  /** The relay this page talks to (run, upstream), for the support bundle and the guidance. */
+  relay?: RelayContext | undefined;
   /** The relay's catalogue, for actions and codes newer than this dashboard. */
   catalog?: Catalog | undefined;
+  /** Acknowledges these error objects; without it the card offers no Acknowledge button. */
+  onAcknowledge?: ((ids: string[]) => void) | undefined;
+  /** An acknowledgement of this card is on its way. */
+  acknowledging?: boolean | undefined;
+  /** Why the last acknowledgement failed. */
+  acknowledgeError?: string | undefined;
 }
 
-/** Guidance for an action: ours, else the relay's (a newer relay), else the generic words. */
-export function guidanceFor(action: string, catalog?: Catalog): { guidance: string; known: boolean } {
-  const local = lookupAction(action);
-  if (local.known) return { guidance: local.guidance, known: true };
-  const remote = catalog?.actions.find((a) => a.action === action);
-  return remote ? { guidance: remote.guidance, known: true } : { guidance: local.guidance, known: false };
+/**
+ * What to do about a Problem: the code's own guidance when the catalogue has one (ours, else the
+ * relay's, from a newer relay), else the action's (ours, else the relay's), else generic words.
+ */
+export function guidanceFor(
+  problem: Pick<Problem, 'code' | 'action'>,
+  catalog?: Catalog,
+): { guidance: string; known: boolean } {
+  const local = lookupGuidance(problem.code, problem.action);
+  if (local.known) return local;
+  const remoteCode = catalog?.codes.find((c) => c.code === problem.code)?.guidance;
+  if (typeof remoteCode === 'string' && remoteCode) return { guidance: remoteCode, known: true };
+  const remote = catalog?.actions.find((a) => a.action === problem.action);
+  return remote
+    ? { guidance: remote.guidance, known: true }
+    : { guidance: lookupAction(problem.action).guidance, known: false };
+}
+
+/** The enable call in the guidance names this relay's own endpoint when its URL is known. */
+function withEndpoint(guidance: string, upstreamUrl: string | undefined): string {
+  const enableUrl = enableUrlFor(upstreamUrl);
+  return enableUrl
+    ? guidance.replace(/https:\/\/livestream\.adobe\.net\/api\/2\/enable\/<endpoint name>/g, enableUrl)
+    : guidance;
 }
 
 const MAX_OCCURRENCES_LISTED = 20;
 
-function When({ at }: { at: number }) {
+export function When({ at }: { at: number }) {
   return (
     <time dateTime={formatIsoUtc(at)} title={formatIsoUtc(at)}>
       {new Date(at).toLocaleDateString('en-CA')} {formatClock(at)}
@@ -31,18 +59,40 @@ function When({ at }: { at: number }) {
   );
 }
 
-/** One error code: its newest occurrence in full, the count, first and last seen, what to do. */
-export function ProblemCard({ group, relayVersion, relayMode, catalog }: ProblemCardProps) {
+/**
+ * One error code, active or resolved: its newest occurrence in full, the count, first and last
+ * seen, what to do (nothing, once resolved), and an Acknowledge button while active.
+ */
+export function ProblemCard({
+  group,
+  relayVersion,
+  relayMode,
+  relay,
+  catalog,
+  onAcknowledge,
+  acknowledging,
+  acknowledgeError,
+}: ProblemCardProps) {
   const p = group.latest;
-  const { guidance, known } = guidanceFor(p.action, catalog);
+  const resolved = group.lifecycle === 'resolved';
+  const { guidance, known } = guidanceFor(p, catalog);
   const codeKnown = !!lookupCode(p.code) || !!catalog?.codes.some((c) => c.code === p.code);
   const headingId = `problem-${p.id}`;
   return (
-    <article className="problem-card" data-testid="problem-card" data-code={p.code} aria-labelledby={headingId}>
+    <article
+      className={`problem-card problem-card--${group.lifecycle}`}
+      data-testid="problem-card"
+      data-code={p.code}
+      data-lifecycle={group.lifecycle}
+      aria-labelledby={headingId}
+    >
       <header className="problem-card__head">
         <h3 id={headingId} className="problem-card__code">
           <code>{p.code}</code>
         </h3>
+        <span className={`badge badge--lifecycle badge--lifecycle-${group.lifecycle}`} data-testid="problem-lifecycle">
+          {group.lifecycle}
+        </span>
         <span className="badge badge--status" title="HTTP status">
           {p.status}
         </span>
@@ -53,9 +103,20 @@ export function ProblemCard({ group, relayVersion, relayMode, catalog }: Problem
       </header>
       <p className="problem-card__message">{p.message}</p>
       {p.details ? <pre className="problem-card__details">{p.details}</pre> : null}
-      <div className={`guidance${known ? '' : ' guidance--unknown'}`} data-testid="problem-guidance">
-        <strong>What to do{known ? '' : ` (action "${p.action}" is new to this dashboard)`}:</strong> {guidance}
-      </div>
+      {resolved && group.resolvedAt !== undefined ? (
+        <div className="guidance guidance--resolved" data-testid="problem-guidance">
+          <strong>
+            Resolved <When at={group.resolvedAt} />:
+          </strong>{' '}
+          {group.count === 1 ? 'it is' : 'they are'} over (the relay recovered by itself); nothing to do. Kept for the
+          record and for a support case.
+        </div>
+      ) : (
+        <div className={`guidance${known ? '' : ' guidance--unknown'}`} data-testid="problem-guidance">
+          <strong>What to do{known ? '' : ` (action "${p.action}" is new to this dashboard)`}:</strong>{' '}
+          {withEndpoint(guidance, relay?.upstreamUrl)}
+        </div>
+      )}
       {!codeKnown ? (
         <p className="muted">
           This code is not in the dashboard&apos;s catalogue yet; the message above is the relay&apos;s own.
@@ -88,6 +149,27 @@ export function ProblemCard({ group, relayVersion, relayMode, catalog }: Problem
         ) : null}
       </dl>
       <div className="problem-card__actions">
+        {!resolved && onAcknowledge && group.unacknowledged.length > 0 ? (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="problem-ack"
+            disabled={acknowledging}
+            onClick={() => onAcknowledge(group.unacknowledged.map((o) => o.id))}
+          >
+            {acknowledging ? 'Acknowledging…' : 'Acknowledge'}
+          </button>
+        ) : null}
+        {group.acknowledgedAt !== undefined ? (
+          <span className="problem-card__acked" data-testid="problem-acknowledged">
+            acknowledged <When at={group.acknowledgedAt} />
+          </span>
+        ) : null}
+        {acknowledgeError ? (
+          <span className="inline-problem" role="alert">
+            Could not acknowledge: {acknowledgeError}
+          </span>
+        ) : null}
         {p.helpUrl ? (
           <a href={p.helpUrl} target="_blank" rel="noreferrer noopener">
             Adobe help for this error
@@ -96,8 +178,10 @@ export function ProblemCard({ group, relayVersion, relayMode, catalog }: Problem
         <CopyButton
           testId="copy-support"
           text={supportBundle(p, {
-            relayVersion,
-            relayMode,
+            relayVersion: relay?.version ?? relayVersion,
+            relayMode: relay?.mode ?? relayMode,
+            runId: relay?.runId,
+            upstreamUrl: relay?.upstreamUrl,
             firstAt: group.firstAt,
             lastAt: group.lastAt,
             count: group.count,

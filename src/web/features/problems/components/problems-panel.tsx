@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
-import { KNOWN_ACTIONS, KNOWN_SOURCES } from '../../../../contract/index.ts';
 import { ApiProblemError } from '../../../lib/api-client.ts';
 import { useSearchParam } from '../../../lib/url-state.ts';
+import { useAcknowledgeProblems } from '../api/acknowledge-problem.ts';
 import { useCatalog } from '../api/get-catalog.ts';
 import { useProblems } from '../api/get-problems.ts';
-import { filterProblems, groupProblems } from '../utils/group-problems.ts';
-import { ProblemCard } from './problem-card.tsx';
+import { useRelayContext } from '../api/relay-context.ts';
+import { filterProblems, groupProblems, type ProblemGroup } from '../utils/group-problems.ts';
+import { ProblemCard, When } from './problem-card.tsx';
+import '../problems.css';
 
 export interface ProblemsPanelProps {
   relayVersion?: string | undefined;
@@ -15,27 +17,58 @@ export interface ProblemsPanelProps {
 /** URL query parameters holding the filters, so a filtered view can be shared. */
 export const PROBLEM_FILTER_PARAMS = { action: 'action', source: 'source' } as const;
 
-function options(known: readonly string[], seen: Iterable<string>): string[] {
-  return [...new Set([...known, ...seen])];
+/** The values present in the list (the selected one kept, so a shared URL's filter shows), in order of first appearance. */
+function options(present: Iterable<string>, selected: string | null): string[] {
+  const values = new Set(present);
+  if (selected) values.add(selected);
+  return [...values];
 }
 
-/** Every error object the relay recorded, newest first, grouped by code, filterable by action and source. */
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Every error object the relay recorded, grouped by code: the active ones first, in full, each
+ * with Acknowledge; the resolved ones after, each collapsed to a line saying when it was resolved.
+ * Filterable by the actions and sources present in the list.
+ */
 export function ProblemsPanel({ relayVersion, relayMode }: ProblemsPanelProps) {
   const problems = useProblems();
   const catalog = useCatalog();
+  const relay = useRelayContext();
+  const acknowledge = useAcknowledgeProblems();
   const [action, setAction] = useSearchParam(PROBLEM_FILTER_PARAMS.action);
   const [source, setSource] = useSearchParam(PROBLEM_FILTER_PARAMS.source);
   const all = problems.data?.problems;
   const groups = useMemo(() => groupProblems(filterProblems(all ?? [], { action, source })), [all, action, source]);
   const actionOptions = options(
-    KNOWN_ACTIONS,
     (all ?? []).map((p) => p.action),
+    action,
   );
   const sourceOptions = options(
-    KNOWN_SOURCES,
     (all ?? []).map((p) => p.source),
+    source,
   );
-  const shown = groups.reduce((n, g) => n + g.count, 0);
+  const active = groups.filter((g) => g.lifecycle === 'active');
+  const resolved = groups.filter((g) => g.lifecycle === 'resolved');
+  const count = (list: ProblemGroup[]) => list.reduce((n, g) => n + g.count, 0);
+  const pendingIds = acknowledge.isPending ? new Set(acknowledge.variables) : undefined;
+  const failedIds = acknowledge.isError ? new Set(acknowledge.variables) : undefined;
+  const ackError =
+    acknowledge.error instanceof ApiProblemError ? acknowledge.error.problem.message : acknowledge.error?.message;
+
+  const card = (group: ProblemGroup) => (
+    <ProblemCard
+      key={`${group.lifecycle} ${group.code}`}
+      group={group}
+      relayVersion={relayVersion}
+      relayMode={relayMode}
+      relay={relay}
+      catalog={catalog.data}
+      onAcknowledge={(ids) => acknowledge.mutate(ids)}
+      acknowledging={group.unacknowledged.some((o) => pendingIds?.has(o.id))}
+      acknowledgeError={group.unacknowledged.some((o) => failedIds?.has(o.id)) ? ackError : undefined}
+    />
+  );
 
   return (
     <section className="panel problems-panel" aria-labelledby="problems-heading" data-testid="problems-panel">
@@ -89,21 +122,38 @@ export function ProblemsPanel({ relayVersion, relayMode }: ProblemsPanelProps) {
         </p>
       ) : (
         <>
-          <p className="muted">
-            {shown} error object{shown === 1 ? '' : 's'} in {groups.length} code{groups.length === 1 ? '' : 's'}, newest
-            first
+          <p className="muted" data-testid="problems-summary">
+            {plural(count(active), 'active error object')}
+            {resolved.length > 0 ? `, ${count(resolved)} resolved` : ''}; active first, newest first
           </p>
-          <div className="problem-list">
-            {groups.map((group) => (
-              <ProblemCard
-                key={group.code}
-                group={group}
-                relayVersion={relayVersion}
-                relayMode={relayMode}
-                catalog={catalog.data}
-              />
-            ))}
-          </div>
+          {active.length === 0 ? (
+            <p className="problems-all-clear" data-testid="problems-all-clear">
+              No active error objects: everything below was resolved.
+            </p>
+          ) : (
+            <ul className="problem-list problems-list" aria-label="Active error objects">
+              {active.map((group) => (
+                <li key={group.code}>{card(group)}</li>
+              ))}
+            </ul>
+          )}
+          {resolved.length > 0 ? (
+            <ul className="problem-list problems-list problems-list--resolved" aria-label="Resolved error objects">
+              {resolved.map((group) => (
+                <li key={group.code}>
+                  <details className="problem-resolved" data-testid="problem-resolved" data-code={group.code}>
+                    <summary>
+                      <code>{group.code}</code>{' '}
+                      <span className="badge badge--lifecycle badge--lifecycle-resolved">resolved</span>{' '}
+                      {group.count === 1 ? 'once' : `${group.count} times`}, resolved{' '}
+                      {group.resolvedAt !== undefined ? <When at={group.resolvedAt} /> : null}
+                    </summary>
+                    {card(group)}
+                  </details>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </>
       )}
     </section>

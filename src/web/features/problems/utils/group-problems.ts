@@ -1,8 +1,10 @@
 import type { Problem } from '../../../../contract/index.ts';
 
-/** Every occurrence of one code. */
+/** Every occurrence of one code that is still active, or every one that is resolved. */
 export interface ProblemGroup {
   code: string;
+  /** `active` while any occurrence in it is unresolved; resolved occurrences form their own group. */
+  lifecycle: 'active' | 'resolved';
   count: number;
   /** Epoch ms of the oldest and newest occurrence. */
   firstAt: number;
@@ -11,11 +13,21 @@ export interface ProblemGroup {
   latest: Problem;
   /** Newest first. */
   occurrences: Problem[];
+  /** Resolved groups: when the last of them was resolved (epoch ms). */
+  resolvedAt?: number;
+  /** When every occurrence has been acknowledged: the latest acknowledgement (epoch ms). */
+  acknowledgedAt?: number;
+  /** Occurrences no operator has acknowledged yet. */
+  unacknowledged: Problem[];
 }
 
 export interface ProblemFilter {
   action?: string | null;
   source?: string | null;
+}
+
+export function isActive(problem: Problem): boolean {
+  return problem.resolvedAt === undefined;
 }
 
 export function filterProblems(problems: readonly Problem[], filter: ProblemFilter): Problem[] {
@@ -24,19 +36,26 @@ export function filterProblems(problems: readonly Problem[], filter: ProblemFilt
   );
 }
 
-/** Groups by code; groups ordered by their newest occurrence, newest first. */
+/**
+ * Groups by code and lifecycle: active groups first, newest first; then resolved groups, the
+ * most recently resolved first. A code can have both (an active occurrence and older resolved ones).
+ */
 export function groupProblems(problems: readonly Problem[]): ProblemGroup[] {
   const groups = new Map<string, ProblemGroup>();
   for (const problem of problems) {
-    const group = groups.get(problem.code);
+    const lifecycle = isActive(problem) ? 'active' : 'resolved';
+    const key = `${lifecycle} ${problem.code}`;
+    const group = groups.get(key);
     if (!group) {
-      groups.set(problem.code, {
+      groups.set(key, {
         code: problem.code,
+        lifecycle,
         count: 1,
         firstAt: problem.at,
         lastAt: problem.at,
         latest: problem,
         occurrences: [problem],
+        unacknowledged: [],
       });
       continue;
     }
@@ -49,6 +68,19 @@ export function groupProblems(problems: readonly Problem[]): ProblemGroup[] {
     }
   }
   const result = [...groups.values()];
-  for (const group of result) group.occurrences.sort((a, b) => b.at - a.at);
-  return result.sort((a, b) => b.lastAt - a.lastAt);
+  for (const group of result) {
+    group.occurrences.sort((a, b) => b.at - a.at);
+    group.unacknowledged = group.occurrences.filter((p) => p.acknowledgedAt === undefined);
+    if (group.unacknowledged.length === 0) {
+      group.acknowledgedAt = Math.max(...group.occurrences.map((p) => p.acknowledgedAt!));
+    }
+    if (group.lifecycle === 'resolved') group.resolvedAt = Math.max(...group.occurrences.map((p) => p.resolvedAt!));
+  }
+  const rank = (g: ProblemGroup) => (g.lifecycle === 'active' ? 0 : 1);
+  return result.sort((a, b) => rank(a) - rank(b) || (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0) || b.lastAt - a.lastAt);
+}
+
+/** How many error objects are active (not resolved). */
+export function countActive(problems: readonly Problem[]): number {
+  return problems.reduce((n, p) => n + (isActive(p) ? 1 : 0), 0);
 }

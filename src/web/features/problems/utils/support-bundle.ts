@@ -3,7 +3,12 @@ import { formatIsoUtc } from '../../../lib/format.ts';
 
 export interface SupportContext {
   relayVersion?: string | undefined;
+  /** `simulator` or `adobe`. */
   relayMode?: string | undefined;
+  /** The relay run (`status.relay.runId`): which run of the relay saw it. */
+  runId?: string | undefined;
+  /** The stream URL the relay reads (`status.upstream.url`: without any secret). */
+  upstreamUrl?: string | undefined;
   /** Oldest and newest occurrence (epoch ms); default to the problem's own time. */
   firstAt?: number | undefined;
   lastAt?: number | undefined;
@@ -12,14 +17,12 @@ export interface SupportContext {
 
 /**
  * The text an operator pastes into a case for Adobe Customer Care: what failed, and the ids that
- * let Adobe find it (trace and request id reported together, times in ISO UTC).
+ * let Adobe find it (trace and request id reported together, times in ISO UTC), which stream
+ * and which relay run saw it, and whether it is still going on.
  */
 export function supportBundle(problem: Problem, context: SupportContext = {}): string {
   const first = context.firstAt ?? problem.at;
   const last = context.lastAt ?? problem.at;
-  const version = context.relayVersion
-    ? `${context.relayVersion}${context.relayMode ? ` (${context.relayMode})` : ''}`
-    : 'unknown';
   const lines: [string, string][] = [
     ['code', problem.code],
     ['status', String(problem.status)],
@@ -35,8 +38,13 @@ export function supportBundle(problem: Problem, context: SupportContext = {}): s
     ['last seen', formatIsoUtc(last)],
   );
   if (context.count !== undefined) lines.push(['occurrences', String(context.count)]);
+  lines.push(['state', problem.resolvedAt !== undefined ? `resolved ${formatIsoUtc(problem.resolvedAt)}` : 'active']);
+  if (problem.acknowledgedAt !== undefined) lines.push(['acknowledged', formatIsoUtc(problem.acknowledgedAt)]);
   lines.push(
-    ['relay version', version],
+    ['relay version', context.relayVersion ?? 'unknown'],
+    ['relay mode', context.relayMode ?? 'unknown'],
+    ['relay run', context.runId ?? 'unknown'],
+    ['upstream', context.upstreamUrl ?? 'unknown'],
     ['shard', problem.shard !== undefined ? String(problem.shard) : 'none'],
     ['source', problem.source],
   );

@@ -1,0 +1,35 @@
+import { act, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { afterEach, describe, expect, it } from 'vitest';
+import { problemFixture, T0 } from '../../../test/fixtures.ts';
+import { setupMockRelay } from '../../../test/mock-server.ts';
+import { renderWithProviders } from '../../../test/render.tsx';
+import { ActiveProblemsTitle } from './active-problems-title.tsx';
+
+const mock = setupMockRelay();
+
+afterEach(() => {
+  document.title = 'Livestream Monitor';
+});
+
+describe('the page title counts active error objects', () => {
+  it('shows "(2) Livestream Monitor" for two active, follows resolutions, and is bare when none is active', async () => {
+    const lost = problemFixture({ code: 'connection_lost', at: T0 });
+    const refused = problemFixture({ code: 'service_unavailable', at: T0 - 1_000 });
+    const old = problemFixture({ code: 'stream_stalled', at: T0 - 60_000, resolvedAt: T0 - 30_000 });
+    mock.server.use(http.get(mock.url('/api/problems'), () => HttpResponse.json({ problems: [lost, refused, old] })));
+    document.title = 'Livestream Monitor';
+    const { transport, unmount } = renderWithProviders(<ActiveProblemsTitle />);
+    await waitFor(() => expect(document.title).toBe('(2) Livestream Monitor'));
+
+    act(() => transport.emit('problem', { ...lost, resolvedAt: T0 + 60_000 }));
+    await waitFor(() => expect(document.title).toBe('(1) Livestream Monitor'));
+    act(() => transport.emit('problem', { ...refused, resolvedAt: T0 + 60_000 }));
+    await waitFor(() => expect(document.title).toBe('Livestream Monitor'));
+
+    act(() => transport.emit('problem', problemFixture({ code: 'connection_lost', at: T0 + 90_000 })));
+    await waitFor(() => expect(document.title).toBe('(1) Livestream Monitor'));
+    unmount();
+    expect(document.title).toBe('Livestream Monitor');
+  });
+});
