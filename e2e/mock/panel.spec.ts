@@ -10,7 +10,8 @@ test('the scenario panel switches scenario from the keyboard', async ({ page, mo
   await expect(panel.getByText('Mock mode:')).toBeFocused();
   await page.keyboard.press('Enter');
   const nav = panel.getByRole('navigation', { name: 'Mock scenarios' });
-  await expect(nav.getByRole('link')).toHaveCount(10);
+  // One link per scenario of src/mocks/scenarios.ts.
+  await expect(nav.getByRole('link')).toHaveCount(12);
   await expect(nav.getByRole('link', { name: 'Healthy' })).toHaveAttribute('aria-current', 'page');
 
   await page.keyboard.press('Tab');

@@ -9,11 +9,15 @@ import { FeedSection, TrafficSection } from './live-panels.tsx';
 import { LoginForm } from './login-form.tsx';
 import { PauseButton } from './pause-button.tsx';
 import { LiveRegion, StateAnnouncer } from './state-announcer.tsx';
-import { ThemeSwitch } from './theme-switch.tsx';
+import { ThemeSwitch, TimeZoneSwitch } from './theme-switch.tsx';
 
 /**
- * The page: header (name, connection map, pause, theme), main panels (traffic, feed, error
- * objects, connection details), footer (relay version and mode), and the one polite live region.
+ * The page: header (name, connection map, pause, theme, time zone), main panels (traffic and,
+ * beside it, error objects and connection details; then the feed across the whole width),
+ * footer (relay version and mode), and the one polite live region.
+ *
+ * The header keeps one height whatever the connection does (no layout shift). On a phone it
+ * stacks: name, then the connection state (Livestream first), then the controls.
  */
 export function Layout() {
   const status = useStatus();
@@ -29,14 +33,13 @@ export function Layout() {
         Skip to the panels
       </a>
       <header className="app-header" data-testid="app-header">
-        <div className="app-header__bar">
-          <h1 className="app-title">Livestream Monitor</h1>
-          <div className="app-header__controls">
-            <PauseButton />
-            <ThemeSwitch />
-          </div>
-        </div>
+        <h1 className="app-title">Livestream Monitor</h1>
         <ConnectionMap />
+        <div className="app-header__controls">
+          <PauseButton />
+          <TimeZoneSwitch />
+          <ThemeSwitch />
+        </div>
       </header>
       <main id="main" className="app-main" tabIndex={-1} data-testid="app-main">
         {needsLogin ? (
@@ -47,9 +50,6 @@ export function Layout() {
               <PanelErrorBoundary name="Traffic">
                 <TrafficSection />
               </PanelErrorBoundary>
-              <PanelErrorBoundary name="Live feed">
-                <FeedSection />
-              </PanelErrorBoundary>
             </div>
             <div className="panels__side">
               <PanelErrorBoundary name="Error objects">
@@ -57,6 +57,11 @@ export function Layout() {
               </PanelErrorBoundary>
               <PanelErrorBoundary name="Connection details">
                 <ConnectionDetails />
+              </PanelErrorBoundary>
+            </div>
+            <div className="panels__feed">
+              <PanelErrorBoundary name="Live feed">
+                <FeedSection />
               </PanelErrorBoundary>
             </div>
           </div>

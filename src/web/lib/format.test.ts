@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatCountdown, formatDuration, formatIsoUtc, formatRate } from './format.ts';
+import {
+  currencyCode,
+  formatAgo,
+  formatCountdown,
+  formatDuration,
+  formatIsoUtc,
+  formatMoney,
+  formatMoneyCompact,
+  formatRate,
+} from './format.ts';
 
 describe('format', () => {
   it('formats countdowns as seconds up to a minute, then m:ss and h:mm:ss', () => {
@@ -32,5 +41,29 @@ describe('format', () => {
     expect([500, 12_000, 180_000, 7_200_000].map(formatAgo)).toEqual(['just now', '12 s ago', '3 min ago', '2 h ago']);
     expect(formatIsoUtc(Date.UTC(2025, 0, 15, 12))).toBe('2025-01-15T12:00:00.000Z');
     expect([0.44, 7.56, 1234.4].map(formatRate)).toEqual(['0.4', '7.6', '1,234']);
+  });
+
+  it('writes revenue compact with its currency, so an axis above 1M is not clipped to ",800,000"', () => {
+    expect([0, 800, 15_000, 800_000, 1_800_000, 12_500_000].map((n) => formatMoneyCompact(n, 'USD'))).toEqual([
+      '$0',
+      '$800',
+      '$15K',
+      '$800K',
+      '$1.8M',
+      '$12.5M',
+    ]);
+    expect(formatMoneyCompact(12_500, 'eur')).toBe('€12.5K');
+    expect(formatMoneyCompact(1_800_000, 'CHF')).toBe('CHF\u00a01.8M');
+    // Currency unknown: compact all the same, no symbol.
+    expect(formatMoneyCompact(1_800_000)).toBe('1.8M');
+  });
+
+  it('writes amounts with their currency when known', () => {
+    expect(formatMoney(1234.5, 'USD')).toBe('$1,234.50');
+    expect(formatMoney(1234.5, 'jpy')).toBe('¥1,234.50');
+    expect(formatMoney(1234.5)).toBe('1,234.50');
+    expect(formatMoney(1234.5, 'dollars')).toBe('1,234.50');
+    expect(currencyCode(' usd ')).toBe('USD');
+    expect(currencyCode('US')).toBeUndefined();
   });
 });

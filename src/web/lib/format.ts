@@ -1,4 +1,6 @@
-/** Formatting helpers; every time input is epoch ms unless the name says seconds. */
+import { formatIsoUtc, formatTime } from './format-time.ts';
+
+/** Formatting helpers; every time input is epoch ms unless the name says seconds. Times and zones: `format-time.ts`. */
 
 /** A countdown: `42 s` up to a minute, `1:05` under an hour, `1:02:03` beyond; `0 s` when due. */
 export function formatCountdown(remainingMs: number): string {
@@ -32,21 +34,16 @@ export function formatAgo(elapsedMs: number): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
-/** Local wall-clock time, 24 h: `14:03:22`. */
+/** Local wall-clock time, 24 h: `14:03:22`. Prefer `formatTime(ms, zone)` from `format-time.ts`, which follows the UTC switch. */
 export function formatClock(ms: number): string {
-  const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return formatTime(ms, 'local');
 }
 
-/** ISO 8601 in UTC, as support wants it: `2025-01-31T14:03:22.123Z`. */
-export function formatIsoUtc(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : 'unknown';
-}
+export { formatIsoUtc };
 
 // Built once: `toLocaleString` builds a new `Intl.NumberFormat` on every call, and the feed and
 // charts format thousands of numbers a second.
 const COUNT = new Intl.NumberFormat('en-US');
-const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** A rate with one decimal below 10: `0.4`, `7.5`, `1,234`. */
 export function formatRate(perSecond: number): string {
@@ -54,9 +51,44 @@ export function formatRate(perSecond: number): string {
   return COUNT.format(Math.round(perSecond));
 }
 
-/** Revenue in the currency's major unit, two decimals, no symbol (the stream does not say which currency). */
-export function formatMoney(n: number): string {
-  return MONEY.format(n);
+/** An ISO 4217 code `Intl` can write (`USD`, `eur` → `EUR`), or undefined. */
+export function currencyCode(currency: string | undefined): string | undefined {
+  const code = currency?.trim().toUpperCase();
+  if (!code || !/^[A-Z]{3}$/.test(code)) return undefined;
+  try {
+    new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+    return code;
+  } catch {
+    return undefined;
+  }
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string | undefined, compact: boolean): Intl.NumberFormat {
+  const key = `${currency ?? ''}|${compact}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    const options: Intl.NumberFormatOptions = compact
+      ? { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 }
+      : { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+    f = new Intl.NumberFormat('en-US', currency ? { ...options, style: 'currency', currency } : options);
+    moneyFormats.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * Revenue in the currency's major unit, two decimals: `$1,234.50` when the currency is known
+ * (ISO 4217 code), `1,234.50` without it.
+ */
+export function formatMoney(n: number, currency?: string): string {
+  return moneyFormat(currencyCode(currency), false).format(n);
+}
+
+/** Revenue for an axis: compact, with the currency when known: `$800K`, `$1.8M`, `€12.5K`, `1.8M`. */
+export function formatMoneyCompact(n: number, currency?: string): string {
+  return moneyFormat(currencyCode(currency), true).format(n);
 }
 
 export function formatCount(n: number): string {

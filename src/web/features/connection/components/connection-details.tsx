@@ -1,17 +1,27 @@
-import { formatAgo, formatBytes, formatClock, formatCount, formatDuration } from '../../../lib/format.ts';
-import { useLink, useLiveStore } from '../../../lib/live-store/index.ts';
+import { formatAgo, formatBytes, formatCount, formatDuration } from '../../../lib/format.ts';
+import { formatTime, formatTimeWithZone, zoneName } from '../../../lib/format-time.ts';
+import { useLastHitAt, useLink, useLiveStore } from '../../../lib/live-store/index.ts';
 import { useClockSkew } from '../../../lib/relay-clock.ts';
 import { useRelayNow } from '../../../lib/ticker.ts';
+import { useTimeZone } from '../../../lib/time-zone.ts';
 import { useStatus } from '../api/get-status.ts';
-import { stateClass } from './shard-card.tsx';
+import { shardReason, stateClass } from './shard-card.tsx';
 
-/** The details behind the map: relay settings and counters, every shard's timings, the browser link. */
+/**
+ * The details behind the map: relay settings and counters, every shard's timings and, for a
+ * shard that is not streaming, the whole sentence saying why (the map's card has room for three
+ * lines), the browser link.
+ */
 export function ConnectionDetails() {
   const { data } = useStatus();
   const link = useLink();
   const transport = useLiveStore((s) => s.transport);
+  const lastHitAt = useLastHitAt();
   const skew = useClockSkew();
   const now = useRelayNow();
+  const [zone] = useTimeZone();
+  const zoneLabel = zoneName(zone);
+  const troubled = data?.shards.filter((shard) => shard.state !== 'streaming') ?? [];
   return (
     <section className="panel" aria-labelledby="connection-details-heading" data-testid="connection-details">
       <h2 id="connection-details-heading">Connection details</h2>
@@ -42,7 +52,7 @@ export function ConnectionDetails() {
               <tr>
                 <th scope="col">Shard</th>
                 <th scope="col">State</th>
-                <th scope="col">Since</th>
+                <th scope="col">Since ({zoneLabel})</th>
                 <th scope="col">Attempt</th>
                 <th scope="col">Hits</th>
                 <th scope="col">Next try</th>
@@ -55,14 +65,30 @@ export function ConnectionDetails() {
                   <td>
                     <span className={stateClass(shard.state)}>{shard.state}</span>
                   </td>
-                  <td>{formatClock(shard.since - skew)}</td>
+                  <td>{formatTime(shard.since - skew, zone)}</td>
                   <td>{shard.attempt}</td>
                   <td>{formatCount(shard.hits)}</td>
-                  <td>{shard.retryAt !== undefined ? formatClock(shard.retryAt - skew) : '—'}</td>
+                  <td>{shard.retryAt !== undefined ? formatTime(shard.retryAt - skew, zone) : '—'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {troubled.length > 0 ? (
+            <ul className="shard-reasons" aria-label="Why not streaming">
+              {troubled.map((shard) => (
+                <li key={shard.shard} data-testid={`shard-detail-reason-${shard.shard}`}>
+                  <strong>Shard {shard.shard}</strong> <span className={stateClass(shard.state)}>{shard.state}</span>{' '}
+                  {shardReason(shard, {
+                    cooldownS: data.relay.cooldownS,
+                    stallTimeoutS: data.relay.stallTimeoutS,
+                    now,
+                    lastHit: lastHitAt[shard.shard] ?? shard.lastHitAt,
+                    zone,
+                  })}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </>
       ) : (
         <p className="muted">Waiting for the relay&apos;s status…</p>
@@ -70,7 +96,7 @@ export function ConnectionDetails() {
       <dl className="facts">
         <dt>Browser link</dt>
         <dd>
-          {link.state} since {formatClock(link.since)}
+          {link.state} since {formatTimeWithZone(link.since, zone)}
           {link.attempt > 0 ? `, ${link.attempt} failed attempt${link.attempt === 1 ? '' : 's'}` : ''}
         </dd>
         <dt>Transport</dt>

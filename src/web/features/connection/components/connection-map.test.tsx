@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../../../lib/query-keys.ts';
 import { relayClock } from '../../../lib/relay-clock.ts';
+import { setTimeZone } from '../../../lib/time-zone.ts';
 import { problemFixture, shardFixture, statusFixture, T0 } from '../../../test/fixtures.ts';
 import { setupMockRelay } from '../../../test/mock-server.ts';
 import { renderWithProviders, testQueryClient } from '../../../test/render.tsx';
@@ -87,5 +88,97 @@ describe('ConnectionMap', () => {
     expect(screen.getByTestId('link-countdown').querySelector('time')?.textContent).toBe('4 s');
     await userEvent.click(screen.getByRole('button', { name: 'Retry now' }));
     expect(transport.retries).toBe(1);
+  });
+
+  it('gives every shard card the same five rows whatever its state, so the header keeps its height', () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    renderMap(
+      statusFixture({
+        shards: [
+          shardFixture({ shard: 0 }),
+          shardFixture({
+            shard: 1,
+            state: 'waiting',
+            since: T0,
+            retryAt: T0 + 42_000,
+            waitReason: 'too-many-connections',
+            problem: problemFixture({ shard: 1 }),
+          }),
+          shardFixture({ shard: 2, state: 'stalled', since: T0 - 20_000 }),
+          shardFixture({ shard: 3, state: 'connecting', since: T0 - 1_000, attempt: 2 }),
+        ],
+      }),
+    );
+    for (const n of [0, 1, 2, 3]) {
+      const card = screen.getByTestId(`shard-card-${n}`);
+      expect(
+        [...card.children].map((row) => row.className),
+        `shard ${n}`,
+      ).toEqual([
+        'shard-card__head',
+        'shard-card__status',
+        'shard-card__reason',
+        'shard-card__problem',
+        'shard-card__actions',
+      ]);
+      // Every card says why it is in its state, a streaming one included.
+      expect(screen.getByTestId(`shard-reason-${n}`).textContent).not.toBe('');
+    }
+    expect(screen.getByTestId('shard-reason-0').textContent).toMatch(
+      /^Stream open since \d\d:\d\d:\d\d \S+ \(10 min ago\); attempt 0\.$/,
+    );
+    // The whole sentence is in the tooltip too: the card shows up to three lines of it.
+    const reason = screen.getByTestId('shard-reason-1');
+    expect(reason.getAttribute('title')).toBe(reason.textContent);
+    expect(reason.textContent).toContain('Livestream answered 409');
+    // The countdown sits in the status row, the error code under the reason.
+    expect(within(screen.getByTestId('shard-card-1')).getByTestId('shard-countdown-1')).toBeTruthy();
+    expect(within(screen.getByTestId('shard-problem-1')).getByText('too_many_connections')).toBeTruthy();
+  });
+
+  it('keeps a card’s place while the status loads', () => {
+    mock.server.use(http.get(mock.url('/api/status'), () => new Promise<never>(() => {})));
+    const view = renderWithProviders(<ConnectionMap />);
+    const shards = screen.getByRole('list', { name: 'Shards' });
+    expect(shards.getAttribute('aria-busy')).toBe('true');
+    expect(view.container.querySelectorAll('.shard-card--placeholder')).toHaveLength(1);
+    expect(within(shards).queryAllByRole('listitem')).toHaveLength(0);
+  });
+
+  it('opens what to do over the page, and a refused reconnect until dismissed', async () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    relayClock.observe(T0, T0);
+    const problem = problemFixture({ status: 429, code: 'too_many_requests', action: 'retry-after', source: 'relay' });
+    mock.server.use(
+      http.post(mock.url('/api/upstream/0/reconnect'), () => HttpResponse.json({ error: problem }, { status: 429 })),
+    );
+    renderMap(
+      statusFixture({
+        shards: [
+          shardFixture({
+            state: 'waiting',
+            since: T0,
+            retryAt: T0 + 300_000,
+            waitReason: 'too-many-connections',
+            problem: problemFixture(),
+          }),
+        ],
+      }),
+    );
+    const details = within(screen.getByTestId('shard-card-0')).getByText('What to do').closest('details')!;
+    expect(details.querySelector('.shard-card__popover')?.textContent).toContain('reconnects by itself');
+    await userEvent.click(screen.getByTestId('reconnect-0'));
+    const refused = await screen.findByTestId('reconnect-problem-0');
+    expect(refused.className).toContain('shard-card__popover');
+    await userEvent.click(within(refused).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByTestId('reconnect-problem-0')).toBeNull();
+  });
+
+  it('writes times in UTC once the switch says so', () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    renderMap(statusFixture({ shards: [shardFixture({ connectedAt: Date.UTC(2025, 0, 15, 11, 50, 0) })] }));
+    const reason = screen.getByTestId('shard-reason-0');
+    act(() => setTimeZone('utc'));
+    expect(reason.textContent).toContain('since 11:50:00 UTC');
   });
 });

@@ -18,8 +18,10 @@ function upstreamTone(shards: readonly Shard[]): string {
 }
 
 /**
- * Browser ⇄ Relay ⇄ Livestream, with every shard. Always visible in the header: at a glance,
- * is data flowing, and if not, why and when it comes back.
+ * Browser ⇅ Relay ⇄ Livestream, with every shard. Always visible in the header: at a glance,
+ * is data flowing, and if not, why and when it comes back. Every node keeps its size whatever
+ * the state (the header never pushes the page down). Browser and Relay stack in a narrow column
+ * so the shards get the width; on a phone Livestream comes first.
  */
 export function ConnectionMap() {
   const status = useStatus();
@@ -33,35 +35,40 @@ export function ConnectionMap() {
 
   return (
     <section className="connection-map" aria-label="Connection map" data-testid="connection-map">
-      <LinkNode />
-      <span className={`map-arrow map-arrow--${link.state === 'open' ? 'streaming' : 'waiting'}`} aria-hidden="true">
-        ⇄
-      </span>
-      <div className="map-node map-node--relay" data-testid="relay-node">
-        <span className="map-node__title">Relay</span>
-        {relay ? (
-          <>
-            <span className="map-node__line">
-              v{relay.version} · {data.clients} {data.clients === 1 ? 'browser' : 'browsers'}
+      <div className="connection-map__local">
+        <LinkNode />
+        <span
+          className={`map-arrow map-arrow--local map-arrow--${link.state === 'open' ? 'streaming' : 'waiting'}`}
+          aria-hidden="true"
+        >
+          ⇅
+        </span>
+        <div className="map-node map-node--relay" data-testid="relay-node">
+          <span className="map-node__title">Relay</span>
+          {relay ? (
+            <>
+              <span className="map-node__line">
+                v{relay.version} · {data.clients} {data.clients === 1 ? 'browser' : 'browsers'}
+              </span>
+              <span className="map-node__badges">
+                {relay.mode === 'simulator' ? (
+                  <span className="badge badge--info" data-testid="badge-simulator">
+                    simulator
+                  </span>
+                ) : null}
+                {relay.cooldownS < ADOBE_COOLDOWN_S ? (
+                  <span className="badge badge--warn" data-testid="badge-cooldown">
+                    cooldown {relay.cooldownS} s (below Adobe&apos;s {ADOBE_COOLDOWN_S} s advice)
+                  </span>
+                ) : null}
+              </span>
+            </>
+          ) : (
+            <span className="map-node__line muted">
+              {statusProblem ? `${statusProblem.code}` : status.isPending ? 'loading status…' : 'no status'}
             </span>
-            <span className="map-node__badges">
-              {relay.mode === 'simulator' ? (
-                <span className="badge badge--info" data-testid="badge-simulator">
-                  simulator
-                </span>
-              ) : null}
-              {relay.cooldownS < ADOBE_COOLDOWN_S ? (
-                <span className="badge badge--warn" data-testid="badge-cooldown">
-                  cooldown {relay.cooldownS} s (below Adobe&apos;s {ADOBE_COOLDOWN_S} s advice)
-                </span>
-              ) : null}
-            </span>
-          </>
-        ) : (
-          <span className="map-node__line muted">
-            {statusProblem ? `${statusProblem.code}` : status.isPending ? 'loading status…' : 'no status'}
-          </span>
-        )}
+          )}
+        </div>
       </div>
       <span className={`map-arrow map-arrow--${upstreamTone(shards)}`} aria-hidden="true">
         ⇄
@@ -76,7 +83,7 @@ export function ConnectionMap() {
             </span>
           ) : null}
         </span>
-        <ul className="shard-list" aria-label="Shards">
+        <ul className="shard-list" aria-label="Shards" aria-busy={data ? undefined : true}>
           {shards.map((shard) => (
             <ShardCard
               key={shard.shard}
@@ -87,6 +94,10 @@ export function ConnectionMap() {
               lastHitAt={lastHitAt[shard.shard]}
             />
           ))}
+          {data ? null : (
+            // Holds a card's place until the status arrives, so the header does not grow then.
+            <li className="shard-card shard-card--placeholder" aria-hidden="true" />
+          )}
         </ul>
       </div>
     </section>

@@ -35,7 +35,7 @@ export function Countdown({ until, from, clock, testId, label }: CountdownProps)
   const span = from !== undefined ? until - from : 0;
   return (
     <span className="countdown" data-testid={testId} data-remaining-s={seconds} data-due={remaining === 0 || undefined}>
-      {from !== undefined && span > 0 ? <ProgressRing fraction={(now - from) / span} /> : null}
+      {from !== undefined && span > 0 ? <ProgressRing fraction={(now - from) / span} size={20} /> : null}
       <span className="countdown__text">
         {label ? <span className="visually-hidden">{label} </span> : null}
         <time dateTime={`PT${seconds}S`}>{formatCountdown(remaining)}</time>

@@ -13,7 +13,11 @@ export const LINK_WORDS: Record<LinkState['state'], string> = {
   stopped: 'stopped',
 };
 
-/** The browser's own link to the relay: its state and, while retrying, its own countdown. */
+/**
+ * The browser's own link to the relay: its state and one line under it, always one line (so the
+ * header keeps its height): while retrying, its own countdown and Retry now; while connected,
+ * how fresh the data is; otherwise why it is down.
+ */
 export function LinkNode() {
   const link = useLink();
   const store = useLiveStoreApi();
@@ -21,33 +25,40 @@ export function LinkNode() {
   return (
     <div className="map-node map-node--browser">
       <span className="map-node__title">Browser</span>
-      <span className={`link-state link-state--${link.state}`} data-testid="link-state" data-state={link.state}>
+      <span
+        className={`link-state link-state--${link.state}`}
+        data-testid="link-state"
+        data-state={link.state}
+        title={link.problem && link.state !== 'open' ? `${link.problem.code}: ${link.problem.message}` : undefined}
+      >
         {LINK_WORDS[link.state]}
         {link.state === 'connecting' && link.attempt > 0 ? ` (attempt ${link.attempt + 1})` : ''}
       </span>
-      {link.state === 'retrying' && link.retryAt !== undefined ? (
-        <span className="map-node__line">
-          <Countdown
-            key={link.retryAt}
-            until={link.retryAt}
-            from={link.since}
-            clock="local"
-            testId="link-countdown"
-            label="Relay link retries in"
-          />
-          <button type="button" className="button button--small" onClick={store.retryLinkNow}>
-            Retry now
-          </button>
-        </span>
-      ) : null}
-      {link.state === 'open' && link.lastEventAt !== undefined ? (
-        <span className="map-node__line muted">last event {formatAgo(now - link.lastEventAt)}</span>
-      ) : null}
-      {link.state !== 'open' && link.problem ? (
-        <span className="map-node__line muted" data-testid="link-problem" title={link.problem.details}>
-          {link.problem.code}
-        </span>
-      ) : null}
+      <span className="map-node__line">
+        {link.state === 'retrying' && link.retryAt !== undefined ? (
+          <>
+            <Countdown
+              key={link.retryAt}
+              until={link.retryAt}
+              from={link.since}
+              clock="local"
+              testId="link-countdown"
+              label="Relay link retries in"
+            />
+            <button type="button" className="button button--small" onClick={store.retryLinkNow}>
+              Retry now
+            </button>
+          </>
+        ) : link.state === 'open' ? (
+          <span className="muted">
+            {link.lastEventAt !== undefined ? `last event ${formatAgo(now - link.lastEventAt)}` : 'no event yet'}
+          </span>
+        ) : link.problem ? (
+          <span className="muted" data-testid="link-problem" title={link.problem.details}>
+            {link.problem.code}
+          </span>
+        ) : null}
+      </span>
     </div>
   );
 }

@@ -177,6 +177,21 @@ describe('FeedPanel table', () => {
     ]);
   });
 
+  it('writes countries as upper-case codes (the name in the tooltip) and revenue in its currency', () => {
+    setup({ hits: [hit(1, { geoCountry: 'usa', geoCity: 'Chicago', revenue: 1299.5 })], currency: 'USD' });
+    const cells = within(bodyRows()[0]!).getAllByRole('gridcell');
+    expect(cells[2]?.textContent).toBe('Chicago, USA');
+    expect(cells[2]?.getAttribute('title')).toBe('Chicago, United States');
+    expect(cells[5]?.textContent).toBe('$1,299.50');
+  });
+
+  it('names the zone of its times in the column header', () => {
+    setup();
+    expect(within(screen.getByTestId('feed-grid')).getAllByRole('columnheader')[0]?.textContent).toMatch(
+      /^Time \(\S+\)$/,
+    );
+  });
+
   it('renders only the rows in view out of thousands', () => {
     setup({ hits: hits(5000) });
     expect(screen.getByTestId('feed-grid').getAttribute('aria-rowcount')).toBe('5001');

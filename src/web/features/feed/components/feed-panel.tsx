@@ -33,6 +33,8 @@ export interface FeedPanelProps {
   shown: number;
   /** The app's pause shortcut in `aria-keyshortcuts` syntax (e.g. `"P"`), announced on the button. */
   pauseShortcut?: string | undefined;
+  /** ISO 4217 code revenue is in, when known (`$12.50`); amounts carry no symbol without it. */
+  currency?: string | undefined;
 }
 
 /**
@@ -94,8 +96,8 @@ export function FeedPanel(props: FeedPanelProps) {
       {rows.length === 0 ? (
         <p className="feed__empty">{hits.length === 0 ? 'Waiting for hits…' : `No hit matches “${filter}”.`}</p>
       ) : null}
-      <HitTable rows={rows} onOpen={setOpen} label="Live hits, newest first" />
-      {open ? <HitDrawer hit={open} onClose={() => setOpen(null)} /> : null}
+      <HitTable rows={rows} onOpen={setOpen} label="Live hits, newest first" currency={props.currency} />
+      {open ? <HitDrawer hit={open} onClose={() => setOpen(null)} currency={props.currency} /> : null}
     </section>
   );
 }

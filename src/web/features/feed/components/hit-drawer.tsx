@@ -5,7 +5,9 @@ import type { HitSummary } from '../../../../contract/index.ts';
 import { ApiProblemError } from '../../../lib/api-client.ts';
 import { getHitOptions, HitGoneError } from '../api/get-hit.ts';
 import { exactIds, stringifyExact } from '../utils/exact-json.ts';
-import { formatClock, formatMoney } from '../../../lib/format.ts';
+import { formatMoney } from '../../../lib/format.ts';
+import { formatDateTime, formatIsoUtc } from '../../../lib/format-time.ts';
+import { useTimeZone } from '../../../lib/time-zone.ts';
 import { formatAgent, formatPlace } from '../utils/format.ts';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -14,6 +16,8 @@ export interface HitDrawerProps {
   /** The summary the row showed: displayed at once, while the full record loads. */
   hit: HitSummary;
   onClose: () => void;
+  /** ISO 4217 code revenue is in, when known; the full record's own `currency` wins once loaded. */
+  currency?: string | undefined;
 }
 
 /**
@@ -22,7 +26,8 @@ export interface HitDrawerProps {
  * exact). Focus moves in on open, is trapped while open, and returns to where it was on close;
  * Esc or the backdrop closes.
  */
-export function HitDrawer({ hit, onClose }: HitDrawerProps) {
+export function HitDrawer({ hit, onClose, currency }: HitDrawerProps) {
+  const [zone] = useTimeZone();
   const titleId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -69,13 +74,18 @@ export function HitDrawer({ hit, onClose }: HitDrawerProps) {
 
   const error = query.error;
   const summary: Array<[string, string]> = [
-    ['Arrived', `${formatClock(hit.arrivedAt)} (${new Date(hit.arrivedAt).toISOString()})`],
+    ['Arrived', `${formatDateTime(hit.arrivedAt, zone)} (${formatIsoUtc(hit.arrivedAt)})`],
     ['Page', hit.pageName ?? ''],
     ['URL', hit.pageURL ?? ''],
-    ['Where', formatPlace(hit.geoCity, hit.geoCountry)],
+    ['Where', formatPlace(hit.geoCity, hit.geoCountry, 'name')],
     ['Browser / OS', formatAgent(hit.browser, hit.operatingSystem)],
     ['Events', hit.events?.join(', ') ?? ''],
-    ['Revenue', hit.revenue === undefined ? '' : formatMoney(hit.revenue)],
+    [
+      'Revenue',
+      hit.revenue === undefined
+        ? ''
+        : formatMoney(hit.revenue, typeof query.data?.currency === 'string' ? query.data.currency : currency),
+    ],
     ['Bot', hit.bot === undefined ? '' : hit.bot ? 'yes' : 'no'],
     ['Report suite', hit.reportSuite ?? ''],
     ['Shard', String(hit.shard)],

@@ -1,7 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
-import { formatClock, formatMoney } from '../../../lib/format.ts';
+import { formatMoney } from '../../../lib/format.ts';
+import { formatTime, zoneName, type TimeZoneMode } from '../../../lib/format-time.ts';
+import { useTimeZone } from '../../../lib/time-zone.ts';
 import { formatAgent, formatPlace } from '../utils/format.ts';
 
 /** Row and header height in px (fixed: rows are never measured, which keeps scrolling cheap). */
@@ -16,6 +18,8 @@ export interface HitTableProps {
   onOpen: (hit: HitSummary) => void;
   /** Accessible name of the grid. */
   label: string;
+  /** ISO 4217 code revenue is in, when known (`$12.50`). */
+  currency?: string | undefined;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface HitTableProps {
  * (`aria-activedescendant`), Enter or Space opens it. New rows arriving at the top do not move
  * what a scrolled-down reader is looking at.
  */
-export function HitTable({ rows, onOpen, label }: HitTableProps) {
+export function HitTable({ rows, onOpen, label, currency }: HitTableProps) {
+  const [zone] = useTimeZone();
   const baseId = useId();
   const rowId = (hitId: string) => `${baseId}-hit-${hitId}`;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -122,7 +127,7 @@ export function HitTable({ rows, onOpen, label }: HitTableProps) {
           <tr aria-rowindex={1}>
             {COLUMNS.map((c) => (
               <th key={c} scope="col" role="columnheader">
-                {c}
+                {c === 'Time' ? `Time (${zoneName(zone)})` : c}
               </th>
             ))}
           </tr>
@@ -148,7 +153,7 @@ export function HitTable({ rows, onOpen, label }: HitTableProps) {
                   onOpen(hit);
                 }}
               >
-                <HitCells hit={hit} />
+                <HitCells hit={hit} zone={zone} currency={currency} />
               </tr>
             );
           })}
@@ -163,20 +168,21 @@ export function HitTable({ rows, onOpen, label }: HitTableProps) {
   );
 }
 
-function HitCells({ hit }: { hit: HitSummary }) {
+function HitCells({ hit, zone, currency }: { hit: HitSummary; zone: TimeZoneMode; currency: string | undefined }) {
   const page = hit.pageName ?? hit.pageURL ?? '';
   const place = formatPlace(hit.geoCity, hit.geoCountry);
+  const placeInFull = formatPlace(hit.geoCity, hit.geoCountry, 'name');
   const agent = formatAgent(hit.browser, hit.operatingSystem);
   const events = hit.events?.join(', ') ?? '';
   return (
     <>
       <td role="gridcell" className="feed-table__num">
-        {formatClock(hit.arrivedAt)}
+        {formatTime(hit.arrivedAt, zone)}
       </td>
       <td role="gridcell" title={hit.pageURL ?? page}>
         {page}
       </td>
-      <td role="gridcell" title={place}>
+      <td role="gridcell" title={placeInFull}>
         {place}
       </td>
       <td role="gridcell" title={agent}>
@@ -186,7 +192,7 @@ function HitCells({ hit }: { hit: HitSummary }) {
         {events}
       </td>
       <td role="gridcell" className="feed-table__num">
-        {hit.revenue === undefined ? '' : formatMoney(hit.revenue)}
+        {hit.revenue === undefined ? '' : formatMoney(hit.revenue, currency)}
       </td>
       <td role="gridcell">{hit.bot ? 'Bot' : ''}</td>
       <td role="gridcell" className="feed-table__num">

@@ -30,6 +30,7 @@ describe('filter', () => {
     ['page name', 'home'],
     ['page URL', 'shop.example'],
     ['country', 'fr'],
+    ['country name', 'france'],
     ['city', 'PARIS'],
     ['browser', 'firefox'],
     ['OS', 'linux'],
@@ -52,5 +53,12 @@ describe('filter', () => {
     const hits = [paris, hit(2, { geoCity: 'Lyon' }), hit(3, { geoCity: 'Paris' })];
     expect(visibleRows(hits, '').map((h) => h.seq)).toEqual([3, 2, 1]);
     expect(visibleRows(hits, 'paris').map((h) => h.seq)).toEqual([3, 1]);
+  });
+
+  it('finds Livestream’s lower-case country codes by the name the table shows', () => {
+    const la = hit(2, { geoCountry: 'usa', geoCity: 'Los Angeles' });
+    expect(matchesFilter(la, filterTerms('united states'))).toBe(true);
+    expect(matchesFilter(la, filterTerms('USA'))).toBe(true);
+    expect(matchesFilter(la, filterTerms('kingdom'))).toBe(false);
   });
 });

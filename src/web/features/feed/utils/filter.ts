@@ -1,4 +1,5 @@
 import type { HitSummary } from '../../../../contract/index.ts';
+import { formatCountry } from '../../../lib/format-country.ts';
 
 /** Lower-cased searchable text of a hit, cached per (immutable) summary object. */
 const haystacks = new WeakMap<HitSummary, string>();
@@ -10,6 +11,8 @@ function haystackOf(hit: HitSummary): string {
       hit.pageName,
       hit.pageURL,
       hit.geoCountry,
+      // The name the table's tooltip and the drawer show: "united" finds `usa`.
+      hit.geoCountry === undefined ? undefined : formatCountry(hit.geoCountry),
       hit.geoCity,
       hit.browser,
       hit.operatingSystem,
@@ -30,7 +33,7 @@ export function filterTerms(filter: string): string[] {
 }
 
 /**
- * Whether every term appears in the hit's page name or URL, country, city, browser, operating
+ * Whether every term appears in the hit's page name or URL, country (code or name), city, browser, operating
  * system, one of its events, or its hit id (case-insensitive substring).
  */
 export function matchesFilter(hit: HitSummary, terms: readonly string[]): boolean {

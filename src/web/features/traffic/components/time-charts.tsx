@@ -22,10 +22,12 @@ import {
   describeRevenue,
   GAP_LABEL,
 } from '../utils/describe.ts';
-import { formatClock, formatMoney, formatRate } from '../../../lib/format.ts';
-import { formatMs, formatMsShort, formatPercent, formatTick } from '../utils/format.ts';
+import { formatMoney, formatMoneyCompact, formatRate } from '../../../lib/format.ts';
+import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
+import { formatLagTick, formatMs, formatPercent, formatTick, lagAxisUnit } from '../utils/format.ts';
+import { gapLabelLayout } from '../utils/gap-label.ts';
 import { shardKey, type TrafficView } from '../utils/series.ts';
-import { timeTicks } from '../utils/windows.ts';
+import { tickStep, timeTicks } from '../utils/windows.ts';
 import { ChartFigure } from './chart-figure.tsx';
 
 /** Plot height in px; the width follows the grid cell. */
@@ -33,8 +35,6 @@ const PLOT_HEIGHT = 170;
 /** Size used before the container is measured (and in jsdom, which measures nothing). */
 const INITIAL_SIZE = { width: 480, height: PLOT_HEIGHT };
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
-/** Shorter gaps are shaded but not labelled on the plot (the caption still lists them): a 1 s hole would be all label. */
-const MIN_LABELLED_GAP_S = 10;
 
 const SHARD_FALLBACKS = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#db2777', '#65a30d'];
 /** Shard colours: themable through `--color-series-N`. */
@@ -51,14 +51,17 @@ const OK = 'var(--color-ok, #059669)';
 interface TimeChartProps {
   view: TrafficView;
   windowS: number;
+  /** The zone times are written in (axis, tooltip, captions). */
+  zone: TimeZoneMode;
 }
 
 /**
  * The pieces every time chart shares, as elements (not components) so Recharts sees them as
  * its own direct children.
  */
-function commonParts(view: TrafficView, windowS: number, valueFormat: (v: number) => string) {
+function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: number) => string) {
   const { startT, endT } = view;
+  const step = tickStep(endT - startT + 1);
   return [
     <CartesianGrid key="grid" stroke={GRID} strokeDasharray="3 3" vertical={false} />,
     <XAxis
@@ -66,8 +69,8 @@ function commonParts(view: TrafficView, windowS: number, valueFormat: (v: number
       dataKey="t"
       type="number"
       domain={[startT, endT]}
-      ticks={timeTicks(startT, endT, windowS)}
-      tickFormatter={(v: number) => formatTick(v)}
+      ticks={timeTicks(startT, endT)}
+      tickFormatter={(v: number) => formatTick(v, zone, step)}
       allowDataOverflow
       stroke={AXIS}
       tick={{ fontSize: 11 }}
@@ -75,7 +78,7 @@ function commonParts(view: TrafficView, windowS: number, valueFormat: (v: number
     <Tooltip
       key="tooltip"
       isAnimationActive={false}
-      labelFormatter={(t) => formatClock(Number(t) * 1000)}
+      labelFormatter={(t) => formatTimeWithZone(Number(t) * 1000, zone)}
       formatter={(v) => (typeof v === 'number' ? valueFormat(v) : String(v))}
       contentStyle={{ background: 'var(--color-surface, #fff)', borderColor: GRID, color: 'var(--color-fg, #111)' }}
     />,
@@ -88,25 +91,25 @@ function commonParts(view: TrafficView, windowS: number, valueFormat: (v: number
         fill={AXIS}
         fillOpacity={0.18}
         stroke="none"
-        label={gap.to - gap.from + 1 >= MIN_LABELLED_GAP_S ? <GapLabel /> : undefined}
+        label={<GapLabel />}
         className="traffic-gap"
       />
     )),
   ];
 }
 
-/** Pixel width under which a gap's label turns vertical (on two lines) so it stays inside the gap. */
-const HORIZONTAL_LABEL_MIN_PX = 140;
-
 /**
- * The label of a shaded gap: across the top when the gap is wide enough, otherwise vertical
- * on two lines, so neighbouring gaps' labels do not run into each other. Recharts passes the
- * area's `viewBox` in pixels.
+ * The label of a shaded gap, always inside the gap: across the top when the gap is wide enough,
+ * vertical on two lines when it is narrower, none when it is too narrow even for that (the
+ * caption lists every gap), so neighbouring gaps' labels never run into each other. Recharts
+ * passes the area's `viewBox` in pixels.
  */
 function GapLabel({ viewBox }: { viewBox?: { x?: number; y?: number; width?: number; height?: number } }) {
   const { x = 0, y = 0, width = 0, height = 0 } = viewBox ?? {};
   const cx = x + width / 2;
-  if (width >= HORIZONTAL_LABEL_MIN_PX) {
+  const layout = gapLabelLayout(width, height);
+  if (layout === 'none') return null;
+  if (layout === 'horizontal') {
     return (
       <text x={cx} y={y + 14} textAnchor="middle" fill={AXIS} fontSize={11} className="traffic-gap__label">
         {GAP_LABEL}
@@ -144,18 +147,19 @@ function Plot({ children }: { children: ReactElement }) {
 }
 
 /** Distinct hits per second, stacked by shard when the series says which shard each came from. */
-export const HitsChart = memo(function HitsChart({ view, windowS }: TimeChartProps) {
+export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeChartProps) {
   const lanes = Array.from({ length: view.lanes }, (_, i) => i);
+  const coveredS = view.endT - view.coveredFromT + 1;
   return (
     <ChartFigure
       title="Hits per second"
-      summary={describeHits(view.summary, windowS)}
-      note={describeGaps(view.gaps)}
+      summary={describeHits(view.summary, windowS, coveredS, view.axisFrom)}
+      note={describeGaps(view.gaps, zone)}
       testId="chart-hits"
     >
       <Plot>
         <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, windowS, formatRate)}
+          {commonParts(view, zone, formatRate)}
           <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
           {lanes.length > 0 ? (
             lanes.map((i) => (
@@ -192,13 +196,20 @@ export const HitsChart = memo(function HitsChart({ view, windowS }: TimeChartPro
 });
 
 /** Relay arrival time − `receivedTimeGMT`, p50 and p95. */
-export const LagChart = memo(function LagChart({ view, windowS }: TimeChartProps) {
+export const LagChart = memo(function LagChart({ view, zone }: TimeChartProps) {
+  // One unit for the whole axis ("0 s … 75 s", never "0ms" beside "70s"), from the largest lag drawn.
+  const unit = lagAxisUnit(view.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0, p.lagP50 ?? 0), 0));
   return (
     <ChartFigure title="Lag" summary={describeLag(view.summary)} testId="chart-lag">
       <Plot>
         <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, windowS, formatMs)}
-          <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatMsShort(v)} />
+          {commonParts(view, zone, formatMs)}
+          <YAxis
+            width={56}
+            stroke={AXIS}
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => formatLagTick(v, unit)}
+          />
           <Line type="linear" dataKey="lagP50" name="p50" stroke={OK} dot={false} isAnimationActive={false} />
           <Line type="linear" dataKey="lagP95" name="p95" stroke={WARN} dot={false} isAnimationActive={false} />
           <Legend verticalAlign="top" height={20} iconSize={10} />
@@ -209,12 +220,12 @@ export const LagChart = memo(function LagChart({ view, windowS }: TimeChartProps
 });
 
 /** Share of bot hits and of error-page hits. */
-export const QualityChart = memo(function QualityChart({ view, windowS }: TimeChartProps) {
+export const QualityChart = memo(function QualityChart({ view, zone }: TimeChartProps) {
   return (
     <ChartFigure title="Bots and error pages" summary={describeQuality(view.summary)} testId="chart-quality">
       <Plot>
         <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, windowS, formatPercent)}
+          {commonParts(view, zone, formatPercent)}
           <YAxis
             width={48}
             stroke={AXIS}
@@ -238,22 +249,29 @@ export const QualityChart = memo(function QualityChart({ view, windowS }: TimeCh
   );
 });
 
-/** Revenue per minute over time. */
+/** Revenue per minute over time, in the currency when it is known. */
 export const RevenueChart = memo(function RevenueChart({
   view,
   windowS,
+  zone,
   top,
-}: TimeChartProps & { top: Top | undefined }) {
+  currency,
+}: TimeChartProps & { top: Top | undefined; currency?: string | undefined }) {
   return (
     <ChartFigure
       title="Revenue per minute"
-      summary={describeRevenue(view.summary, top, windowS)}
+      summary={describeRevenue(view.summary, top, windowS, currency)}
       testId="chart-revenue"
     >
       <Plot>
         <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, windowS, formatMoney)}
-          <YAxis width={56} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
+          {commonParts(view, zone, (v) => formatMoney(v, currency))}
+          <YAxis
+            width={56}
+            stroke={AXIS}
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => formatMoneyCompact(v, currency)}
+          />
           <Area
             type="linear"
             dataKey="revenuePerMin"

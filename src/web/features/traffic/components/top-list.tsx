@@ -12,13 +12,15 @@ export interface TopListProps {
   total: number;
   limit?: number;
   testId?: string;
+  /** How a key is shown (a country code as its name); the raw key stays in the tooltip. */
+  formatKey?: ((key: string) => string) | undefined;
 }
 
 /**
  * A ranked bar list: labels stay readable at any length, and the list is its own text
  * alternative (an ordered list of label, count and share), unlike an SVG bar chart.
  */
-export const TopList = memo(function TopList({ title, counts, total, limit = 8, testId }: TopListProps) {
+export const TopList = memo(function TopList({ title, counts, total, limit = 8, testId, formatKey }: TopListProps) {
   const rows = counts ? rankCounts(counts, total, limit) : [];
   return (
     <figure className="traffic-top" data-testid={testId}>
@@ -31,7 +33,7 @@ export const TopList = memo(function TopList({ title, counts, total, limit = 8, 
             <li key={row.key} className="traffic-top__row">
               <span className="traffic-top__bar" style={{ inlineSize: `${(row.relative * 100).toFixed(1)}%` }} />
               <span className="traffic-top__key" title={row.key}>
-                {row.key || '(none)'}
+                {row.key ? (formatKey ? formatKey(row.key) : row.key) : '(none)'}
               </span>{' '}
               <span className="traffic-top__count">
                 {formatCount(row.count)}

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeGaps, describeHits, describeLag, describeQuality, describeRevenue, GAP_LABEL } from './describe.ts';
+import {
+  describeGaps,
+  describeHits,
+  describeLag,
+  describeQuality,
+  describeAxisStart,
+  describeRevenue,
+  describeSpan,
+  GAP_LABEL,
+} from './describe.ts';
 import type { TrafficSummary } from './series.ts';
 
 const summary: TrafficSummary = {
@@ -19,13 +28,32 @@ const summary: TrafficSummary = {
 };
 
 describe('describe', () => {
-  it('labels gaps with the reconnect wait and their local times', () => {
-    const from = new Date(2024, 0, 1, 12, 1, 0).getTime() / 1000;
+  it('labels gaps with the reconnect wait and their times in the chosen zone, naming it', () => {
+    const from = Date.UTC(2024, 0, 1, 12, 1, 0) / 1000;
     expect(GAP_LABEL).toBe('no data: reconnect wait');
-    expect(describeGaps([{ from, to: from + 79, kind: 'outage' }])).toBe(
-      'No data: reconnect wait, 12:01:00–12:02:19 (1 min 20 s).',
+    expect(describeGaps([{ from, to: from + 79, kind: 'outage' }], 'utc')).toBe(
+      'No data: reconnect wait, 12:01:00–12:02:19 UTC (1 min 20 s).',
+    );
+    expect(describeGaps([{ from, to: from + 79, kind: 'outage' }], 'America/New_York')).toBe(
+      'No data: reconnect wait, 07:01:00–07:02:19 EST (1 min 20 s).',
     );
     expect(describeGaps([])).toBeUndefined();
+  });
+
+  it('says when the charts start at the relay’s start, and what the figures cover then', () => {
+    const startedAt = Date.UTC(2024, 0, 1, 12, 0, 5);
+    expect(describeAxisStart('relay-start', startedAt, 185, 900, 'utc')).toBe(
+      'The relay started 3 min ago, at 12:00:05 UTC: the charts start there, not 15 min back.',
+    );
+    expect(describeAxisStart('relay-start', startedAt, 42, 900, 'utc')).toContain('started 42 s ago');
+    expect(describeAxisStart('first-data', startedAt, 600, 900, 'utc')).toBe(
+      'The stats start 10 min ago, at 12:00:05 UTC: the charts start there, not 15 min back.',
+    );
+    expect(describeSpan(900)).toBe('the last 15 min');
+    expect(describeSpan(900, 900)).toBe('the last 15 min');
+    expect(describeSpan(900, 185)).toBe('the 3 min since the relay started');
+    expect(describeSpan(900, 600, 'first-data')).toBe('the 10 min with stats');
+    expect(describeHits(summary, 900, 75)).toMatch(/ over the 1 min 15 s since the relay started \(30,000 hits\)\./);
   });
 
   it('says the current, average and peak rate, and the shards', () => {
@@ -40,5 +68,6 @@ describe('describe', () => {
     expect(describeLag({ ...summary, lagP50: null, lagP95: null })).toBe('No lag measured.');
     expect(describeQuality(summary)).toBe('Bots 5% of hits; error pages 30 (0.1%).');
     expect(describeRevenue(summary, undefined, 3600)).toBe('Revenue 1,234.50 in the last 1 h.');
+    expect(describeRevenue(summary, undefined, 3600, 'USD')).toBe('Revenue $1,234.50 in the last 1 h.');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatClock, formatCount, formatDuration, formatMoney, formatRate } from '../../../lib/format.ts';
-import { formatMs, formatMsShort, formatPercent, formatTick, formatWindow } from './format.ts';
+import { formatLagTick, formatMs, formatPercent, formatTick, formatWindow, lagAxisUnit } from './format.ts';
 
 describe('format', () => {
   it('writes local clock times as hh:mm:ss and ticks as hh:mm, 24-hour', () => {
@@ -8,6 +8,13 @@ describe('format', () => {
     expect(formatClock(at)).toBe('09:05:03');
     expect(formatClock(new Date(2024, 0, 2, 23, 59, 59).getTime())).toBe('23:59:59');
     expect(formatTick(at / 1000)).toBe('09:05');
+  });
+
+  it('writes ticks in the chosen zone, with seconds when ticks are under a minute apart', () => {
+    const at = Date.UTC(2024, 0, 2, 9, 5, 30) / 1000;
+    expect(formatTick(at, 'utc')).toBe('09:05');
+    expect(formatTick(at, 'America/New_York')).toBe('04:05');
+    expect(formatTick(at, 'utc', 15)).toBe('09:05:30');
   });
 
   it('groups counts and rounds rates to one decimal below 10', () => {
@@ -20,9 +27,30 @@ describe('format', () => {
     expect(formatMs(850)).toBe('850 ms');
     expect(formatMs(9999)).toBe('9,999 ms');
     expect(formatMs(12_340)).toBe('12.3 s');
-    expect(formatMsShort(850)).toBe('850ms');
-    expect(formatMsShort(2500)).toBe('2.5s');
-    expect(formatMsShort(12_400)).toBe('12s');
+  });
+
+  it('writes a lag axis in one unit, chosen from its largest value', () => {
+    // The axis that read "0ms, 75s, 150s": seconds for every tick.
+    const unit = lagAxisUnit(238_500);
+    expect(unit).toBe('s');
+    expect([0, 75_000, 150_000, 225_000, 300_000].map((v) => formatLagTick(v, unit))).toEqual([
+      '0 s',
+      '75 s',
+      '150 s',
+      '225 s',
+      '300 s',
+    ]);
+    expect([0, 250, 500, 1500, 2500].map((v) => formatLagTick(v, 's'))).toEqual([
+      '0 s',
+      '0.25 s',
+      '0.5 s',
+      '1.5 s',
+      '2.5 s',
+    ]);
+    // Below a second everywhere: milliseconds, also for a round tick above the data.
+    expect(lagAxisUnit(850)).toBe('ms');
+    expect([0, 250, 1000].map((v) => formatLagTick(v, 'ms'))).toEqual(['0 ms', '250 ms', '1,000 ms']);
+    expect(lagAxisUnit(null)).toBe('ms');
   });
 
   it('writes shares, money, windows and durations', () => {

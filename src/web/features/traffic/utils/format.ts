@@ -1,17 +1,21 @@
 /**
  * Text for chart axes and captions. Numbers use en-US grouping ("1,234") so the dashboard reads
- * the same on every operator's machine; shared formats (clock, counts, money) are in lib/format.ts.
+ * the same on every operator's machine; shared formats (counts, money) are in lib/format.ts, times
+ * and zones in lib/format-time.ts.
  */
+
+import { formatTime, formatTimeShort, type TimeZoneSetting } from '../../../lib/format-time.ts';
 
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** `hh:mm` (24-hour, local time) of an epoch-second instant: chart axis ticks. */
-export function formatTick(epochS: number): string {
-  const d = new Date(epochS * 1000);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+/**
+ * An axis tick of an epoch-second instant, 24-hour, in the chosen zone: `hh:mm`, or `hh:mm:ss`
+ * when the ticks are less than a minute apart (a relay up for a few seconds).
+ */
+export function formatTick(epochS: number, zone: TimeZoneSetting = 'local', stepS = 60): string {
+  return stepS < 60 ? formatTime(epochS * 1000, zone) : formatTimeShort(epochS * 1000, zone);
 }
 
 /** Milliseconds as `850 ms` or, from 10 s up, `12.3 s`. */
@@ -19,11 +23,19 @@ export function formatMs(ms: number): string {
   return ms < 10_000 ? `${countFormat.format(ms)} ms` : `${oneDecimal.format(ms / 1000)} s`;
 }
 
-/** Milliseconds for an axis tick: `850ms`, `2.5s`, `12s`. */
-export function formatMsShort(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+/** The one unit of a lag axis whose largest value is `maxMs`: seconds from 1 s up, else ms. */
+export type LagUnit = 'ms' | 's';
+
+export function lagAxisUnit(maxMs: number | null | undefined): LagUnit {
+  return maxMs !== null && maxMs !== undefined && maxMs >= 1000 ? 's' : 'ms';
+}
+
+/** A lag axis tick in the axis' one unit: `0 ms`, `850 ms`; `0 s`, `2.5 s`, `75 s`. */
+export function formatLagTick(ms: number, unit: LagUnit): string {
+  if (unit === 'ms') return `${countFormat.format(Math.round(ms))} ms`;
   const s = ms / 1000;
-  return s < 10 ? `${oneDecimal.format(s)}s` : `${countFormat.format(s)}s`;
+  const digits = s < 1 ? twoDecimals : s < 10 ? oneDecimal : countFormat;
+  return `${digits.format(s)} s`;
 }
 
 /** A share in 0..1 as `12.3%`. */

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Stats } from '../../../../contract/index.ts';
 import {
+  axisStart,
   bucketSeconds,
   buildTrafficView,
   downsample,
   findGaps,
   MAX_POINTS,
+  MIN_SPAN_S,
   normaliseSeries,
   summarise,
   windowSeries,
@@ -211,5 +213,47 @@ describe('buildTrafficView', () => {
     const view = buildTrafficView(series, { windowS: 300, shardCount: 1 });
     expect(view.gaps).toEqual([{ from: T0 + 200, to: T0 + 399, kind: 'missing' }]);
     expect(view.points[0]).toMatchObject({ t: T0 + 200, hits: null });
+  });
+});
+
+describe('buildTrafficView, a relay that started inside the window', () => {
+  it('starts the axis at the relay’s start instead of squeezing its minutes to the right edge', () => {
+    // Up for 3 min, the 15-min window: the axis used to span 15 min with data in its last fifth.
+    const view = buildTrafficView(run(T0, 180), { windowS: 900, shardCount: 1, relayStartT: T0 });
+    expect(view.startT).toBe(T0);
+    expect(view.endT).toBe(T0 + 179);
+    expect(view.axisFrom).toBe('relay-start');
+    expect(view.coveredFromT).toBe(T0);
+    expect(view.points[0]?.t).toBe(T0);
+    // Finer buckets for the shorter span.
+    expect(view.bucketS).toBe(1);
+  });
+
+  it('keeps the window when the relay has run longer, or older stats survived a restart', () => {
+    const longer = buildTrafficView(run(T0, 1000), { windowS: 900, shardCount: 1, relayStartT: T0 - 50 });
+    expect(longer.startT).toBe(T0 + 100);
+    expect(longer.axisFrom).toBe('window');
+    // Restarted 2 min ago, but the stats of the run before it are still there.
+    const restarted = buildTrafficView(run(T0, 600), { windowS: 900, shardCount: 1, relayStartT: T0 + 480 });
+    expect(restarted.startT).toBe(T0);
+    expect(restarted.axisFrom).toBe('first-data');
+    expect(restarted.coveredFromT).toBe(T0);
+  });
+
+  it('draws at least a minute for a relay that started seconds ago', () => {
+    const view = buildTrafficView(run(T0, 5), { windowS: 900, shardCount: 1, relayStartT: T0 });
+    expect(view.endT).toBe(T0 + 4);
+    expect(view.endT - view.startT + 1).toBe(MIN_SPAN_S);
+    expect(view.coveredFromT).toBe(T0);
+  });
+});
+
+describe('axisStart', () => {
+  it('starts at the window, or inside it at the earlier of the relay’s start and its first data', () => {
+    expect(axisStart(100, 999, { hasEarlier: false })).toBe(100);
+    expect(axisStart(100, 999, { relayStartT: 50, hasEarlier: false })).toBe(100);
+    expect(axisStart(100, 999, { relayStartT: 400, firstDataT: 402, hasEarlier: false })).toBe(400);
+    expect(axisStart(100, 999, { relayStartT: 400, firstDataT: 300, hasEarlier: false })).toBe(300);
+    expect(axisStart(100, 999, { relayStartT: 400, hasEarlier: true })).toBe(100);
   });
 });

@@ -294,10 +294,27 @@ export function summarise(entries: readonly Stats[], gaps: readonly Gap[]): Traf
   };
 }
 
+export type AxisFrom = 'window' | 'relay-start' | 'first-data';
+
+/** Shortest span a chart draws, seconds: a relay up for five seconds still gets a readable minute. */
+export const MIN_SPAN_S = 60;
+
 /** Everything the time charts draw for one window. */
 export interface TrafficView {
+  /** First second on the x-axis: the window's start, or later when the relay started inside the window. */
   startT: number;
   endT: number;
+  /**
+   * Where the axis starts: the window's start; or, when the relay started inside the window, the
+   * relay's start (`relay-start`) or, when stats from before a restart survived, the oldest of
+   * them (`first-data`), instead of squeezing the data into the window's right edge.
+   */
+  axisFrom: AxisFrom;
+  /**
+   * First second the figures cover: `startT`, or the relay's start or first data second (the
+   * axis shows at least {@link MIN_SPAN_S}, which can reach back before it).
+   */
+  coveredFromT: number;
   bucketS: number;
   /** Number of `shardN` keys in each point (0: the series has no per-shard breakdown). */
   lanes: number;
@@ -307,22 +324,51 @@ export interface TrafficView {
 }
 
 /**
+ * Where the x-axis starts: the window's start, unless the relay started after it; then the
+ * relay's start (or the first data second, when stats from before a restart survived), never
+ * less than {@link MIN_SPAN_S} before the end.
+ */
+export function axisStart(
+  windowStartT: number,
+  endT: number,
+  options: { relayStartT?: number | undefined; firstDataT?: number | undefined; hasEarlier: boolean },
+): number {
+  const { relayStartT, firstDataT, hasEarlier } = options;
+  if (hasEarlier || relayStartT === undefined || relayStartT <= windowStartT) return windowStartT;
+  const from = Math.min(relayStartT, firstDataT ?? relayStartT);
+  return Math.max(windowStartT, Math.min(from, endT - MIN_SPAN_S + 1));
+}
+
+/**
  * Windows, finds gaps, downsamples and summarises. `shardCount` is the configured number of
- * shards; the lanes are at least that many when the series carries `byShard`.
+ * shards; the lanes are at least that many when the series carries `byShard`. `relayStartT`
+ * (epoch s) is when the relay started: a window reaching further back starts there instead.
  */
 export function buildTrafficView(
   series: readonly Stats[],
-  options: { windowS: number; shardCount: number; maxPoints?: number; endT?: number },
+  options: { windowS: number; shardCount: number; maxPoints?: number; endT?: number; relayStartT?: number | undefined },
 ): TrafficView {
   const ordered = normaliseSeries(series);
-  const { entries, startT, endT, hasEarlier } = windowSeries(ordered, options.windowS, options.endT);
+  const windowed = windowSeries(ordered, options.windowS, options.endT);
+  const { entries, endT, hasEarlier } = windowed;
+  const startT = axisStart(windowed.startT, endT, {
+    relayStartT: options.relayStartT,
+    firstDataT: entries[0]?.t,
+    hasEarlier,
+  });
+  const firstDataT = entries[0]?.t ?? Infinity;
+  const relayStartT = options.relayStartT ?? startT;
+  const axisFrom: AxisFrom =
+    startT <= windowed.startT ? 'window' : firstDataT < relayStartT ? 'first-data' : 'relay-start';
   const gaps = findGaps(entries, hasEarlier ? startT : undefined);
   const widest = entries.reduce((max, s) => Math.max(max, s.byShard?.length ?? 0), 0);
   const lanes = widest > 0 ? Math.max(widest, options.shardCount) : 0;
-  const bucketS = bucketSeconds(options.windowS, options.maxPoints);
+  const bucketS = bucketSeconds(endT - startT + 1, options.maxPoints);
   return {
     startT,
     endT,
+    axisFrom,
+    coveredFromT: axisFrom === 'window' ? startT : Math.max(startT, Math.min(relayStartT, firstDataT)),
     bucketS,
     lanes,
     points: downsample(entries, gaps, { bucketS, startT, lanes }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Top } from '../../../../contract/index.ts';
-import { isTrafficWindow, pickTop, timeTicks } from './windows.ts';
+import { isTrafficWindow, pickTop, tickStep, timeTicks } from './windows.ts';
 
 const top = (window: number): Top => ({
   window,
@@ -30,8 +30,15 @@ describe('windows', () => {
   });
 
   it('puts ticks on whole minutes, wider for longer windows', () => {
-    expect(timeTicks(1000, 1299, 300)).toEqual([1020, 1080, 1140, 1200, 1260]);
-    expect(timeTicks(0, 900, 900)).toEqual([0, 180, 360, 540, 720, 900]);
-    expect(timeTicks(1, 3600, 3600)).toHaveLength(6);
+    expect(timeTicks(1000, 1299)).toEqual([1020, 1080, 1140, 1200, 1260]);
+    expect(timeTicks(0, 900)).toEqual([0, 180, 360, 540, 720, 900]);
+    expect(timeTicks(1, 3600)).toHaveLength(6);
+  });
+
+  it('puts ticks closer for the short span of a relay that just started', () => {
+    expect(tickStep(45)).toBe(15);
+    expect(timeTicks(1000, 1044)).toEqual([1005, 1020, 1035]);
+    expect(timeTicks(1000, 1119)).toEqual([1020, 1050, 1080, 1110]);
+    expect(tickStep(1200)).toBe(300);
   });
 });
