@@ -18,6 +18,9 @@ import {
   SSE_EVENTS,
   ShardSchema,
   StatsResponseSchema,
+  TrafficSchema,
+  TrafficSecondSchema,
+  OutageSchema,
   StatsSchema,
   StatusSchema,
   TOP_WINDOWS_S,
@@ -89,6 +92,10 @@ const ROUTES: [string, string][] = [
     "`Catalog`: every code of the seed table, the Livestream codes and the relay's own, with the 8 actions and their guidance",
   ],
   ['GET /api/stats?window=S', '`{ series: Stats[] }` one per second, 1 ≤ S ≤ 3600 (default 300)'],
+  [
+    'GET /api/traffic?window=S',
+    "`Traffic`: the site's hits per second on Adobe's clock (`receivedTimeGMT`), the last S seconds with zeros, 1 ≤ S ≤ 3600 (default 300), and the outages of the last hour with what came back (extension)",
+  ],
   [`GET /api/top?window=S`, `\`Top\` for S ∈ {${TOP_WINDOWS_S.join(', ')}} seconds (extension)`],
   [
     'GET /api/hits/:hitId',
@@ -97,6 +104,10 @@ const ROUTES: [string, string][] = [
   [
     'POST /api/upstream/:shard/reconnect',
     "202 `{accepted, shard}`; until both the cooldown and the upstream's own `Retry-After` have passed, 429 + `Retry-After` + `too_many_requests`; 409 `shard_already_connected` while connecting/streaming; 404 `shard_not_found`",
+  ],
+  [
+    'POST /api/problems/:id/ack',
+    '200 `{ problem }` with `acknowledgedAt` (the first acknowledgement stands; the Problem is sent again as a `problem` event); 404 `problem_not_found` for an id the log does not hold; needs the password when one is set',
   ],
   [
     'POST /api/login',
@@ -145,6 +156,7 @@ const RULES: string[] = [
   '**Waits.** Every wait lies within `[cooldown, RECONNECT_MAX_WAIT_S]`; a capped wait says so in its Problem.',
   '**State that cannot be written or read.** An unwritable `DATA_DIR` never stops the relay (`state_not_persisted`); an unreadable state file counts as a loss at its modification time (`state_unreadable`).',
   '**Bounded memory.** The hits kept are bounded in bytes; summary and top-list strings are cut to 1,024 characters; upstream and token answers are read up to a bound; a record above 256 KiB is malformed.',
+  "**Error objects have a life.** A Problem of a shard's connection (source `upstream` or `token`) is resolved when that shard is next `streaming` (one of an earlier run too: the log survives a restart): it gets `resolvedAt` and is sent again as a `problem` event with the same `id`. `malformed_record` is resolved by the next one of its shard, or after a minute without one; `state_not_persisted` when writes of that store work again; an earlier run's ones of either are resolved at start (the new run reports them again if they still hold); `state_unreadable` when a shard streams. Acknowledging sets `acknowledgedAt` and resolves nothing. The dashboard lists active ones first.",
   '**Browsers only from where they belong.** Without a password, a non-loopback `Host` gets 421 `host_not_allowed`; a state-changing request from another `Origin` gets 403 `origin_not_allowed`; repeated wrong passwords get 429 `too_many_requests` with `Retry-After` (`/healthz` always answers).',
 ];
 
@@ -196,6 +208,9 @@ export function renderApiDoc(): string {
     table('Stats', StatsSchema),
     table('StatsResponse', StatsResponseSchema),
     table('Top', TopSchema),
+    table('Traffic', TrafficSchema),
+    table('TrafficSecond', TrafficSecondSchema),
+    table('Outage', OutageSchema),
     table('ProblemsResponse', ProblemsResponseSchema),
     table('HitSummary', HitSummarySchema),
     table('Catalog', CatalogSchema),

@@ -18,6 +18,8 @@ export type ScenarioName =
   | 'stall'
   | 'shards-partial'
   | 'burst'
+  | 'catch-up'
+  | 'unstable'
   | 'relay-down'
   | 'unknown-action'
   | 'bad-records';

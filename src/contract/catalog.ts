@@ -13,6 +13,8 @@ export const CatalogCodeSchema = z.looseObject({
   status: z.int().min(100).max(599),
   action: z.string().min(1),
   description: z.string().min(1),
+  /** What to do about this code in particular, when the action's guidance is not precise enough. */
+  guidance: z.string().min(1).optional(),
 });
 export type CatalogCode = z.output<typeof CatalogCodeSchema>;
 
@@ -290,6 +292,12 @@ const LIVESTREAM_ROWS: readonly Row[] = [
   ['stream_not_enabled', 424, 'configuration', 'The stream is not enabled for this API version (424).'],
   ['connection_lost', 502, 'retry-after', 'The stream ended or broke while it was being read.'],
   [
+    'connection_unstable',
+    502,
+    'retry-after',
+    'Connections keep dying right after they open (3 in a row, each lost within 60 s): usually another consumer on the same stream or a different maxConnections value, a proxy cutting long-lived responses, or Livestream cutting a reader it finds too slow. The relay still waits the cooldown; check those before it tries again.',
+  ],
+  [
     'stream_stalled',
     504,
     'retry-after',
@@ -372,6 +380,12 @@ const RELAY_ROWS: readonly Row[] = [
     403,
     'configuration',
     'A state-changing request came from another web origin (a cross-site form or script); it was refused.',
+  ],
+  [
+    'problem_not_found',
+    404,
+    'none',
+    'No error object with this id is in the error log (it is older than what the log keeps).',
   ],
 ];
 
@@ -472,6 +486,33 @@ export function lookupAction(action: string): CatalogAction & { known: boolean }
   return found ? { ...found, known: true } : { ...UNKNOWN_ACTION, action, known: false };
 }
 
+/**
+ * What to do about a code, where the action's guidance would send the operator the wrong way:
+ * the reason the catalogue gives for the code decides the fix. Shown for an active error object
+ * only (a resolved one needs nothing).
+ */
+export const CODE_GUIDANCE: Readonly<Record<string, string>> = {
+  access_token_expired:
+    'The relay fetches a fresh token and reconnects at once by itself; when the shard streams again this is resolved. If the shard failed (the fresh token was refused too, or a static ADOBE_ACCESS_TOKEN expired), the credentials are no longer accepted: in the Adobe Developer Console check that the OAuth Server-to-Server credential still exists and its secret was not rotated, and that ADOBE_CLIENT_ID / ADOBE_CLIENT_SECRET (or ADOBE_ACCESS_TOKEN) match it; update them and restart the relay.',
+  stream_access_denied:
+    "The credentials work but are not allowed to read this stream. In the Adobe Admin Console, add the API client's technical account (the Developer Console project's OAuth Server-to-Server credential) to an Adobe Analytics product profile that includes Livestream and this stream's report suite, then press Reconnect (no restart needed). If it already has them, check that LIVESTREAM_URL names a stream of this organization, and send the support bundle to Adobe Customer Care.",
+  connection_unstable:
+    'The relay keeps retrying after the cooldown, but the cause is outside it. Check that no other application, relay or script reads this stream with these credentials (Adobe advises one consumer); that every client sends the same maxConnections (LIVESTREAM_MAX_CONNECTIONS); that no proxy, load balancer or firewall limits how long a response may stay open (the stream lasts hours); that the relay has CPU and bandwidth to spare. Restarting the relay only adds churn. If none applies, send the support bundle to Adobe Customer Care.',
+  stream_not_enabled:
+    'The stream is not enabled for the latest Livestream API version. Enable it once with an authenticated call, sending the same Authorization and x-api-key headers as the stream: GET https://livestream.adobe.net/api/2/enable/<endpoint name>. The switch takes about 15 minutes; then press Reconnect. If the call is refused or the stream stays refused, ask Adobe Customer Care to enable it.',
+};
+
+/**
+ * The guidance for a code with this action: the code's own when it has one, else the action's
+ * (`known` is false for an action the catalogue does not hold and a code without its own: generic words).
+ */
+export function lookupGuidance(code: string, action: string): { guidance: string; known: boolean } {
+  const own = CODE_GUIDANCE[CODE_ALIASES[code] ?? code];
+  if (own) return { guidance: own, known: true };
+  const byAction = lookupAction(action);
+  return { guidance: byAction.guidance, known: byAction.known };
+}
+
 /** The `GET /api/catalog` body. */
 export function catalogDocument(): Catalog {
   const aliasesOf = (code: string) =>
@@ -481,7 +522,16 @@ export function catalogDocument(): Catalog {
   return {
     codes: CATALOG_CODES.map(({ code, status, action, description, origin }) => {
       const aliases = aliasesOf(code);
-      return { code, status, action, description, origin, ...(aliases.length ? { aliases } : {}) };
+      const guidance = CODE_GUIDANCE[code];
+      return {
+        code,
+        status,
+        action,
+        description,
+        origin,
+        ...(aliases.length ? { aliases } : {}),
+        ...(guidance ? { guidance } : {}),
+      };
     }),
     actions: CATALOG_ACTIONS.map(({ action, description, guidance }) => ({ action, description, guidance })),
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HitSummarySchema } from './hit-summary.ts';
 import { ProblemSchema } from './problem.ts';
 import { ShardSchema } from './shard.ts';
-import { StatsSchema, TopSchema } from './stats.ts';
+import { StatsSchema, TopSchema, TrafficSchema } from './stats.ts';
 import { StatusSchema } from './status.ts';
 import { parseWith, type Parsed } from './parse.ts';
 
@@ -49,6 +49,8 @@ export const SSE_EVENTS = {
   stats: StatsSchema,
   reset: ResetEventSchema,
   top: TopEventSchema,
+  /** Extension: the seconds of the site's traffic on Adobe's clock that changed, once a second. */
+  traffic: TrafficSchema,
 } as const;
 
 export type SseEventName = keyof typeof SSE_EVENTS;

@@ -35,6 +35,50 @@ export type StatsResponse = z.output<typeof StatsResponseSchema>;
 /** Longest history kept and served, in seconds. */
 export const MAX_STATS_WINDOW_S = 3600;
 
+/**
+ * Extension: the site's traffic on Adobe's clock — distinct hits counted in the second of their
+ * `receivedTimeGMT` (when Adobe received them), not when they reached the relay. A hit that comes
+ * late (the backlog Adobe resends after a reconnect) fills the second it belongs to.
+ */
+export const TrafficSecondSchema = z.looseObject({
+  /** Epoch seconds (Adobe's `receivedTimeGMT`). */
+  t: z.int(),
+  hits: z.int().nonnegative(),
+});
+export type TrafficSecond = z.output<typeof TrafficSecondSchema>;
+
+/**
+ * What became of a shard's outage: `open` while it lasts; `recovering` while the backlog of a
+ * short one arrives; `recovered` once it has (`lateHits` of the gap came back); `probably-lost`
+ * when the shard resumed after more than Adobe's few-minute resume window.
+ */
+export const OUTAGE_VERDICTS = ['open', 'recovering', 'recovered', 'probably-lost'] as const;
+
+/** Extension: one outage of one shard's stream, on the relay's clock. */
+export const OutageSchema = z.looseObject({
+  id: z.string(),
+  shard: z.int().nonnegative(),
+  /** Epoch ms: the shard stopped streaming. */
+  from: z.number(),
+  /** Epoch ms: the shard streamed again (absent while the outage lasts). */
+  to: z.number().optional(),
+  /** Hits received after `to` that Adobe had received before it: the gap's backlog. */
+  lateHits: z.int().nonnegative(),
+  verdict: z.string(),
+  /** One line for an operator, e.g. "recovered: 1,204 hits of the 4-minute gap arrived late". */
+  summary: z.string(),
+});
+export type Outage = z.output<typeof OutageSchema>;
+
+/** Extension: `GET /api/traffic?window=S`, and the `traffic` SSE event (the seconds that changed). */
+export const TrafficSchema = z.looseObject({
+  /** Seconds on Adobe's clock, oldest first (the event carries only those that changed). */
+  seconds: z.array(TrafficSecondSchema),
+  /** Outages of the last hour, oldest first (the event carries them when one changed). */
+  outages: z.array(OutageSchema).optional(),
+});
+export type Traffic = z.output<typeof TrafficSchema>;
+
 const CountSchema = z.looseObject({ key: z.string(), count: z.int().nonnegative() });
 export type Count = z.output<typeof CountSchema>;
 

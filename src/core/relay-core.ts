@@ -4,6 +4,7 @@ import {
   type Problem,
   type Shard,
   type Stats,
+  type Traffic,
   type Status,
   type Top,
 } from '../contract/index.ts';
@@ -14,7 +15,7 @@ import { FEED_INTERVAL_MS, FeedBatcher } from './hub/feed.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Redactor } from './ingest/redact.ts';
 import { StatsCollector } from './stats/stats.ts';
-import type { ProblemLog } from './store/problem-log.ts';
+import type { ProblemLog, ProblemUpdate } from './store/problem-log.ts';
 import type { ShardMemory } from './store/shard-memory.ts';
 import type { Connector } from './upstream/connector.ts';
 import type { ReconnectAnswer } from './upstream/reconnect.ts';
@@ -87,6 +88,8 @@ export interface RelayCore {
   problems(limit: number): Problem[];
   catalog: typeof catalogDocument;
   series(windowS: number): Stats[];
+  /** The site's traffic on Adobe's clock over the last `windowS` seconds, and the outages. */
+  traffic(windowS: number): Traffic;
   top(windowS: number): Top | undefined;
   /** The full hit, redacted, as JSON text with exact 64-bit ids; undefined when not in memory. */
   hit(hitId: string): string | undefined;
@@ -97,10 +100,26 @@ export interface RelayCore {
   report(problem: Problem): Problem;
   /** A write of `what` to the host's storage failed: Problem `state_not_persisted`. */
   reportNotPersisted(what: string, details: string): void;
+  /** Writes of `what` work again: its `state_not_persisted` is resolved. */
+  reportPersisted(what: string): void;
+  /**
+   * An operator has seen this Problem: `acknowledgedAt` is set (the first time only) and the
+   * Problem is sent again. Undefined for an id the error log does not hold.
+   */
+  acknowledge(id: string): Problem | undefined;
   malformedSamples(): string[];
   counters(): Status['counters'] & { evicted: number; tokenRequests: number };
   stop(): Promise<void>;
 }
+
+/**
+ * A `malformed_record` Problem is resolved once its shard has read this long without another
+ * malformed record; a newer one of the same shard resolves the older (it carries the count).
+ */
+export const MALFORMED_QUIET_MS = 60_000;
+
+/** Sources of a shard's connection Problems: resolved when that shard is next `streaming`. */
+const CONNECTION_SOURCES = new Set(['upstream', 'token']);
 
 export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): RelayCore {
   const { clock, tokens, memory, problemLog, runId } = deps;
@@ -112,7 +131,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   // The configured secrets and every access token the relay holds or recently held.
   const scrub = (text: string) =>
     [...secrets, ...tokens.secrets()].reduce((out, secret) => out.split(secret).join('****'), text);
-  const stats = new StatsCollector(settings.maxConnections);
+  const stats = new StatsCollector(settings.maxConnections, () => clock.now());
   const feed = new FeedBatcher(settings.feedMaxHitsPerS, clock.now());
   const hub = new Broadcaster({ clock, runId, ...deps.hub });
 
@@ -126,8 +145,54 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     return out;
   }
 
+  /** The `malformed_record` Problem still active on each shard, and when its shard last had one. */
+  const malformedActive = new Map<number, { id: string; at: number }>();
+  /** The `state_not_persisted` Problem of each failing store, by what it could not write. */
+  const notPersistedActive = new Map<string, string>();
+
+  /** Sets `resolvedAt` or `acknowledgedAt` (first time only) and sends the Problem again. */
+  function update(id: string, patch: ProblemUpdate): Problem | undefined {
+    const result = problemLog.update(id, patch);
+    if (!result) return undefined;
+    if (result.changed) {
+      hub.broadcast('problem', result.problem);
+      log.info(patch.resolvedAt !== undefined ? 'problem resolved' : 'problem acknowledged', {
+        code: result.problem.code,
+        shard: result.problem.shard,
+        id,
+      });
+    }
+    return result.problem;
+  }
+
+  function resolveWhere(match: (problem: Problem) => boolean): void {
+    const at = clock.now();
+    for (const problem of problemLog.active(match)) update(problem.id, { resolvedAt: at });
+  }
+
+  /**
+   * A shard streams: its connection Problems are over (those of earlier runs too: the log
+   * survives a restart), as are connection Problems of a shard this relay no longer runs (fewer
+   * `maxConnections` than before) and of none, and `state_unreadable` (the relay has written its
+   * state since).
+   */
+  function shardStreams(shard: number): void {
+    resolveWhere(
+      (p) =>
+        (CONNECTION_SOURCES.has(p.source) &&
+          (p.shard === undefined || p.shard === shard || p.shard >= settings.maxConnections)) ||
+        p.code === 'state_unreadable',
+    );
+  }
+
   function report(problem: Problem): Problem {
     const cleaned = clean(problem);
+    if (cleaned.code === 'malformed_record' && cleaned.shard !== undefined) {
+      // The newer one carries the running count: the older is over.
+      const earlier = malformedActive.get(cleaned.shard);
+      if (earlier) update(earlier.id, { resolvedAt: cleaned.at });
+      malformedActive.set(cleaned.shard, { id: cleaned.id, at: cleaned.at });
+    }
     problemLog.add(cleaned);
     hub.broadcast('problem', cleaned);
     log.warn('problem', {
@@ -169,6 +234,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     connect: deps.connect,
     createDecoder: (shard) => ingest.decoder(shard),
     onState: (shard: Shard) => {
+      stats.adobe.shardState(shard.shard, shard.state);
       if (shard.state === 'streaming') stats.streaming();
       if (shard.state === 'waiting' || shard.state === 'failed') stats.down();
       hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
@@ -179,6 +245,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         attempt: shard.attempt,
         ...(shard.problem ? { code: shard.problem.code, action: shard.problem.action } : {}),
       });
+      if (shard.state === 'streaming') shardStreams(shard.shard);
     },
     onProblem: (problem) => {
       report(problem);
@@ -216,6 +283,13 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     // A timer that fires a hair early must not close the same second twice.
     if (second > lastSecond) {
       lastSecond = second;
+      guarded('malformed quiet', () => {
+        for (const [shard, last] of malformedActive) {
+          if (now - last.at < MALFORMED_QUIET_MS) continue;
+          malformedActive.delete(shard);
+          update(last.id, { resolvedAt: now });
+        }
+      });
       guarded('stats tick', () => {
         const closed = stats.tick(
           second,
@@ -225,6 +299,9 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         );
         hub.broadcast('stats', closed);
         hub.broadcast('top', { windows: stats.topAll(now) });
+        stats.adobe.tick();
+        const traffic = stats.adobe.flush();
+        if (traffic) hub.broadcast('traffic', traffic);
       });
     }
     statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
@@ -232,6 +309,9 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   feedTimer = clock.setTimeout(flushFeed, feedIntervalMs);
   statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
 
+  // What an earlier run left active and a new run re-checks by itself: malformed records (the
+  // stream is read anew) and failing writes (this run reports them again if they still fail).
+  resolveWhere((p) => p.code === 'malformed_record' || p.code === 'state_not_persisted');
   for (const details of deps.unreadable ?? []) {
     report(makeProblem({ code: 'state_unreadable', source: 'relay', at: clock.now(), details }));
   }
@@ -267,13 +347,14 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     problems: (limit) => problemLog.list(limit),
     catalog: catalogDocument,
     series: (windowS) => stats.series(windowS),
+    traffic: (windowS) => stats.adobe.series(windowS),
     top: (windowS) => stats.top(windowS, clock.now()),
     hit: (hitId) => ingest.hit(hitId),
     reconnect: (shard) => upstream.reconnect(shard),
     subscribe: (sink, lastEventId) => hub.subscribe(sink, lastEventId, (id) => ({ status: status(), lastEventId: id })),
     report,
     reportNotPersisted: (what, details) => {
-      report(
+      const problem = report(
         makeProblem({
           code: 'state_not_persisted',
           source: 'relay',
@@ -282,7 +363,14 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
           details,
         }),
       );
+      notPersistedActive.set(what, problem.id);
     },
+    reportPersisted: (what) => {
+      const id = notPersistedActive.get(what);
+      notPersistedActive.delete(what);
+      if (id) update(id, { resolvedAt: clock.now() });
+    },
+    acknowledge: (id) => update(id, { acknowledgedAt: clock.now() }),
     malformedSamples: () => ingest.malformedSamples(),
     counters: () => ({
       ...ingest.counters,

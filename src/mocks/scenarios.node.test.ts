@@ -13,6 +13,7 @@ import {
   StatusSchema,
   TOP_WINDOWS_S,
   TopSchema,
+  TrafficSchema,
   type Problem,
   type Shard,
   type SseEventMap,
@@ -41,6 +42,8 @@ const DURATION_S: Record<ScenarioName, number> = {
   stall: 120,
   'shards-partial': 100,
   burst: 12,
+  'catch-up': 60,
+  unstable: 70,
   'relay-down': 60,
   'unknown-action': 100,
   'bad-records': 60,
@@ -222,6 +225,22 @@ async function play(name: ScenarioName) {
   return { h, frames, statuses, stream, final: statuses.at(-1)! };
 }
 
+/**
+ * The error objects as they happened: a `problem` event sent again with the same id (resolved,
+ * acknowledged) is the same object, counted once, as first sent.
+ */
+function problemsOf(frames: Frame[]): Problem[] {
+  const seen = new Set<string>();
+  return parsed(frames, 'problem').filter((p) => !seen.has(p.id) && seen.add(p.id));
+}
+
+/** Each error object as last sent (its life so far), in order of first appearance. */
+function latestOf(frames: Frame[]): Problem[] {
+  const latest = new Map<string, Problem>();
+  for (const p of parsed(frames, 'problem')) latest.set(p.id, p);
+  return [...latest.values()];
+}
+
 function statesOf(frames: Frame[], shard = 0): Shard[] {
   return parsed(frames, 'state').filter((s) => s.shard === shard);
 }
@@ -267,7 +286,7 @@ describe('mock scenarios: every payload passes the contract', () => {
     const waits = statesOf(frames).filter((s) => s.state === 'waiting');
     expect(waits.map((s) => s.retryAt! - s.since)).toEqual([60_000, 120_000, 240_000]);
     expect(waits.every((s) => s.waitReason === 'too-many-connections' && s.problem?.status === 409)).toBe(true);
-    const problems = parsed(frames, 'problem');
+    const problems = problemsOf(frames);
     expect(problems.map((p) => [p.code, p.retryAfter])).toEqual([
       ['too_many_connections', 60],
       ['too_many_connections', 120],
@@ -275,12 +294,15 @@ describe('mock scenarios: every payload passes the contract', () => {
     ]);
     expect(problems[0]!.details).toContain('maxConnections');
     expect(final.shards[0]!.state).toBe('streaming');
+    // Streaming again resolves all three, each sent again with its id, at the moment it streamed.
+    const streamedAt = statesOf(frames).find((s) => s.state === 'streaming')!.since;
+    expect(latestOf(frames).map((p) => p.resolvedAt)).toEqual([streamedAt, streamedAt, streamedAt]);
   });
 
   it('no-traffic-503: every connect refused with 503, seconds marked as outage', async () => {
     const { frames, final } = await play('no-traffic-503');
     expect(final.shards[0]!.state).toMatch(/waiting|connecting/);
-    const problems = parsed(frames, 'problem');
+    const problems = problemsOf(frames);
     expect(problems.length).toBeGreaterThanOrEqual(2);
     expect(problems.every((p) => p.code === 'service_unavailable' && p.status === 503)).toBe(true);
     const stats = parsed(frames, 'stats');
@@ -294,7 +316,7 @@ describe('mock scenarios: every payload passes the contract', () => {
     // The first attempt began before the stream was read (the hello showed it connecting).
     expect(states.slice(0, 2)).toEqual(['connecting', 'streaming']);
     expect(states.at(-1)).toBe('failed');
-    const problems = parsed(frames, 'problem');
+    const problems = problemsOf(frames);
     expect(problems.map((p) => p.code)).toEqual([
       'access_token_expired',
       'connection_lost',
@@ -302,6 +324,8 @@ describe('mock scenarios: every payload passes the contract', () => {
       'access_token_expired',
     ]);
     expect(problems[0]!.message).toContain('fresh token');
+    // The 401 a fresh token healed is resolved; what came after the shard last streamed is not.
+    expect(latestOf(frames).map((p) => p.resolvedAt !== undefined)).toEqual([true, false, false, false]);
     const last = final.shards[0]!;
     expect(last.state).toBe('failed');
     expect(last.problem).toMatchObject({
@@ -318,6 +342,9 @@ describe('mock scenarios: every payload passes the contract', () => {
     expect(states[1]).toMatchObject({ waitReason: 'lost', problem: { code: 'stream_stalled' } });
     expect(states[1]!.since - states[0]!.since).toBe(15_000);
     expect(final.shards[0]!.state).toBe('streaming');
+    expect(latestOf(frames)).toEqual([
+      expect.objectContaining({ code: 'stream_stalled', resolvedAt: states.at(-1)!.since }),
+    ]);
   });
 
   it('shards-partial: four shards, shard 2 waiting with its item-level problem, the others streaming', async () => {
@@ -345,6 +372,50 @@ describe('mock scenarios: every payload passes the contract', () => {
     expectSeriesCovers(series, 'hits', final.counters.hits);
     expect(final.counters.hits / DURATION_S.burst).toBeGreaterThan(2000);
     expect(delivered).toBeLessThan(final.counters.hits / 2);
+  });
+
+  it("catch-up: the backlog spikes the arrivals but fills the gap on Adobe's clock; the outage recovered", async () => {
+    const { h, frames } = await play('catch-up');
+    const traffic = TrafficSchema.parse((await h.get('/api/traffic?window=1200')).body);
+    expect(traffic.outages).toHaveLength(1);
+    const outage = traffic.outages![0]!;
+    expect(outage).toMatchObject({ shard: 0, verdict: 'recovered' });
+    expect(outage.to! - outage.from).toBeGreaterThanOrEqual(60_000);
+    // About a minute of 50 hits/s came back late.
+    expect(outage.lateHits).toBeGreaterThan(2000);
+    expect(outage.summary).toMatch(/^recovered: [\d,]+ hits of the \d+-second gap arrived late$/);
+    // Arrivals: one burst second far above the usual rate.
+    const series = StatsResponseSchema.parse((await h.get('/api/stats?window=1200')).body).series;
+    const arrivals = series.map((s) => s.hits).sort((a, b) => a - b);
+    expect(arrivals.at(-1)!).toBeGreaterThan(20 * arrivals[Math.floor(arrivals.length / 2)]!);
+    // Adobe's clock: every second of the gap has traffic, and none spikes.
+    const fromS = Math.ceil(outage.from / 1000);
+    const toS = Math.floor(outage.to! / 1000);
+    const gap = traffic.seconds.filter((s) => s.t >= fromS && s.t < toS);
+    expect(gap.length).toBeGreaterThanOrEqual(59);
+    expect(gap.every((s) => s.hits > 0)).toBe(true);
+    const site = traffic.seconds
+      .filter((s) => s.hits > 0)
+      .map((s) => s.hits)
+      .sort((a, b) => a - b);
+    expect(site.at(-1)!).toBeLessThan(4 * site[Math.floor(site.length / 2)]!);
+    // The stream told the browsers too: `traffic` events with the gap's seconds.
+    const events = parsed(frames, 'traffic');
+    expect(events.length).toBeGreaterThan(10);
+  });
+
+  it('unstable: from the third connection in a row cut within seconds, connection_unstable', async () => {
+    const { frames, h } = await play('unstable');
+    const { problems } = z
+      .object({ problems: z.array(ProblemSchema) })
+      .parse((await h.get('/api/problems?limit=100')).body);
+    const codes = problems.map((p) => p.code).reverse();
+    // Oldest first: two plain losses, then the relay names the pattern.
+    expect(codes.slice(0, 3)).toEqual(['connection_lost', 'connection_lost', 'connection_unstable']);
+    expect(problems[0]).toMatchObject({ code: 'connection_unstable', action: 'retry-after', shard: 0 });
+    const waits = statesOf(frames).filter((s) => s.state === 'waiting');
+    expect(waits.length).toBeGreaterThan(0);
+    for (const wait of waits) expect(wait.problem?.code).toBe('connection_unstable');
   });
 
   it('relay-down: the stream breaks, REST answers 503, then a new stream resumes where it left', async () => {
@@ -417,9 +488,11 @@ describe('mock scenarios: every payload passes the contract', () => {
     expect(final.counters.malformed).toBeGreaterThan(150);
     const series = StatsResponseSchema.parse((await h.get('/api/stats?window=3600')).body).series;
     expectSeriesCovers(series, 'malformed', final.counters.malformed);
-    const problems = parsed(frames, 'problem');
+    const problems = problemsOf(frames);
     expect(problems.length).toBeGreaterThanOrEqual(5);
     expect(problems.every((p) => p.code === 'malformed_record' && p.action === 'none')).toBe(true);
+    // One active at a time: each newer report resolves the one before.
+    expect(latestOf(frames).filter((p) => p.resolvedAt === undefined)).toHaveLength(1);
     for (let i = 1; i < problems.length; i++)
       expect(problems[i]!.at - problems[i - 1]!.at).toBeGreaterThanOrEqual(10_000);
     expect(problems.map((p) => p.details).join(' ')).not.toMatch(/\d+\.\d+\.\d+\.\d{1,3}\b(?!\.)/);

@@ -168,6 +168,26 @@ export const SCENARIOS = [
     shards: [[OPEN]],
   },
   {
+    name: 'catch-up',
+    title: 'Catch-up after an outage',
+    description:
+      "The stream was lost for a minute; on reconnect Livestream resent what was missed at full speed: arrivals spike, while the traffic on Adobe's clock fills the gap.",
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 50 },
+    historyS: HISTORY_S,
+    shards: [[{ kind: 'open', forS: HISTORY_S - 240, end: 'lost' }, OPEN]],
+  },
+  {
+    name: 'unstable',
+    title: 'Connections die young',
+    description:
+      'Every connection is cut seconds after it opens (another consumer on the stream, a proxy): from the third in a row the relay names it connection_unstable.',
+    relay: RELAY_DEFAULTS,
+    traffic: { baseRate: 20 },
+    historyS: 200,
+    shards: [[{ kind: 'open', forS: 5, end: 'lost' }]],
+  },
+  {
     name: 'relay-down',
     title: 'Relay link down',
     description:

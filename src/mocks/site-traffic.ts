@@ -12,6 +12,10 @@ import type { ScriptedStream } from './script-connector.ts';
  * `malformedEveryS`, a line that is not JSON goes to shard 0 now and then. What the relay does
  * with the bytes is the core's business.
  *
+ * A shard that streamed and stopped (lost, stalled, refused) misses its records: they are kept
+ * (the last few minutes, as Livestream keeps them) and resent at transfer speed, oldest first,
+ * when it streams again; their `receivedTimeGMT` still says when Adobe received them.
+ *
  * Before `hitsFrom` (a catch-up the host keeps cheap) nothing is generated: open streams get
  * keep-alive bytes only, as a quiet stream would.
  */
@@ -39,6 +43,13 @@ const wireBytes = (bytes: Uint8Array) => Math.ceil(bytes.length / 4);
 
 const encoder = new TextEncoder();
 
+/** Livestream resends what a consumer missed when it is back within a few minutes. */
+const RESUME_WINDOW_MS = 5 * 60_000;
+/** Records kept for a shard that is not streaming (memory in the page stays bounded). */
+const MAX_BACKLOG = 20_000;
+/** Records of a backlog resent per 100-ms tick: about 30,000 hits/s, a transfer-speed burst. */
+const RESEND_PER_TICK = 3_000;
+
 export class SiteTraffic {
   /** Before this moment (epoch ms) no record is generated. */
   hitsFrom = -Infinity;
@@ -50,6 +61,10 @@ export class SiteTraffic {
   private broken = 0;
   private timer: TimerHandle | undefined;
   private malformedTimer: TimerHandle | undefined;
+  /** Each shard has streamed at least once (Livestream then keeps what it misses). */
+  private readonly streamed: boolean[] = [];
+  /** What each shard missed while it was not streaming, oldest first: resent when it is back. */
+  private readonly backlog: { at: number; line: string }[][] = [];
 
   constructor(private readonly options: SiteTrafficOptions) {
     const { clock, scenario } = options;
@@ -87,7 +102,12 @@ export class SiteTraffic {
     this.last = to;
     this.timer = clock.setTimeout(() => this.tick(), this.tickMs);
     const streams = this.flowing();
-    if (to <= this.hitsFrom || !streams.some(Boolean)) {
+    streams.forEach((stream, shard) => {
+      if (stream) this.streamed[shard] = true;
+    });
+    // A shard that streamed and stopped still has traffic: Livestream keeps it for its return.
+    const missing = streams.map((stream, shard) => !stream && this.streamed[shard] === true);
+    if (to <= this.hitsFrom || !(streams.some(Boolean) || missing.some(Boolean))) {
       this.carry = 0;
       for (const stream of streams) stream?.keepAlive();
       return;
@@ -100,14 +120,34 @@ export class SiteTraffic {
       const record = this.generator.next(Math.round(from + ((to - from) * i) / (count + 1)));
       const shard = visitorSlot(record, this.shards);
       if (streams[shard]) lines[shard]!.push(stringifyRecord(record));
+      else if (missing[shard]) this.keep(shard, to, stringifyRecord(record));
     }
     streams.forEach((stream, shard) => {
       if (!stream) return;
-      const text = lines[shard]!;
+      const text = [...this.resend(shard, to), ...lines[shard]!];
       if (text.length === 0) return stream.keepAlive();
       const bytes = encoder.encode(`${text.join('\r\n')}\r\n`);
       stream.write(bytes, wireBytes(bytes));
     });
+  }
+
+  /** Keeps a record a shard missed: the last `RESUME_WINDOW_MS`, at most `MAX_BACKLOG` records. */
+  private keep(shard: number, at: number, line: string): void {
+    const backlog = (this.backlog[shard] ??= []);
+    backlog.push({ at, line });
+    if (backlog.length > MAX_BACKLOG) backlog.splice(0, backlog.length - MAX_BACKLOG);
+  }
+
+  /**
+   * What a shard missed, resent when it streams again at transfer speed (`RESEND_PER_TICK` a
+   * tick), oldest first; what is older than `RESUME_WINDOW_MS` is gone, as with Livestream.
+   */
+  private resend(shard: number, now: number): string[] {
+    const backlog = this.backlog[shard];
+    if (!backlog?.length) return [];
+    const expired = backlog.findIndex((entry) => entry.at >= now - RESUME_WINDOW_MS);
+    backlog.splice(0, expired === -1 ? backlog.length : expired);
+    return backlog.splice(0, RESEND_PER_TICK).map((entry) => entry.line);
   }
 
   private malformed(everyMs: number): void {

@@ -34,6 +34,8 @@ const RUN_S: Record<ScenarioName, number> = {
   stall: 720,
   'shards-partial': 700,
   burst: 20,
+  'catch-up': 600,
+  unstable: 300,
   'relay-down': 30,
   'unknown-action': 120,
   'bad-records': 40,

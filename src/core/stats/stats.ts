@@ -8,6 +8,7 @@ import {
   type Top,
 } from '../../contract/index.ts';
 import { truncate } from '../upstream/error-body.ts';
+import { AdobeClock } from './adobe-clock.ts';
 
 /**
  * Per-second figures over every distinct hit (never the sampled feed), kept for an hour, and top
@@ -223,7 +224,14 @@ export class StatsCollector {
   private streamingSeen = false;
   private downSeen = false;
 
-  constructor(private readonly shards: number) {
+  /** The site's traffic on Adobe's clock and what became of each outage. */
+  readonly adobe: AdobeClock;
+
+  constructor(
+    private readonly shards: number,
+    now: () => number = () => Date.now(),
+  ) {
+    this.adobe = new AdobeClock(now);
     this.byShard = new Array<number>(shards).fill(0);
   }
 
@@ -235,6 +243,7 @@ export class StatsCollector {
     if (summary.isErrorPage) c.errorPages++;
     if (summary.revenue) c.revenue += summary.revenue;
     if (summary.receivedTimeGMT !== undefined) this.lag(summary.arrivedAt - summary.receivedTimeGMT * 1000);
+    this.adobe.hit(summary.shard, summary.receivedTimeGMT);
     const b = this.bucket;
     b.hits++;
     if (summary.bot) b.bots++;

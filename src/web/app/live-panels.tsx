@@ -1,8 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Stats } from '../../contract/index.ts';
 import { useStatus } from '../features/connection/index.ts';
-import { FeedPanel } from '../features/feed/index.ts';
-import { getStatsOptions, isTrafficWindow, TrafficPanel, type TrafficWindowS } from '../features/traffic/index.ts';
+import { FeedPanel, useRevenueCurrency } from '../features/feed/index.ts';
+import {
+  getStatsOptions,
+  getTrafficOptions,
+  isTrafficWindow,
+  TrafficPanel,
+  type TrafficWindowS,
+} from '../features/traffic/index.ts';
 import { useFeed, useFeedStats, useLink, usePause, useTopWindows } from '../lib/live-store/index.ts';
 import { useSearchParam } from '../lib/url-state.ts';
 import { PAUSE_SHORTCUT } from './keyboard-shortcuts.ts';
@@ -22,14 +28,17 @@ export function parseWindow(value: string | null): TrafficWindowS {
 export function TrafficSection() {
   const [windowParam, setWindowParam] = useSearchParam(VIEW_PARAMS.window);
   const stats = useQuery(getStatsOptions());
+  const traffic = useQuery(getTrafficOptions());
   const top = useTopWindows();
   const { counts, sampled } = useFeedStats();
   const link = useLink();
   const { paused } = usePause();
   const { data: status } = useStatus();
+  const currency = useRevenueCurrency(useFeed());
   return (
     <TrafficPanel
       series={stats.data?.series ?? NO_STATS}
+      traffic={traffic.data}
       top={top}
       windowS={parseWindow(windowParam)}
       onWindowChange={(windowS) => setWindowParam(String(windowS))}
@@ -40,6 +49,8 @@ export function TrafficSection() {
       asOf={link.lastEventAt}
       paused={paused}
       shardCount={status?.upstream.maxConnections ?? 1}
+      relayStartedAt={status?.relay.startedAt}
+      currency={currency}
     />
   );
 }
@@ -50,6 +61,7 @@ export function FeedSection() {
   const { counts, sampled } = useFeedStats();
   const pause = usePause();
   const [filter, setFilter] = useSearchParam(VIEW_PARAMS.feedFilter);
+  const currency = useRevenueCurrency(hits);
   return (
     <FeedPanel
       hits={hits}
@@ -62,6 +74,7 @@ export function FeedSection() {
       received={counts.received}
       shown={counts.shown}
       pauseShortcut={PAUSE_SHORTCUT}
+      currency={currency}
     />
   );
 }

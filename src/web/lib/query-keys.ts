@@ -11,6 +11,8 @@ export const queryKeys = {
   catalog: () => ['catalog'] as const,
   stats: (windowS: number) => ['stats', { windowS }] as const,
   statsAll: () => ['stats'] as const,
+  traffic: (windowS: number) => ['traffic', { windowS }] as const,
+  trafficAll: () => ['traffic'] as const,
   top: (windowS: number) => ['top', { windowS }] as const,
   hit: (hitId: string) => ['hit', hitId] as const,
 };

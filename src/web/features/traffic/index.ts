@@ -2,4 +2,5 @@
 export { TrafficPanel, type TrafficPanelProps } from './components/traffic-panel.tsx';
 export { getStats, getStatsOptions } from './api/get-stats.ts';
 export { getTop, getTopOptions } from './api/get-top.ts';
+export { getTraffic, getTrafficOptions } from './api/get-traffic.ts';
 export { TRAFFIC_WINDOWS_S, isTrafficWindow, type TrafficWindowS } from './utils/windows.ts';

@@ -1,6 +1,7 @@
 import type { QueryCacheNotifyEvent, QueryClient, QueryKey } from '@tanstack/react-query';
-import type { Problem, Shard, Stats, StatsResponse, Status, Top } from '../../../contract/index.ts';
+import type { Problem, Shard, Stats, StatsResponse, Status, Top, Traffic } from '../../../contract/index.ts';
 import { queryKeys } from '../query-keys.ts';
+import { withTraffic } from './traffic-merge.ts';
 
 /** Problems list length assumed for a cached problems query whose key names no limit. */
 const DEFAULT_PROBLEMS_LIMIT = 200;
@@ -20,6 +21,7 @@ export interface ProblemsData {
 export class CacheBridge {
   /** Recent live events, re-applied to a REST answer that was in flight when they arrived. */
   private recentStats: Stats[] = [];
+  private recentTraffic: Traffic[] = [];
   private recentProblems: Problem[] = [];
   /** The newest state of each shard the stream told us; a late status answer must not undo it. */
   private readonly latestShards = new Map<number, Shard>();
@@ -49,6 +51,7 @@ export class CacheBridge {
     // answer and this hello (or everything during a gap) must come from REST again.
     void this.queryClient.invalidateQueries({ queryKey: queryKeys.problemsAll() });
     void this.queryClient.invalidateQueries({ queryKey: queryKeys.statsAll() });
+    void this.queryClient.invalidateQueries({ queryKey: queryKeys.trafficAll() });
   }
 
   shard(shard: Shard): void {
@@ -72,6 +75,15 @@ export class CacheBridge {
     }
   }
 
+  /** The seconds of the site's traffic (Adobe's clock) that late hits changed, and the outages. */
+  traffic(update: Traffic): void {
+    this.recentTraffic = [...this.recentTraffic.slice(-29), update];
+    for (const [key, data] of this.queryClient.getQueriesData<Traffic>({ queryKey: queryKeys.trafficAll() })) {
+      if (!data) continue;
+      this.queryClient.setQueryData<Traffic>(key, withTraffic(data, update, windowOf(key)));
+    }
+  }
+
   top(windows: readonly Top[]): void {
     for (const top of windows) this.queryClient.setQueryData(queryKeys.top(top.window), top);
   }
@@ -88,7 +100,13 @@ export class CacheBridge {
   private readonly onCacheEvent = (event: QueryCacheNotifyEvent) => {
     if (event.type !== 'updated' || event.action.type !== 'success' || event.action.manual) return;
     const key = event.query.queryKey as QueryKey;
-    if (key[0] === queryKeys.statsAll()[0]) {
+    if (key[0] === queryKeys.trafficAll()[0]) {
+      let data = event.query.state.data as Traffic | undefined;
+      if (!data || this.recentTraffic.length === 0) return;
+      // Counts only grow: re-applying what the stream said cannot lower what the answer counted.
+      for (const update of this.recentTraffic) data = withTraffic(data, { seconds: update.seconds }, windowOf(key));
+      this.queryClient.setQueryData<Traffic>(key, data);
+    } else if (key[0] === queryKeys.statsAll()[0]) {
       let data = event.query.state.data as StatsResponse | undefined;
       const last = data?.series.at(-1)?.t ?? -Infinity;
       const missing = this.recentStats.filter((stats) => stats.t > last);
@@ -110,8 +128,12 @@ export class CacheBridge {
     } else if (key[0] === queryKeys.problemsAll()[0]) {
       let data = event.query.state.data as ProblemsData | undefined;
       if (!data) return;
-      const known = new Set(data.problems.map((p) => p.id));
-      const missing = this.recentProblems.filter((p) => !known.has(p.id));
+      const known = new Map(data.problems.map((p) => [p.id, p]));
+      // Missing from the answer, or further in their life (resolved, acknowledged) than it says.
+      const missing = this.recentProblems.filter((p) => {
+        const answered = known.get(p.id);
+        return !answered || mergeProblem(answered, p) !== answered;
+      });
       if (missing.length === 0) return;
       for (const problem of missing) data = withProblem(data, problem, limitOf(key));
       this.queryClient.setQueryData<ProblemsData>(key, data);
@@ -128,11 +150,36 @@ export function withShard(status: Status | undefined, shard: Shard): Status | un
   return { ...status, shards };
 }
 
-/** The problems list with a new one on top (newest first), bounded by `limit`, without duplicates. */
+/**
+ * The problems list with a new one on top (newest first), bounded by `limit`. A Problem sent
+ * again (same id: resolved, acknowledged) replaces the one listed, in its place: never a duplicate.
+ */
 export function withProblem(data: ProblemsData | undefined, problem: Problem, limit: number): ProblemsData | undefined {
   if (!data) return data;
-  const rest = data.problems.filter((p) => p.id !== problem.id);
-  return { ...data, problems: [problem, ...rest].slice(0, Math.max(1, limit)) };
+  const index = data.problems.findIndex((p) => p.id === problem.id);
+  if (index < 0) return { ...data, problems: [problem, ...data.problems].slice(0, Math.max(1, limit)) };
+  const merged = mergeProblem(data.problems[index]!, problem);
+  if (merged === data.problems[index]) return data;
+  const problems = [...data.problems];
+  problems[index] = merged;
+  return { ...data, problems };
+}
+
+/**
+ * The later copy of a Problem, its life kept whatever the order copies arrive in: once resolved
+ * or acknowledged it stays so (an older copy, a REST answer sent before the event, cannot undo it).
+ * Returns `known` itself when `next` adds nothing.
+ */
+export function mergeProblem(known: Problem, next: Problem): Problem {
+  const resolvedAt = known.resolvedAt ?? next.resolvedAt;
+  const acknowledgedAt = known.acknowledgedAt ?? next.acknowledgedAt;
+  if (resolvedAt === known.resolvedAt && acknowledgedAt === known.acknowledgedAt) return known;
+  return {
+    ...known,
+    ...next,
+    ...(resolvedAt !== undefined ? { resolvedAt } : {}),
+    ...(acknowledgedAt !== undefined ? { acknowledgedAt } : {}),
+  };
 }
 
 /** The per-second series with one more second, trimmed to the last `windowS` seconds. */

@@ -200,6 +200,9 @@ export class LiveStore {
           this.cache.top(windows);
         });
         break;
+      case 'traffic':
+        this.parsed('traffic', event, (traffic) => this.cache.traffic(traffic));
+        break;
       case 'reset':
         this.parsed('reset', event, (reset) => this.onReset(reset.reason, reset.missed));
         break;

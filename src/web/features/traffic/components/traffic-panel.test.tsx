@@ -56,6 +56,40 @@ function setup(overrides: Partial<TrafficPanelProps> = {}) {
 }
 
 describe('TrafficPanel', () => {
+  it("shows the site's traffic on Adobe's clock with each outage's verdict, once the relay told it", () => {
+    const { rerender, props } = setup({ series: run(T0, 300, { lagP95Ms: 40_000 }) });
+    expect(screen.queryByTestId('chart-site')).toBeNull();
+    const seconds = Array.from({ length: 300 }, (_, i) => ({ t: T0 + i, hits: i < 260 ? 8 : 2 }));
+    const outage = {
+      id: 'o1',
+      shard: 0,
+      from: (T0 + 100) * 1000,
+      to: (T0 + 161) * 1000,
+      lateHits: 488,
+      verdict: 'recovered',
+      summary: 'recovered: 488 hits of the 61-second gap arrived late',
+    };
+    rerender(<TrafficPanel {...props} traffic={{ seconds, outages: [outage] }} />);
+    const chart = screen.getByTestId('chart-site');
+    expect(chart.textContent).toContain("Site traffic on Adobe's clock");
+    // The still-arriving right edge (the p95 lag, 40 s) is left out of the figures.
+    expect(chart.textContent).toContain('Average 8 hits/s, peak 8');
+    expect(chart.textContent).toContain('the last 40 s are still arriving');
+    expect(chart.textContent).toMatch(/Shard 0 stopped at .*: recovered: 488 hits of the 61-second gap arrived late\./);
+  });
+
+  it("says a window entirely within Livestream's delay is still arriving, not that it has no hit", () => {
+    const seconds = Array.from({ length: 120 }, (_, i) => ({ t: T0 + 180 + i, hits: 5 }));
+    setup({
+      series: run(T0 + 180, 120, { lagP95Ms: 260_000 }),
+      traffic: { seconds, outages: [] },
+      relayStartedAt: (T0 + 180) * 1000,
+    });
+    expect(screen.getByTestId('chart-site').textContent).toContain(
+      '600 hits so far, each in the second Adobe received it; all of this window is within the last 260 s, still arriving.',
+    );
+  });
+
   it('offers 5/15/60 min as toggle buttons and reports a change, by mouse or keyboard', async () => {
     const user = userEvent.setup();
     const { props } = setup();
@@ -105,7 +139,7 @@ describe('TrafficPanel', () => {
     ];
     setup({ series });
     const chart = screen.getByTestId('chart-hits');
-    expect(chart.textContent).toMatch(/No data: reconnect wait, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(60 s\)/);
+    expect(chart.textContent).toMatch(/No data: reconnect wait, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \S+ \(60 s\)/);
     // The shaded ReferenceArea carries the same label inside the SVG.
     expect(chart.querySelector('.traffic-gap')).not.toBeNull();
     const labels = [...chart.querySelectorAll('.traffic-gap__label')].map((l) => l.textContent);
@@ -117,7 +151,7 @@ describe('TrafficPanel', () => {
   it('greys the charts out with "data as of hh:mm:ss" while the relay link is down', () => {
     const asOf = new Date(2024, 4, 6, 14, 3, 9).getTime();
     setup({ linkDown: true, asOf });
-    expect(screen.getByTestId('traffic-stale').textContent).toContain('Relay link down: data as of 14:03:09');
+    expect(screen.getByTestId('traffic-stale').textContent).toMatch(/^Relay link down: data as of 14:03:09 \S+$/);
     expect(screen.getByTestId('traffic-panel').querySelector('.traffic__body')?.getAttribute('data-stale')).toBe(
       'true',
     );
@@ -125,7 +159,7 @@ describe('TrafficPanel', () => {
 
   it('falls back to the last second of the series for "data as of"', () => {
     setup({ linkDown: true, series: run(T0, 10) });
-    expect(screen.getByTestId('traffic-stale').textContent).toMatch(/data as of \d\d:\d\d:\d\d$/);
+    expect(screen.getByTestId('traffic-stale').textContent).toMatch(/data as of \d\d:\d\d:\d\d \S+$/);
   });
 
   it('is not greyed out while the link is up', () => {
@@ -153,5 +187,87 @@ describe('TrafficPanel', () => {
       expect(plot.querySelector('svg')).not.toBeNull();
       expect(plot.querySelector('[tabindex]:not([tabindex="-1"])')).toBeNull();
     }
+  });
+
+  it('starts the charts at the relay’s start when it started inside the window, and says so', () => {
+    // Up for 3 min, 15-min window: the axis used to span 15 min with the data in its last fifth.
+    setup({ series: run(T0, 180), windowS: 900, relayStartedAt: T0 * 1000 + 400 });
+    expect(screen.getByTestId('traffic-span').textContent).toMatch(
+      /^The relay started 3 min ago, at \d\d:\d\d:\d\d \S+: the charts start there, not 15 min back\.$/,
+    );
+    expect(screen.getByTestId('chart-hits').textContent).toContain('over the 3 min since the relay started');
+    // Ticks every minute over 3 min, not every 3 min over 15.
+    const ticks = [
+      ...screen
+        .getByTestId('chart-hits')
+        .querySelectorAll('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+    ];
+    expect(ticks).toHaveLength(3);
+  });
+
+  it('says nothing about the start when the relay has run longer than the window', () => {
+    setup({ series: run(T0, 300), windowS: 300, relayStartedAt: (T0 - 3600) * 1000 });
+    expect(screen.queryByTestId('traffic-span')).toBeNull();
+  });
+
+  it('writes the revenue axis compact and in the currency: never ",800,000"', () => {
+    setup({ series: run(T0, 300, { revenue: 30_000 }), currency: 'USD' });
+    const ticks = [
+      ...screen
+        .getByTestId('chart-revenue')
+        .querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+    ].map((t) => t.textContent);
+    expect(ticks.length).toBeGreaterThan(2);
+    for (const tick of ticks) expect(tick).toMatch(/^\$\d+(\.\d)?[KM]?$/);
+    expect(ticks).toContain('$1.8M');
+    expect(screen.getByTestId('chart-revenue').textContent).toContain('Revenue $99.50');
+  });
+
+  it('writes the lag axis in one unit', () => {
+    setup({ series: run(T0, 300, { lagP50Ms: 40_000, lagP95Ms: 238_000 }) });
+    const ticks = [
+      ...screen
+        .getByTestId('chart-lag')
+        .querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+    ].map((t) => t.textContent);
+    expect(ticks.length).toBeGreaterThan(2);
+    for (const tick of ticks) expect(tick).toMatch(/^[\d.,]+ s$/);
+  });
+
+  it('names the countries of the top list', () => {
+    setup({
+      top: [
+        {
+          ...top300,
+          countries: [
+            { key: 'usa', count: 2000 },
+            { key: 'gbr', count: 500 },
+          ],
+        },
+      ],
+    });
+    expect(
+      within(screen.getByTestId('top-countries'))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['United States 2,000 (66.7%)', 'United Kingdom 500 (16.7%)']);
+  });
+
+  it('labels only the gaps wide enough to hold their label', () => {
+    // Three 20-s waits 30 s apart in an hour: each gap is a few pixels wide, too narrow for a label.
+    const series = [
+      ...run(T0, 3000),
+      ...run(T0 + 3000, 20, { outage: true }),
+      ...run(T0 + 3020, 30),
+      ...run(T0 + 3050, 20, { outage: true }),
+      ...run(T0 + 3070, 30),
+      ...run(T0 + 3100, 20, { outage: true }),
+      ...run(T0 + 3120, 480),
+    ];
+    setup({ series, windowS: 3600 });
+    const chart = screen.getByTestId('chart-hits');
+    expect(chart.querySelectorAll('.traffic-gap')).not.toHaveLength(0);
+    expect(chart.querySelectorAll('.traffic-gap__label')).toHaveLength(0);
+    expect(chart.textContent).toContain('No data: reconnect wait');
   });
 });

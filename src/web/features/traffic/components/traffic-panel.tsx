@@ -1,6 +1,9 @@
 import { useMemo } from 'react';
-import type { Stats, Top } from '../../../../contract/index.ts';
-import { formatClock, formatCount } from '../../../lib/format.ts';
+import type { Stats, Top, Traffic } from '../../../../contract/index.ts';
+import { formatCount } from '../../../lib/format.ts';
+import { formatTimeWithZone, zoneName } from '../../../lib/format-time.ts';
+import { useTimeZone } from '../../../lib/time-zone.ts';
+import { describeAxisStart } from '../utils/describe.ts';
 import { formatWindow } from '../utils/format.ts';
 import type { Sampled } from '../../../../contract/index.ts';
 import { buildTrafficView } from '../utils/series.ts';
@@ -8,6 +11,9 @@ import { useFrozen } from '../../../lib/use-frozen.ts';
 import { pickTop, type TrafficWindowS } from '../utils/windows.ts';
 import { SampledMarker } from './sampled-marker.tsx';
 import { HitsChart, LagChart, QualityChart, RevenueChart } from './time-charts.tsx';
+import { SiteTrafficChart } from './site-chart.tsx';
+import { buildSiteView } from '../utils/site-series.ts';
+import { formatCountry } from '../../../lib/format-country.ts';
 import { TopList } from './top-list.tsx';
 import { WindowSelector } from './window-selector.tsx';
 import '../traffic.css';
@@ -39,6 +45,18 @@ export interface TrafficPanelProps {
   paused: boolean;
   /** Configured shards (`maxConnections`), so every shard has a lane even before its first hit. */
   shardCount: number;
+  /**
+   * When the relay started (epoch ms, the relay's clock, as `status.relay.startedAt`): when that is
+   * inside the window, the charts start there instead of squeezing the data to the right edge.
+   */
+  relayStartedAt?: number | undefined;
+  /** ISO 4217 code revenue is in, when known: axes and captions then carry it (`$1.8M`). */
+  currency?: string | undefined;
+  /**
+   * The site's traffic on Adobe's clock and the outages with what came back (`GET /api/traffic`,
+   * kept current by the `traffic` event); the chart is left out until it is known.
+   */
+  traffic?: Traffic | undefined;
 }
 
 /**
@@ -46,13 +64,28 @@ export interface TrafficPanelProps {
  * Charts are relay-computed over every hit, never derived from the (possibly sampled) feed.
  */
 export function TrafficPanel(props: TrafficPanelProps) {
-  const { windowS, onWindowChange, sampled, received, shown, linkDown, paused, shardCount } = props;
-  const data = useFrozen({ series: props.series, top: props.top }, paused);
+  const { windowS, onWindowChange, sampled, received, shown, linkDown, paused, shardCount, currency } = props;
+  const [zone] = useTimeZone();
+  const data = useFrozen({ series: props.series, top: props.top, traffic: props.traffic }, paused);
+  const relayStartT = props.relayStartedAt === undefined ? undefined : Math.floor(props.relayStartedAt / 1000);
   const view = useMemo(
-    () => buildTrafficView(data.series, { windowS, shardCount }),
-    [data.series, windowS, shardCount],
+    () => buildTrafficView(data.series, { windowS, shardCount, relayStartT }),
+    [data.series, windowS, shardCount, relayStartT],
   );
   const top = pickTop(data.top, windowS);
+  // The right edge on Adobe's clock is still arriving: Livestream's p95 delay, 20 s to 5 min.
+  const settlingS = Math.min(300, Math.max(20, Math.round((view.summary.lagP95 ?? 60_000) / 1000)));
+  const site = useMemo(
+    () =>
+      data.traffic
+        ? buildSiteView(data.traffic.seconds, data.traffic.outages ?? [], {
+            startT: view.startT,
+            endT: view.endT,
+            settlingS,
+          })
+        : undefined,
+    [data.traffic, view.startT, view.endT, settlingS],
+  );
   const lastT = data.series.at(-1)?.t;
   const asOf = props.asOf ?? (lastT === undefined ? undefined : lastT * 1000);
   const total = top?.hits ?? 0;
@@ -69,19 +102,38 @@ export function TrafficPanel(props: TrafficPanelProps) {
             Paused
           </span>
         ) : null}
+        <span className="traffic__muted traffic__zone" data-testid="traffic-zone">
+          Times in {zoneName(zone)}
+        </span>
         <SampledMarker sampled={sampled} received={received} shown={shown} />
       </header>
+      {view.axisFrom !== 'window' ? (
+        <p className="traffic__span" data-testid="traffic-span">
+          {describeAxisStart(
+            view.axisFrom,
+            view.axisFrom === 'relay-start' && props.relayStartedAt !== undefined
+              ? props.relayStartedAt
+              : view.coveredFromT * 1000,
+            view.endT - view.coveredFromT + 1,
+            windowS,
+            zone,
+          )}
+        </p>
+      ) : null}
       {linkDown ? (
         <p className="traffic__stale" data-testid="traffic-stale">
-          Relay link down: {asOf === undefined ? 'no data yet' : `data as of ${formatClock(asOf)}`}
+          Relay link down: {asOf === undefined ? 'no data yet' : `data as of ${formatTimeWithZone(asOf, zone)}`}
         </p>
       ) : null}
       <div className="traffic__body" data-stale={linkDown || undefined}>
         <div className="traffic__charts">
-          <HitsChart view={view} windowS={windowS} />
-          <LagChart view={view} windowS={windowS} />
-          <QualityChart view={view} windowS={windowS} />
-          <RevenueChart view={view} windowS={windowS} top={top} />
+          <HitsChart view={view} windowS={windowS} zone={zone} />
+          {site ? (
+            <SiteTrafficChart view={site} startT={view.startT} endT={view.endT} settlingS={settlingS} zone={zone} />
+          ) : null}
+          <LagChart view={view} windowS={windowS} zone={zone} />
+          <QualityChart view={view} windowS={windowS} zone={zone} />
+          <RevenueChart view={view} windowS={windowS} zone={zone} top={top} currency={currency} />
         </div>
         <h3 className="traffic__subtitle">
           Top in the last {formatWindow(windowS)}
@@ -89,7 +141,13 @@ export function TrafficPanel(props: TrafficPanelProps) {
         </h3>
         <div className="traffic__tops">
           <TopList title="Pages" counts={top?.pages} total={total} testId="top-pages" />
-          <TopList title="Countries" counts={top?.countries} total={total} testId="top-countries" />
+          <TopList
+            title="Countries"
+            counts={top?.countries}
+            total={total}
+            testId="top-countries"
+            formatKey={formatCountry}
+          />
           <TopList title="Browsers" counts={top?.browsers} total={total} testId="top-browsers" />
           <TopList title="Devices" counts={top?.devices} total={total} testId="top-devices" />
           <TopList title="Events" counts={top?.events} total={total} testId="top-events" />
