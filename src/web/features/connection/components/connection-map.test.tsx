@@ -174,6 +174,22 @@ describe('ConnectionMap', () => {
     expect(screen.queryByTestId('reconnect-problem-0')).toBeNull();
   });
 
+  it("gives a failed shard its code's own guidance: a 403 points at the product profile", () => {
+    renderMap(
+      statusFixture({
+        shards: [
+          shardFixture({
+            state: 'failed',
+            since: T0,
+            problem: problemFixture({ code: 'stream_access_denied', status: 403, action: 'configuration' }),
+          }),
+        ],
+      }),
+    );
+    const details = within(screen.getByTestId('shard-card-0')).getByText('What to do').closest('details')!;
+    expect(details.querySelector('.shard-card__popover')?.textContent).toContain('Admin Console');
+  });
+
   it('writes times in UTC once the switch says so', () => {
     vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
     renderMap(statusFixture({ shards: [shardFixture({ connectedAt: Date.UTC(2025, 0, 15, 11, 50, 0) })] }));

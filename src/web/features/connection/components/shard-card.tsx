@@ -2,6 +2,7 @@ import {
   isKnownShardState,
   lookupAction,
   lookupCode,
+  lookupGuidance,
   makeProblem,
   type Shard,
   type Problem,
@@ -142,7 +143,7 @@ function WhatToDo({ problem }: { problem: Problem }) {
       <summary>What to do</summary>
       <div className="shard-card__popover">
         <p className="shard-problem__message">{problemMessage(problem)}</p>
-        <p>{lookupAction(problem.action).guidance}</p>
+        <p>{lookupGuidance(problem.code, problem.action).guidance}</p>
       </div>
     </details>
   );

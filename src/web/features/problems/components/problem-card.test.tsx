@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CATALOG_ACTIONS, KNOWN_ACTIONS, UNKNOWN_ACTION, type Problem } from '../../../../contract/index.ts';
 import { problemFixture, T0 } from '../../../test/fixtures.ts';
 import { groupProblems } from '../utils/group-problems.ts';
+import { setTimeZone } from '../../../lib/time-zone.ts';
 import { ProblemCard } from './problem-card.tsx';
 
 function renderCard(problems: Problem[], props: Partial<Parameters<typeof ProblemCard>[0]> = {}) {
@@ -17,6 +18,13 @@ describe('ProblemCard', () => {
     const expected = CATALOG_ACTIONS.find((a) => a.action === action)!.guidance;
     expect(screen.getByTestId('problem-guidance').textContent).toContain(expected);
     expect(screen.getByTestId('action-badge').textContent).toBe(action);
+  });
+
+  it('writes when it happened in the zone the header switch says, naming it', () => {
+    setTimeZone('utc');
+    renderCard([problemFixture({ at: Date.UTC(2025, 0, 15, 11, 50, 7) })]);
+    expect(screen.getAllByText('2025-01-15 11:50:07 UTC').length).toBeGreaterThan(0);
+    setTimeZone('local');
   });
 
   it('shows an unknown action and code with the generic guidance', () => {

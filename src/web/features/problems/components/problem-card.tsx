@@ -1,5 +1,6 @@
 import { lookupAction, lookupCode, lookupGuidance, type Catalog, type Problem } from '../../../../contract/index.ts';
-import { formatClock, formatIsoUtc } from '../../../lib/format.ts';
+import { formatDateTime, formatIsoUtc } from '../../../lib/format-time.ts';
+import { useTimeZone } from '../../../lib/time-zone.ts';
 import type { RelayContext } from '../api/relay-context.ts';
 import { enableUrlFor } from '../utils/enable-url.ts';
 import type { ProblemGroup } from '../utils/group-problems.ts';
@@ -51,10 +52,12 @@ function withEndpoint(guidance: string, upstreamUrl: string | undefined): string
 
 const MAX_OCCURRENCES_LISTED = 20;
 
+/** When, in the zone the operator chose (Local or UTC, the header's switch), naming it. */
 export function When({ at }: { at: number }) {
+  const [zone] = useTimeZone();
   return (
     <time dateTime={formatIsoUtc(at)} title={formatIsoUtc(at)}>
-      {new Date(at).toLocaleDateString('en-CA')} {formatClock(at)}
+      {formatDateTime(at, zone)}
     </time>
   );
 }
