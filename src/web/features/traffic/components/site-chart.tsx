@@ -1,17 +1,13 @@
 import { memo } from 'react';
-import { Area, AreaChart, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, ReferenceArea, YAxis } from 'recharts';
 import { formatCount, formatRate } from '../../../lib/format.ts';
 import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
-import { formatTick } from '../utils/format.ts';
 import type { SiteView } from '../utils/site-series.ts';
-import { tickStep, timeTicks } from '../utils/windows.ts';
 import { ChartFigure } from './chart-figure.tsx';
+import { Plot, timeAxisParts } from './time-charts.tsx';
 
-const PLOT_HEIGHT = 150;
-const INITIAL_SIZE = { width: 480, height: PLOT_HEIGHT };
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 const AXIS = 'var(--color-muted, #6b7280)';
-const GRID = 'var(--color-border, #d1d5db)';
 const SITE = 'var(--color-series-1, #059669)';
 const WARN = 'var(--color-warn, #d97706)';
 
@@ -53,7 +49,6 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
   settlingS,
   zone,
 }: SiteTrafficChartProps) {
-  const step = tickStep(endT - startT + 1);
   return (
     <ChartFigure
       title="Site traffic on Adobe's clock"
@@ -61,30 +56,10 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
       note={describeOutages(view, zone)}
       testId="chart-site"
     >
-      <ResponsiveContainer width="100%" height={PLOT_HEIGHT} initialDimension={INITIAL_SIZE}>
+      <Plot>
         <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          <CartesianGrid stroke={GRID} strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[startT, endT]}
-            ticks={timeTicks(startT, endT)}
-            tickFormatter={(v: number) => formatTick(v, zone, step)}
-            allowDataOverflow
-            stroke={AXIS}
-            tick={{ fontSize: 11 }}
-          />
+          {timeAxisParts(startT, endT, zone, (v) => `${formatRate(v)} hits/s`)}
           <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(t) => formatTimeWithZone(Number(t) * 1000, zone)}
-            formatter={(v) => (typeof v === 'number' ? `${formatRate(v)} hits/s` : String(v))}
-            contentStyle={{
-              background: 'var(--color-surface, #fff)',
-              borderColor: GRID,
-              color: 'var(--color-fg, #111)',
-            }}
-          />
           {view.outages.map((o) => (
             <ReferenceArea
               key={o.id}
@@ -117,7 +92,7 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
             dot={false}
           />
         </AreaChart>
-      </ResponsiveContainer>
+      </Plot>
     </ChartFigure>
   );
 });

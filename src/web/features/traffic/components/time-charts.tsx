@@ -59,8 +59,7 @@ interface TimeChartProps {
  * The pieces every time chart shares, as elements (not components) so Recharts sees them as
  * its own direct children.
  */
-function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: number) => string) {
-  const { startT, endT } = view;
+export function timeAxisParts(startT: number, endT: number, zone: TimeZoneMode, valueFormat: (v: number) => string) {
   const step = tickStep(endT - startT + 1);
   return [
     <CartesianGrid key="grid" stroke={GRID} strokeDasharray="3 3" vertical={false} />,
@@ -82,6 +81,14 @@ function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: num
       formatter={(v) => (typeof v === 'number' ? valueFormat(v) : String(v))}
       contentStyle={{ background: 'var(--color-surface, #fff)', borderColor: GRID, color: 'var(--color-fg, #111)' }}
     />,
+  ];
+}
+
+/** The time axis parts and the view's gaps, shaded. */
+function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: number) => string) {
+  const { startT, endT } = view;
+  return [
+    ...timeAxisParts(startT, endT, zone, valueFormat),
     ...view.gaps.map((gap) => (
       <ReferenceArea
         key={`gap-${gap.from}`}
@@ -138,7 +145,7 @@ function GapLabel({ viewBox }: { viewBox?: { x?: number; y?: number; width?: num
   );
 }
 
-function Plot({ children }: { children: ReactElement }) {
+export function Plot({ children }: { children: ReactElement }) {
   return (
     <ResponsiveContainer width="100%" height={PLOT_HEIGHT} initialDimension={INITIAL_SIZE}>
       {children}
