@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { axeSerious } from '../support/axe.ts';
 import { CLOCK_START, expect, test } from '../support/mock-app.ts';
 
 /**
@@ -39,20 +39,6 @@ async function headerGeometry(page: Page) {
 function secondsOfDay(text: string): number {
   const [h, m, s] = text.split(':').map(Number);
   return h! * 3600 + m! * 60 + s!;
-}
-
-async function axeSerious(page: Page, testInfo: TestInfo) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  await testInfo.attach('axe-serious.json', {
-    body: JSON.stringify(serious, null, 2),
-    contentType: 'application/json',
-  });
-  return serious;
 }
 
 for (const viewport of VIEWPORTS) {
@@ -142,7 +128,7 @@ for (const viewport of VIEWPORTS) {
         const local = secondsOfDay((await sinceCell.textContent()) ?? '');
         // The clock starts at 18:00 UTC: 13:00 in New York.
         expect(Math.floor(local / 3600)).toBe(new Date(CLOCK_START).getUTCHours() - 5);
-        const gapNote = page.getByTestId('chart-hits').getByText(/^No data: reconnect wait, /);
+        const gapNote = page.getByTestId('chart-hits').getByText(/^No data: reconnect wait /);
         await mock.advance(5_000);
         await expect(gapNote).toContainText(' EST ');
 

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { axeSerious } from '../support/axe.ts';
 import { expect, test } from '../support/mock-app.ts';
 
 /**
@@ -23,23 +23,6 @@ const resolvedItem = (page: Page, code: string) =>
   panel(page)
     .getByTestId('problem-resolved')
     .filter({ has: page.locator('summary code', { hasText: code }) });
-
-async function expectNoSeriousAxeViolation(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  // axe schedules its work on timers: a paused page clock would hold it for ever.
-  await page.clock.resume();
-  const results = await new AxeBuilder({ page })
-    .include('[data-testid="problems-panel"]')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  await testInfo.attach(`axe-${name}.json`, {
-    body: JSON.stringify(serious, null, 2),
-    contentType: 'application/json',
-  });
-  expect(serious).toEqual([]);
-}
 
 for (const viewport of VIEWPORTS) {
   for (const theme of THEMES) {
@@ -102,7 +85,9 @@ for (const viewport of VIEWPORTS) {
           body: await panel(page).screenshot(),
           contentType: 'image/png',
         });
-        await expectNoSeriousAxeViolation(page, testInfo, `${viewport.name}-${theme}`);
+        expect(await axeSerious(page, testInfo, `${viewport.name}-${theme}`, '[data-testid="problems-panel"]')).toEqual(
+          [],
+        );
       });
 
       test('token-expired: the 401 a fresh token healed is resolved with nothing to do; the second one stays active', async ({

@@ -98,7 +98,7 @@ test.describe('mock scenarios', () => {
     await expect(problem.getByText(RETRY_AFTER_GUIDANCE)).toBeVisible();
     await expect(page.getByText('0 of 1 streaming')).toBeVisible();
     await mock.advance(10_000);
-    await expect(page.getByText(/^No data: reconnect wait, /).first()).toBeVisible();
+    await expect(page.getByText(/^No data: reconnect wait /).first()).toBeVisible();
     await expect(page.getByText('Waiting for hits…')).toBeVisible();
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeProblem, type Problem } from '../contract/index.ts';
+import { makeProblem, type CountersEvent, type Problem, type Stats } from '../contract/index.ts';
 import { ManualClock } from './clock.ts';
 import { MALFORMED_QUIET_MS, createRelayCore, type RelayCore, type RelaySettings } from './relay-core.ts';
 import { CORE_ROUTES } from './routes/routes.ts';
@@ -104,12 +104,14 @@ function start(scripts: Step[][], options: { log?: ProblemLog; at?: number; memo
   });
   running.push(core);
   const sent: Problem[] = [];
+  const events: { name: string; data: unknown }[] = [];
   const broadcast = core.hub.broadcast.bind(core.hub);
   core.hub.broadcast = (name, data, id) => {
     if (name === 'problem') sent.push(data as Problem);
+    events.push({ name, data });
     return broadcast(name, data, id);
   };
-  return { core, clock, bodies, log, sent };
+  return { core, clock, bodies, log, sent, events };
 }
 
 const byCode = (core: RelayCore, code: string) => core.problems(1000).filter((p) => p.code === code);
@@ -268,5 +270,32 @@ describe('after a restart (the error log survives it)', () => {
     expect(resolvedAt(byCode(core, 'service_unavailable')[0]!.id)).toBe(since);
     // What no rule covers stays active until an operator deals with it.
     expect(resolvedAt(unknown.id)).toBeUndefined();
+  });
+});
+
+describe('the figures an operator reads are live (issue 17)', () => {
+  it('sends the status totals as a counters event once they move, and no event while nothing does', async () => {
+    const { core, clock, events } = start([[{ kind: 'refuse', status: 503 }, { kind: 'open' }]]);
+    await clock.advance(2_000);
+    const counters = () => events.filter((e) => e.name === 'counters').map((e) => e.data as CountersEvent);
+    expect(counters()).toHaveLength(1);
+    expect(counters()[0]!.counters.reconnects).toBe(0);
+    // Nothing moves during the wait: no event for nothing.
+    await clock.advance(30_000);
+    expect(counters()).toHaveLength(1);
+    // The reconnect after the cooldown shows at once, not on the next status poll.
+    await clock.advance(COOLDOWN_S * 1000);
+    expect(core.status().shards[0]!.state).toBe('streaming');
+    const last = counters().at(-1)!;
+    expect(last.counters.reconnects).toBe(1);
+    expect(last.counters).toEqual(core.status().counters);
+    expect(last.shardHits).toEqual([0]);
+  });
+
+  it('marks a second of a failed shard as an outage that says "failed", not a reconnect wait', async () => {
+    const { clock, events } = start([[{ kind: 'refuse', status: 403 }]]);
+    await clock.advance(5_000);
+    const seconds = events.filter((e) => e.name === 'stats').map((e) => e.data as Stats);
+    expect(seconds.at(-1)).toMatchObject({ outage: true, outageState: 'failed', hits: 0 });
   });
 });

@@ -16,12 +16,15 @@ export function setupMockRelay(scenario?: string) {
   const baseUrl = location.origin;
   let mock: MockServer | undefined;
   const requests: Request[] = [];
-  beforeAll(() => {
+  // The scenario's history (minutes of traffic) is played here, once per file, not inside the
+  // first test that asks the relay something.
+  beforeAll(async () => {
     mock = startMockServer({ ...(scenario ? { scenario } : {}), baseUrl, autoAdvance: false });
     mock.server.events.on('request:start', ({ request }) => {
       requests.push(request);
     });
-  });
+    await mock.host.ready;
+  }, 30_000);
   afterEach(() => {
     mock?.server.resetHandlers();
     requests.length = 0;

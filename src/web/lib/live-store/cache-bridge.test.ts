@@ -96,6 +96,36 @@ describe('cache bridge', () => {
     expect(shard).toMatchObject({ state: 'waiting', retryAt: T0 + 65_000 });
   });
 
+  it('keeps the status totals live from counters events, and a late status answer does not undo them', async () => {
+    t.queryClient.setQueryData(
+      queryKeys.status(),
+      statusFixture({ shards: [shardFixture({ hits: 100 }), shardFixture({ shard: 1, hits: 50 })] }),
+    );
+    const live = {
+      at: T0 + 2_000,
+      counters: { hits: 2_000, duplicates: 4, malformed: 5, reconnects: 2, bytes: 900_000 },
+      clients: 3,
+      shardHits: [1_200, 800],
+    };
+    t.transport.emit('counters', live);
+    const status = t.queryClient.getQueryData<Status>(queryKeys.status());
+    expect(status?.counters).toEqual(live.counters);
+    expect(status?.clients).toBe(3);
+    expect(status?.shards.map((s) => s.hits)).toEqual([1_200, 800]);
+
+    // A status answer written before the last counters event (relay.now older) keeps the live totals.
+    let answer: (value: Status) => void = () => undefined;
+    const loading = t.queryClient.fetchQuery({
+      queryKey: queryKeys.status(),
+      queryFn: () => new Promise<Status>((resolve) => (answer = resolve)),
+    });
+    answer(statusFixture({ relay: { now: T0 + 1_000 }, shards: [shardFixture({ hits: 900 })] }));
+    await loading;
+    const merged = t.queryClient.getQueryData<Status>(queryKeys.status());
+    expect(merged?.counters.reconnects).toBe(2);
+    expect(merged?.shards[0]?.hits).toBe(1_200);
+  });
+
   it('updates the shard in the cached status from a state event', () => {
     t.queryClient.setQueryData(
       queryKeys.status(),

@@ -1,5 +1,14 @@
 import type { QueryCacheNotifyEvent, QueryClient, QueryKey } from '@tanstack/react-query';
-import type { Problem, Shard, Stats, StatsResponse, Status, Top, Traffic } from '../../../contract/index.ts';
+import type {
+  CountersEvent,
+  Problem,
+  Shard,
+  Stats,
+  StatsResponse,
+  Status,
+  Top,
+  Traffic,
+} from '../../../contract/index.ts';
 import { queryKeys } from '../query-keys.ts';
 import { withTraffic } from './traffic-merge.ts';
 
@@ -14,7 +23,8 @@ export interface ProblemsData {
  * Where the live stream meets the TanStack Query cache, so the REST queries and the stream share
  * one source of truth:
  * - it writes SSE events into the cached queries: `hello` the status, `state` one shard of it,
- *   `problem` every problems list, `stats` every stats history, `top` each window;
+ *   `counters` its totals, `problem` every problems list, `stats` every stats history, `top`
+ *   each window;
  * - it reconciles: a REST answer that was in flight while events arrived replaces what they wrote,
  *   so it puts those live events back (a stats second, a problem, a newer shard state).
  */
@@ -25,6 +35,8 @@ export class CacheBridge {
   private recentProblems: Problem[] = [];
   /** The newest state of each shard the stream told us; a late status answer must not undo it. */
   private readonly latestShards = new Map<number, Shard>();
+  /** The newest totals the stream told us (`hello`, `counters`); an older status answer must not undo them. */
+  private latestCounters: CountersEvent | undefined;
   private unsubscribe: (() => void) | undefined;
 
   /** `currentRun` is the relay run the stream is on: a status answer from another run is left alone. */
@@ -46,6 +58,15 @@ export class CacheBridge {
   hello(status: Status): void {
     this.queryClient.setQueryData(queryKeys.status(), status);
     this.latestShards.clear();
+    this.latestCounters =
+      status.relay.now === undefined
+        ? undefined
+        : {
+            at: status.relay.now,
+            counters: status.counters,
+            clients: status.clients,
+            shardHits: status.shards.map((s) => s.hits),
+          };
     for (const shard of status.shards) this.latestShards.set(shard.shard, shard);
     // The stream only carries what happens from now on: the second that closed between a REST
     // answer and this hello (or everything during a gap) must come from REST again.
@@ -57,6 +78,16 @@ export class CacheBridge {
   shard(shard: Shard): void {
     this.latestShards.set(shard.shard, shard);
     this.queryClient.setQueryData<Status>(queryKeys.status(), (old) => withShard(old, shard));
+  }
+
+  /** The relay's running totals: the status's counters, clients and each shard's hits. */
+  counters(live: CountersEvent): void {
+    this.latestCounters = live;
+    for (const shard of this.latestShards.values()) {
+      const hits = live.shardHits[shard.shard];
+      if (hits !== undefined && hits !== shard.hits) this.latestShards.set(shard.shard, { ...shard, hits });
+    }
+    this.queryClient.setQueryData<Status>(queryKeys.status(), (old) => withCounters(old, live));
   }
 
   problem(problem: Problem): void {
@@ -121,9 +152,12 @@ export class CacheBridge {
         const answered = data.shards.find((s) => s.shard === live.shard);
         return !answered || answered.since < live.since;
       });
-      if (fresher.length === 0) return;
+      const live = this.latestCounters;
+      const newerCounters = live !== undefined && live.at > (data.relay.now ?? 0);
+      if (fresher.length === 0 && !newerCounters) return;
       let merged: Status | undefined = data;
       for (const shard of fresher) merged = withShard(merged, shard);
+      if (newerCounters) merged = withCounters(merged, live);
       this.queryClient.setQueryData<Status>(key, merged);
     } else if (key[0] === queryKeys.problemsAll()[0]) {
       let data = event.query.state.data as ProblemsData | undefined;
@@ -148,6 +182,20 @@ export function withShard(status: Status | undefined, shard: Shard): Status | un
   shards.push(shard);
   shards.sort((a, b) => a.shard - b.shard);
   return { ...status, shards };
+}
+
+/** The status with the stream's newer totals: counters, clients, and each shard's hits. */
+export function withCounters(status: Status | undefined, live: CountersEvent): Status | undefined {
+  if (!status) return status;
+  return {
+    ...status,
+    counters: live.counters,
+    clients: live.clients,
+    shards: status.shards.map((s) => {
+      const hits = live.shardHits[s.shard];
+      return hits === undefined || hits === s.hits ? s : { ...s, hits };
+    }),
+  };
 }
 
 /**

@@ -203,6 +203,9 @@ export class LiveStore {
       case 'traffic':
         this.parsed('traffic', event, (traffic) => this.cache.traffic(traffic));
         break;
+      case 'counters':
+        this.parsed('counters', event, (live) => this.cache.counters(live));
+        break;
       case 'reset':
         this.parsed('reset', event, (reset) => this.onReset(reset.reason, reset.missed));
         break;

@@ -90,6 +90,43 @@ describe('ConnectionMap', () => {
     expect(transport.retries).toBe(1);
   });
 
+  it('greys the shards as "last known" while the link to the relay is down, with no stale rate', () => {
+    vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
+    setTimeZone('utc');
+    const { transport, frames } = renderMap(statusFixture({ shards: [shardFixture({ state: 'streaming' })] }));
+    act(() => {
+      transport.link({ state: 'open' });
+      transport.emit('stats', {
+        t: T0 / 1000,
+        hits: 42,
+        duplicates: 0,
+        malformed: 0,
+        bytes: 1,
+        clients: 1,
+        byShard: [42],
+      });
+      frames.flush();
+    });
+    expect(screen.getByTestId('shard-card-0').dataset.stale).toBeUndefined();
+    expect(screen.getByTestId('shard-card-0').textContent).toContain('42 hits/s');
+    act(() => {
+      transport.link({ state: 'retrying', attempt: 1, retryAt: Date.now() + 4_000 });
+      frames.flush();
+    });
+    const card = screen.getByTestId('shard-card-0');
+    expect(card.dataset.stale).toBe('true');
+    expect(screen.getByTestId('shard-stale-0').textContent).toBe('last known');
+    expect(card.textContent).not.toContain('hits/s');
+    expect(screen.getByTestId('livestream-stale').textContent).toMatch(/last known, as of \d\d:\d\d:\d\d UTC/);
+    act(() => {
+      transport.link({ state: 'open' });
+      frames.flush();
+    });
+    expect(screen.getByTestId('shard-card-0').dataset.stale).toBeUndefined();
+    expect(screen.queryByTestId('livestream-stale')).toBeNull();
+    setTimeZone('local');
+  });
+
   it('gives every shard card the same five rows whatever its state, so the header keeps its height', () => {
     vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
     renderMap(

@@ -24,6 +24,11 @@ export interface ShardCardProps {
   hitsPerS?: number | undefined;
   /** Last hit arrival (relay clock), from the stream or the status. */
   lastHitAt?: number | undefined;
+  /**
+   * The browser's link to the relay is down: what the card shows is the last known state, dimmed
+   * and saying so, with no rate (it would be a stale one).
+   */
+  stale?: boolean | undefined;
 }
 
 /** The CSS modifier for a state; an unknown (newer) state is still shown, in neutral colours. */
@@ -37,7 +42,7 @@ export function stateClass(state: string): string {
  * its traffic; the countdown (or the last hit); why, in up to three lines (the whole sentence in
  * the tooltip and under Connection details); its error code; Reconnect now and what to do.
  */
-export function ShardCard({ shard, cooldownS, stallTimeoutS, hitsPerS, lastHitAt }: ShardCardProps) {
+export function ShardCard({ shard, cooldownS, stallTimeoutS, hitsPerS, lastHitAt, stale }: ShardCardProps) {
   const now = useRelayNow();
   const [zone] = useTimeZone();
   const n = shard.shard;
@@ -45,15 +50,26 @@ export function ShardCard({ shard, cooldownS, stallTimeoutS, hitsPerS, lastHitAt
   const reason = shardReason(shard, { cooldownS, stallTimeoutS, now, lastHit, zone });
   const waiting = shard.state === 'waiting' && shard.retryAt !== undefined;
   return (
-    <li className="shard-card" data-testid={`shard-card-${n}`} data-state={shard.state}>
+    <li
+      className={`shard-card${stale ? ' shard-card--stale' : ''}`}
+      data-testid={`shard-card-${n}`}
+      data-state={shard.state}
+      data-stale={stale || undefined}
+    >
       <div className="shard-card__head">
         <span className="shard-card__name">Shard {n}</span>
         <span className={stateClass(shard.state)} data-testid={`shard-state-${n}`}>
           {shard.state}
         </span>
-        <span className="shard-card__rate">
-          {hitsPerS !== undefined ? `${formatRate(hitsPerS)} hits/s` : '— hits/s'}
-        </span>
+        {stale ? (
+          <span className="shard-card__rate shard-card__stale" data-testid={`shard-stale-${n}`}>
+            last known
+          </span>
+        ) : (
+          <span className="shard-card__rate">
+            {hitsPerS !== undefined ? `${formatRate(hitsPerS)} hits/s` : '— hits/s'}
+          </span>
+        )}
       </div>
       <div className="shard-card__status">
         {waiting ? (

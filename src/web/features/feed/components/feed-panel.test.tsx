@@ -250,7 +250,8 @@ describe('FeedPanel hit drawer', () => {
     relayHoldsRecord();
     setup({ hits: [hit(0), hit(1), hit(2)] });
     const grid = screen.getByTestId('feed-grid');
-    screen.getByLabelText('Filter').focus();
+    // The header's last control is the export; the grid comes next in the tab order.
+    screen.getByRole('button', { name: /as NDJSON$/ }).focus();
     await user.tab();
     expect(document.activeElement).toBe(grid);
     const active = () => document.getElementById(grid.getAttribute('aria-activedescendant') ?? '');
@@ -314,5 +315,55 @@ describe('HitTable', () => {
     const scroller = screen.getByRole('grid', { name: 'Hits' }).parentElement!;
     rerender(<HitTable rows={newestFirst(0, 53)} onOpen={() => {}} label="Hits" />);
     expect(scroller.scrollTop).toBe(0);
+  });
+});
+
+describe('FeedPanel: a top-list pick and exports', () => {
+  it("shows only the picked entry's hits, says so, and offers the way back", async () => {
+    const onClearPick = vi.fn();
+    setup({
+      hits: [hit(1, { pageName: 'Home' }), hit(2, { pageName: 'Cart' }), hit(3, { pageName: 'Home' })],
+      pick: { dimension: 'pages', key: 'Home' },
+      onClearPick,
+    });
+    expect(bodyRows()).toHaveLength(2);
+    expect(screen.getByTestId('feed-count').textContent).toBe('2 of 3 hits');
+    expect(screen.getByTestId('feed-pick').textContent).toContain('Showing only hits whose page is “Home”');
+    await userEvent.click(screen.getByTestId('feed-pick-clear'));
+    expect(onClearPick).toHaveBeenCalledOnce();
+  });
+
+  it('exports the rows shown as CSV and NDJSON', async () => {
+    const saved: { name: string; text: string }[] = [];
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      const reader = new FileReader();
+      reader.onload = () => saved.push({ name: '', text: reader.result as string });
+      reader.readAsText(blob as Blob);
+      return 'blob:test';
+    });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push({ name: this.download, text: '' });
+    });
+    setup({ hits: [hit(0), hit(1, { pageName: '=cmd' })], filter: 'cmd' });
+    await userEvent.click(screen.getByRole('button', { name: 'Export the 1 hits shown as CSV' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Export the 1 hits shown as NDJSON' }));
+    await waitFor(() => expect(saved.filter((s) => s.text)).toHaveLength(2));
+    const [csv, ndjson] = saved.filter((s) => s.text).map((s) => s.text);
+    expect(csv!.split('\r\n')[0]).toMatch(/^seq,hitId,shard,arrivedAt,/);
+    expect(csv).toContain('1,1001-2001,1,2024-01-01T');
+    expect(csv).toContain(",'=cmd,");
+    expect(
+      ndjson!
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as HitSummary)
+        .map((h) => h.hitId),
+    ).toEqual(['1001-2001']);
+    expect(saved.filter((s) => s.name).map((s) => s.name)).toEqual([
+      expect.stringMatching(/^livestream-feed-\d{8}T\d{6}Z\.csv$/),
+      expect.stringMatching(/^livestream-feed-\d{8}T\d{6}Z\.ndjson$/),
+    ]);
+    create.mockRestore();
+    click.mockRestore();
   });
 });

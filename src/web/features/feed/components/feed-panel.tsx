@@ -2,7 +2,10 @@ import type { Sampled } from '../../../../contract/index.ts';
 import { useId, useMemo, useState } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
 import { visibleRows } from '../utils/filter.ts';
+import { exportFeed } from '../utils/export-feed.ts';
+import { ExportButtons } from '../../../lib/export-buttons.tsx';
 import { formatCount } from '../../../lib/format.ts';
+import { describePick, type TopPick } from '../../../lib/top-pick.ts';
 import { sampledLabel } from '../../../lib/sampling.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
 import { HitDrawer } from './hit-drawer.tsx';
@@ -25,6 +28,12 @@ export interface FeedPanelProps {
   /** Text filter over page, URL, country, city, browser, OS, events and hit id (keep it in the URL). */
   filter: string;
   onFilterChange: (filter: string) => void;
+  /**
+   * A top-list entry the operator clicked: only its hits are shown, the panel says so and offers
+   * `onClearPick` as the way back (keep it in the URL too).
+   */
+  pick?: TopPick | undefined;
+  onClearPick?: (() => void) | undefined;
   /** The latest `sampled` of a `hits` event; when `kept < total` the "1 in N shown" marker appears. */
   sampled?: Sampled | undefined;
   /** Distinct hits the relay reported to this browser since the feed started (sampled or not). */
@@ -44,7 +53,9 @@ export interface FeedPanelProps {
 export function FeedPanel(props: FeedPanelProps) {
   const { paused, onTogglePause, arrivedWhilePaused, filter, onFilterChange, sampled, received, shown } = props;
   const hits = useFrozen(props.hits, paused);
-  const rows = useMemo(() => visibleRows(hits, filter), [hits, filter]);
+  const { pick, onClearPick } = props;
+  const rows = useMemo(() => visibleRows(hits, filter, pick), [hits, filter, pick]);
+  const narrowed = filter.trim() !== '' || pick !== undefined;
   const [open, setOpen] = useState<HitSummary | null>(null);
   const sampledText = sampledLabel(sampled);
   const filterId = useId();
@@ -83,10 +94,30 @@ export function FeedPanel(props: FeedPanelProps) {
           />
         </label>
         <span className="feed__count" data-testid="feed-count">
-          {filter.trim()
+          {narrowed
             ? `${formatCount(rows.length)} of ${formatCount(hits.length)} hits`
             : `${formatCount(hits.length)} hits`}
         </span>
+        <ExportButtons
+          what="feed"
+          label={`the ${formatCount(rows.length)} hits shown`}
+          build={(format) => exportFeed(rows, format)}
+          disabled={rows.length === 0}
+          testId="feed-export"
+        />
+        {pick ? (
+          <p className="feed__pick" data-testid="feed-pick" role="status">
+            <span>
+              Showing only hits whose {describePick(pick)} (picked in the top lists), among the{' '}
+              {formatCount(hits.length)} most recent.
+            </span>{' '}
+            {onClearPick ? (
+              <button type="button" className="feed-button" onClick={onClearPick} data-testid="feed-pick-clear">
+                Show all hits
+              </button>
+            ) : null}
+          </p>
+        ) : null}
         {sampledText ? (
           <p className="feed__sampled" data-testid="feed-sampled">
             <strong>{sampledText}</strong>: received {formatCount(received)}, shown {formatCount(shown)}.
@@ -94,7 +125,13 @@ export function FeedPanel(props: FeedPanelProps) {
         ) : null}
       </header>
       {rows.length === 0 ? (
-        <p className="feed__empty">{hits.length === 0 ? 'Waiting for hits…' : `No hit matches “${filter}”.`}</p>
+        <p className="feed__empty">
+          {hits.length === 0
+            ? 'Waiting for hits…'
+            : pick && !filter.trim()
+              ? `No hit in the feed whose ${describePick(pick)} yet.`
+              : `No hit matches “${filter}”${pick ? ` among those whose ${describePick(pick)}` : ''}.`}
+        </p>
       ) : null}
       <HitTable rows={rows} onOpen={setOpen} label="Live hits, newest first" currency={props.currency} />
       {open ? <HitDrawer hit={open} onClose={() => setOpen(null)} currency={props.currency} /> : null}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HitSummary } from '../../../../contract/index.ts';
-import { filterTerms, matchesFilter, visibleRows } from './filter.ts';
+import { filterTerms, matchesFilter, visibleRows, matchesPick } from './filter.ts';
 
 const hit = (seq: number, extra: Partial<HitSummary> = {}): HitSummary => ({
   seq,
@@ -60,5 +60,29 @@ describe('filter', () => {
     expect(matchesFilter(la, filterTerms('united states'))).toBe(true);
     expect(matchesFilter(la, filterTerms('USA'))).toBe(true);
     expect(matchesFilter(la, filterTerms('kingdom'))).toBe(false);
+  });
+});
+
+describe('matchesPick: the hits a clicked top-list entry counted', () => {
+  const base = { seq: 1, hitId: '1-2', shard: 0, arrivedAt: 0 };
+  it('compares the field the relay counts, exactly', () => {
+    expect(matchesPick({ ...base, pageName: 'Home' }, { dimension: 'pages', key: 'Home' })).toBe(true);
+    expect(matchesPick({ ...base, pageName: 'Home page' }, { dimension: 'pages', key: 'Home' })).toBe(false);
+    expect(matchesPick({ ...base, pageURL: 'https://x/' }, { dimension: 'pages', key: 'https://x/' })).toBe(true);
+    expect(matchesPick({ ...base, geoCountry: 'usa' }, { dimension: 'countries', key: 'usa' })).toBe(true);
+    expect(matchesPick({ ...base, events: ['a', 'purchase'] }, { dimension: 'events', key: 'purchase' })).toBe(true);
+    expect(matchesPick({ ...base, pageName: 'Gone' }, { dimension: 'errorPages', key: 'Gone' })).toBe(false);
+    expect(
+      matchesPick({ ...base, pageName: 'Gone', isErrorPage: true }, { dimension: 'errorPages', key: 'Gone' }),
+    ).toBe(true);
+  });
+
+  it('narrows the rows together with the text filter', () => {
+    const hits = [
+      { ...base, seq: 1, pageName: 'Home', geoCity: 'Lyon' },
+      { ...base, seq: 2, pageName: 'Home', geoCity: 'Paris' },
+      { ...base, seq: 3, pageName: 'Cart', geoCity: 'Lyon' },
+    ];
+    expect(visibleRows(hits, 'lyon', { dimension: 'pages', key: 'Home' }).map((h) => h.seq)).toEqual([1]);
   });
 });

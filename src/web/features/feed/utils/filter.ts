@@ -1,5 +1,6 @@
 import type { HitSummary } from '../../../../contract/index.ts';
 import { formatCountry } from '../../../lib/format-country.ts';
+import type { TopPick } from '../../../lib/top-pick.ts';
 
 /** Lower-cased searchable text of a hit, cached per (immutable) summary object. */
 const haystacks = new WeakMap<HitSummary, string>();
@@ -42,13 +43,39 @@ export function matchesFilter(hit: HitSummary, terms: readonly string[]): boolea
   return terms.every((term) => text.includes(term));
 }
 
-/** The hits to show, newest first, from hits stored oldest first (one pass, no copy when unfiltered beyond the reversal). */
-export function visibleRows(hitsOldestFirst: readonly HitSummary[], filter: string): HitSummary[] {
+/**
+ * Whether the hit is one the clicked top-list entry counted: the same field the relay's top lists
+ * count (core/stats/stats.ts), compared exactly.
+ */
+export function matchesPick(hit: HitSummary, pick: TopPick): boolean {
+  const page = hit.pageName ?? hit.pageURL;
+  switch (pick.dimension) {
+    case 'pages':
+      return page === pick.key;
+    case 'countries':
+      return hit.geoCountry === pick.key;
+    case 'browsers':
+      return hit.browser === pick.key;
+    case 'devices':
+      return hit.operatingSystem === pick.key;
+    case 'events':
+      return hit.events?.includes(pick.key) ?? false;
+    case 'errorPages':
+      return hit.isErrorPage === true && (page ?? '(unknown page)') === pick.key;
+  }
+}
+
+/**
+ * The hits to show, newest first, from hits stored oldest first (one pass, no copy when
+ * unfiltered beyond the reversal): those matching the text filter and, when one was clicked, the
+ * top-list entry.
+ */
+export function visibleRows(hitsOldestFirst: readonly HitSummary[], filter: string, pick?: TopPick): HitSummary[] {
   const terms = filterTerms(filter);
   const rows: HitSummary[] = [];
   for (let i = hitsOldestFirst.length - 1; i >= 0; i--) {
     const hit = hitsOldestFirst[i]!;
-    if (matchesFilter(hit, terms)) rows.push(hit);
+    if (matchesFilter(hit, terms) && (pick === undefined || matchesPick(hit, pick))) rows.push(hit);
   }
   return rows;
 }

@@ -9,6 +9,10 @@ export interface RelayContext {
   mode?: string | undefined;
   runId?: string | undefined;
   upstreamUrl?: string | undefined;
+  /** Malformed records so far, live (the `counters` event): a report's own count is of its time. */
+  malformed?: number | undefined;
+  /** Error objects active in the relay's whole log, live: a problems list holds only the newest. */
+  activeProblems?: number | undefined;
 }
 
 /**
@@ -28,5 +32,7 @@ export function useRelayContext(): RelayContext {
     mode: status?.relay.mode,
     runId: status?.relay.runId,
     upstreamUrl: status?.upstream.url,
+    malformed: status?.counters.malformed,
+    activeProblems: status?.counters.activeProblems,
   };
 }

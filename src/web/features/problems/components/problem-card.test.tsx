@@ -27,6 +27,27 @@ describe('ProblemCard', () => {
     setTimeZone('local');
   });
 
+  it('gives a malformed-record report the live total beside the count it was written with', () => {
+    setTimeZone('utc');
+    renderCard(
+      [
+        problemFixture({
+          code: 'malformed_record',
+          source: 'decoder',
+          status: 502,
+          action: 'none',
+          at: Date.UTC(2025, 0, 15, 11, 50, 7),
+          message: 'A record is not JSON. 1 malformed so far. Sample: {oops',
+        }),
+      ],
+      { relay: { malformed: 5 } },
+    );
+    expect(screen.getByTestId('problem-live-total').textContent).toBe(
+      'Now 5 malformed records in total (live); the message above counts them as of 2025-01-15 11:50:07 UTC.',
+    );
+    setTimeZone('local');
+  });
+
   it('shows an unknown action and code with the generic guidance', () => {
     renderCard([problemFixture({ action: 'reboot-the-moon', code: 'moon_offline', status: 418 })]);
     expect(screen.getByTestId('action-badge').textContent).toBe('reboot-the-moon');

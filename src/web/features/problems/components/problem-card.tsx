@@ -1,4 +1,5 @@
 import { lookupAction, lookupCode, lookupGuidance, type Catalog, type Problem } from '../../../../contract/index.ts';
+import { formatCount } from '../../../lib/format.ts';
 import { formatDateTime, formatIsoUtc } from '../../../lib/format-time.ts';
 import { useTimeZone } from '../../../lib/time-zone.ts';
 import type { RelayContext } from '../api/relay-context.ts';
@@ -106,6 +107,12 @@ export function ProblemCard({
       </header>
       <p className="problem-card__message">{p.message}</p>
       {p.details ? <pre className="problem-card__details">{p.details}</pre> : null}
+      {p.code === 'malformed_record' && relay?.malformed !== undefined ? (
+        <p className="problem-card__live" data-testid="problem-live-total">
+          Now {formatCount(relay.malformed)} malformed record{relay.malformed === 1 ? '' : 's'} in total (live); the
+          message above counts them as of <When at={p.at} />.
+        </p>
+      ) : null}
       {resolved && group.resolvedAt !== undefined ? (
         <div className="guidance guidance--resolved" data-testid="problem-guidance">
           <strong>

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { useProblems } from '../api/get-problems.ts';
+import { PROBLEMS_LIMIT, useProblems } from '../api/get-problems.ts';
+import { useRelayContext } from '../api/relay-context.ts';
 import { countActive } from '../utils/group-problems.ts';
 
 /** The page's own title (index.html). */
@@ -16,7 +17,12 @@ export function titleWithActive(active: number, base: string = APP_TITLE): strin
  */
 export function useActiveProblemsTitle(base: string = APP_TITLE): number {
   const { data } = useProblems();
-  const active = data ? countActive(data.problems) : 0;
+  const { activeProblems } = useRelayContext();
+  // A full list holds only the newest error objects: then the relay's count over its whole log
+  // (`counters.activeProblems`) may be higher. A list shorter than its limit is the whole log.
+  const listed = data ? countActive(data.problems) : 0;
+  const complete = !data || data.problems.length < PROBLEMS_LIMIT;
+  const active = complete ? listed : Math.max(listed, activeProblems ?? 0);
   useEffect(() => {
     document.title = titleWithActive(active, base);
   }, [active, base]);

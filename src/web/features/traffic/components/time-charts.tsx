@@ -20,7 +20,7 @@ import {
   describeLag,
   describeQuality,
   describeRevenue,
-  GAP_LABEL,
+  gapLabel,
 } from '../utils/describe.ts';
 import { formatMoney, formatMoneyCompact, formatRate } from '../../../lib/format.ts';
 import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
@@ -98,7 +98,7 @@ function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: num
         fill={AXIS}
         fillOpacity={0.18}
         stroke="none"
-        label={<GapLabel />}
+        label={<GapLabel text={gapLabel(gap)} />}
         className="traffic-gap"
       />
     )),
@@ -111,7 +111,13 @@ function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: num
  * caption lists every gap), so neighbouring gaps' labels never run into each other. Recharts
  * passes the area's `viewBox` in pixels.
  */
-function GapLabel({ viewBox }: { viewBox?: { x?: number; y?: number; width?: number; height?: number } }) {
+function GapLabel({
+  text,
+  viewBox,
+}: {
+  text: string;
+  viewBox?: { x?: number; y?: number; width?: number; height?: number };
+}) {
   const { x = 0, y = 0, width = 0, height = 0 } = viewBox ?? {};
   const cx = x + width / 2;
   const layout = gapLabelLayout(width, height);
@@ -119,12 +125,12 @@ function GapLabel({ viewBox }: { viewBox?: { x?: number; y?: number; width?: num
   if (layout === 'horizontal') {
     return (
       <text x={cx} y={y + 14} textAnchor="middle" fill={AXIS} fontSize={11} className="traffic-gap__label">
-        {GAP_LABEL}
+        {text}
       </text>
     );
   }
   const cy = y + height / 2;
-  const [first, second] = GAP_LABEL.split(': ');
+  const [first, second] = text.split(': ');
   return (
     <text
       transform={`rotate(-90 ${cx} ${cy})`}
@@ -160,7 +166,7 @@ export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeCh
   return (
     <ChartFigure
       title="Hits per second"
-      summary={describeHits(view.summary, windowS, coveredS, view.axisFrom)}
+      summary={describeHits(view.summary, windowS, coveredS, view.axisFrom, zone)}
       note={describeGaps(view.gaps, zone)}
       testId="chart-hits"
     >
@@ -207,7 +213,7 @@ export const LagChart = memo(function LagChart({ view, zone }: TimeChartProps) {
   // One unit for the whole axis ("0 s … 75 s", never "0ms" beside "70s"), from the largest lag drawn.
   const unit = lagAxisUnit(view.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0, p.lagP50 ?? 0), 0));
   return (
-    <ChartFigure title="Lag" summary={describeLag(view.summary)} testId="chart-lag">
+    <ChartFigure title="Lag" summary={describeLag(view.summary, zone)} testId="chart-lag">
       <Plot>
         <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
           {commonParts(view, zone, formatMs)}

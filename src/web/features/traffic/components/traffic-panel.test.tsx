@@ -134,18 +134,33 @@ describe('TrafficPanel', () => {
   it('draws an outage as a labelled gap, not as zero traffic', () => {
     const series = [
       ...run(T0, 100),
-      ...run(T0 + 100, 60, { hits: 0, byShard: [0, 0], outage: true }),
+      ...run(T0 + 100, 60, { hits: 0, byShard: [0, 0], outage: true, outageState: 'waiting' }),
       ...run(T0 + 160, 140),
     ];
     setup({ series });
     const chart = screen.getByTestId('chart-hits');
-    expect(chart.textContent).toMatch(/No data: reconnect wait, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \S+ \(60 s\)/);
+    expect(chart.textContent).toMatch(/No data: reconnect wait \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \S+ \(60 s\)/);
     // The shaded ReferenceArea carries the same label inside the SVG.
     expect(chart.querySelector('.traffic-gap')).not.toBeNull();
     const labels = [...chart.querySelectorAll('.traffic-gap__label')].map((l) => l.textContent);
     expect(labels).toEqual(['no data: reconnect wait']);
     // The zero-hit outage seconds are excluded from the figures.
     expect(chart.textContent).toContain('average 10');
+  });
+
+  it('labels a failed shard and a stall as what they are, and says no rate "now" during one', () => {
+    const series = [
+      ...run(T0, 100),
+      ...run(T0 + 100, 240, { hits: 0, byShard: [0, 0], outage: true, outageState: 'failed' }),
+    ];
+    setup({ series });
+    const chart = screen.getByTestId('chart-hits');
+    expect([...chart.querySelectorAll('.traffic-gap__label')].map((l) => l.textContent)).toEqual([
+      'no data: shard failed',
+    ]);
+    expect(chart.textContent).toMatch(/No data now: shard failed since \d\d:\d\d:\d\d \S+ \(4 min\)/);
+    expect(chart.textContent).not.toMatch(/Now \d/);
+    expect(screen.getByTestId('chart-lag').textContent).toMatch(/No lag now: no hits since/);
   });
 
   it('greys the charts out with "data as of hh:mm:ss" while the relay link is down', () => {
@@ -257,11 +272,11 @@ describe('TrafficPanel', () => {
     // Three 20-s waits 30 s apart in an hour: each gap is a few pixels wide, too narrow for a label.
     const series = [
       ...run(T0, 3000),
-      ...run(T0 + 3000, 20, { outage: true }),
+      ...run(T0 + 3000, 20, { outage: true, outageState: 'waiting' }),
       ...run(T0 + 3020, 30),
-      ...run(T0 + 3050, 20, { outage: true }),
+      ...run(T0 + 3050, 20, { outage: true, outageState: 'waiting' }),
       ...run(T0 + 3070, 30),
-      ...run(T0 + 3100, 20, { outage: true }),
+      ...run(T0 + 3100, 20, { outage: true, outageState: 'stalled' }),
       ...run(T0 + 3120, 480),
     ];
     setup({ series, windowS: 3600 });
@@ -269,5 +284,31 @@ describe('TrafficPanel', () => {
     expect(chart.querySelectorAll('.traffic-gap')).not.toHaveLength(0);
     expect(chart.querySelectorAll('.traffic-gap__label')).toHaveLength(0);
     expect(chart.textContent).toContain('No data: reconnect wait');
+    expect(chart.textContent).toContain('; stream stalled');
+  });
+
+  it('makes each top-list entry a way into the feed, marking the one picked', async () => {
+    const onPick = vi.fn();
+    setup({
+      onPick,
+      pick: { dimension: 'pages', key: 'Checkout' },
+      top: [
+        {
+          ...top300,
+          countries: [
+            { key: 'usa', count: 2000 },
+            { key: '(other)', count: 5 },
+          ],
+        },
+      ],
+    });
+    const countries = screen.getByTestId('top-countries');
+    await userEvent.click(within(countries).getByRole('button', { name: 'United States' }));
+    expect(onPick).toHaveBeenCalledWith({ dimension: 'countries', key: 'usa' });
+    // "(other)" is the relay's overflow bucket, not a value: nothing to filter by.
+    expect(within(countries).queryByRole('button', { name: '(other)' })).toBeNull();
+    const picked = within(screen.getByTestId('top-pages')).getByRole('button', { name: 'Checkout' });
+    expect(picked.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByText('Click an entry to see its hits in the feed.')).toBeTruthy();
   });
 });

@@ -15,6 +15,9 @@ import { SiteTrafficChart } from './site-chart.tsx';
 import { buildSiteView } from '../utils/site-series.ts';
 import { formatCountry } from '../../../lib/format-country.ts';
 import { TopList } from './top-list.tsx';
+import { ExportButtons } from '../../../lib/export-buttons.tsx';
+import type { TopDimension, TopPick } from '../../../lib/top-pick.ts';
+import { exportTop } from '../utils/export-top.ts';
 import { WindowSelector } from './window-selector.tsx';
 import '../traffic.css';
 
@@ -57,6 +60,13 @@ export interface TrafficPanelProps {
    * kept current by the `traffic` event); the chart is left out until it is known.
    */
   traffic?: Traffic | undefined;
+  /**
+   * An entry of a top list was clicked: the app shows its hits in the feed. Without it the lists
+   * are not clickable.
+   */
+  onPick?: ((pick: TopPick) => void) | undefined;
+  /** The entry the feed is filtered by now, marked in its list. */
+  pick?: TopPick | undefined;
 }
 
 /**
@@ -89,6 +99,11 @@ export function TrafficPanel(props: TrafficPanelProps) {
   const lastT = data.series.at(-1)?.t;
   const asOf = props.asOf ?? (lastT === undefined ? undefined : lastT * 1000);
   const total = top?.hits ?? 0;
+  const { onPick, pick } = props;
+  const pickProps = (dimension: TopDimension) => ({
+    onPick: onPick ? (key: string) => onPick({ dimension, key }) : undefined,
+    pickedKey: pick?.dimension === dimension ? pick.key : undefined,
+  });
 
   return (
     <section className="traffic" aria-labelledby="traffic-title" data-testid="traffic-panel">
@@ -135,23 +150,48 @@ export function TrafficPanel(props: TrafficPanelProps) {
           <QualityChart view={view} windowS={windowS} zone={zone} />
           <RevenueChart view={view} windowS={windowS} zone={zone} top={top} currency={currency} />
         </div>
-        <h3 className="traffic__subtitle">
-          Top in the last {formatWindow(windowS)}
-          {top ? <span className="traffic__muted"> ({formatCount(top.hits)} hits)</span> : null}
-        </h3>
+        <div className="traffic__tops-head">
+          <h3 className="traffic__subtitle">
+            Top in the last {formatWindow(windowS)}
+            {top ? <span className="traffic__muted"> ({formatCount(top.hits)} hits)</span> : null}
+          </h3>
+          {onPick ? (
+            <span className="traffic__muted traffic__hint">Click an entry to see its hits in the feed.</span>
+          ) : null}
+          <ExportButtons
+            what={`top-${formatWindow(windowS).replace(/\s/g, '')}`}
+            label={`the top lists of the last ${formatWindow(windowS)}`}
+            build={(format) => (top ? exportTop(top, format) : '')}
+            disabled={!top}
+            testId="top-export"
+          />
+        </div>
         <div className="traffic__tops">
-          <TopList title="Pages" counts={top?.pages} total={total} testId="top-pages" />
+          <TopList title="Pages" counts={top?.pages} total={total} testId="top-pages" {...pickProps('pages')} />
           <TopList
             title="Countries"
             counts={top?.countries}
             total={total}
             testId="top-countries"
             formatKey={formatCountry}
+            {...pickProps('countries')}
           />
-          <TopList title="Browsers" counts={top?.browsers} total={total} testId="top-browsers" />
-          <TopList title="Devices" counts={top?.devices} total={total} testId="top-devices" />
-          <TopList title="Events" counts={top?.events} total={total} testId="top-events" />
-          <TopList title="Error pages" counts={top?.errorPages} total={total} testId="top-error-pages" />
+          <TopList
+            title="Browsers"
+            counts={top?.browsers}
+            total={total}
+            testId="top-browsers"
+            {...pickProps('browsers')}
+          />
+          <TopList title="Devices" counts={top?.devices} total={total} testId="top-devices" {...pickProps('devices')} />
+          <TopList title="Events" counts={top?.events} total={total} testId="top-events" {...pickProps('events')} />
+          <TopList
+            title="Error pages"
+            counts={top?.errorPages}
+            total={total}
+            testId="top-error-pages"
+            {...pickProps('errorPages')}
+          />
         </div>
       </div>
     </section>

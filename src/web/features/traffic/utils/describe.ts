@@ -9,17 +9,39 @@ import type { AxisFrom, Gap, TrafficSummary } from './series.ts';
  * reads off the plot, in words a screen reader can speak.
  */
 
-/** The label of a shaded gap, on the chart and in its caption. */
-export const GAP_LABEL = 'no data: reconnect wait';
+/** Why a gap has no data, in a few words: the chart's label after "no data: ". */
+export function gapReason(gap: Pick<Gap, 'kind' | 'state'>): string {
+  if (gap.kind === 'missing') return 'relay unreachable';
+  switch (gap.state) {
+    case 'failed':
+      return 'shard failed';
+    case 'waiting':
+      return 'reconnect wait';
+    case 'stalled':
+      return 'stream stalled';
+    case undefined:
+      return 'no shard streaming';
+    default:
+      return gap.state;
+  }
+}
 
-/** "No data: reconnect wait, 12:01:00–12:02:19 UTC (1 min 20 s)", for every gap, or undefined. */
+/** The label of a shaded gap, on the chart: "no data: shard failed". */
+export function gapLabel(gap: Pick<Gap, 'kind' | 'state'>): string {
+  return `no data: ${gapReason(gap)}`;
+}
+
+/**
+ * "No data: shard failed 12:01:00–12:04:59 UTC (4 min); reconnect wait 12:05:00–12:05:59 UTC
+ * (1 min).", every gap with its cause, or undefined.
+ */
 export function describeGaps(gaps: readonly Gap[], zone: TimeZoneSetting = 'local'): string | undefined {
   if (gaps.length === 0) return undefined;
   const parts = gaps.map(
     (g) =>
-      `${formatTime(g.from * 1000, zone)}–${formatTime(g.to * 1000, zone)} ${zoneName(zone, g.to * 1000)} (${formatDuration(g.to - g.from + 1)})`,
+      `${gapReason(g)} ${formatTime(g.from * 1000, zone)}–${formatTime(g.to * 1000, zone)} ${zoneName(zone, g.to * 1000)} (${formatDuration(g.to - g.from + 1)})`,
   );
-  return `No data: reconnect wait, ${parts.join(', ')}.`;
+  return `No data: ${parts.join('; ')}.`;
 }
 
 /**
@@ -56,16 +78,32 @@ export function describeAxisStart(
   return `${what} ${ago} ago, at ${formatTime(atMs, zone)} ${zoneName(zone, atMs)}: the charts start there, not ${formatWindow(windowS)} back.`;
 }
 
-export function describeHits(s: TrafficSummary, windowS: number, coveredS?: number, from?: AxisFrom): string {
+export function describeHits(
+  s: TrafficSummary,
+  windowS: number,
+  coveredS?: number,
+  from?: AxisFrom,
+  zone: TimeZoneSetting = 'local',
+): string {
   const span = describeSpan(windowS, coveredS, from);
-  if (s.hitsNow === null) return `No traffic data in ${span}.`;
-  const head = `Now ${formatRate(s.hitsNow)} hits/s; average ${formatRate(s.hitsAvg ?? 0)}, peak ${formatRate(s.hitsPeak ?? 0)} over ${span} (${formatCount(s.totalHits)} hits).`;
+  if (s.hitsNow === null && s.currentGap === null) return `No traffic data in ${span}.`;
+  const average = `average ${formatRate(s.hitsAvg ?? 0)}, peak ${formatRate(s.hitsPeak ?? 0)} over ${span} (${formatCount(s.totalHits)} hits)`;
+  const head = s.currentGap
+    ? `No data now: ${describeCurrentGap(s.currentGap, zone)}; ${s.dataSeconds > 0 ? average : `no hits in ${span}`}.`
+    : `Now ${formatRate(s.hitsNow ?? 0)} hits/s; ${average}.`;
   if (s.shardTotals.length < 2) return head;
   const shards = s.shardTotals.map((n, i) => `shard ${i}: ${formatCount(n)}`).join(', ');
   return `${head} By shard: ${shards}.`;
 }
 
-export function describeLag(s: TrafficSummary): string {
+/** "shard failed since 12:01:00 UTC (4 min)". */
+function describeCurrentGap(gap: Gap, zone: TimeZoneSetting): string {
+  return `${gapReason(gap)} since ${formatTime(gap.from * 1000, zone)} ${zoneName(zone, gap.from * 1000)} (${formatDuration(gap.to - gap.from + 1)})`;
+}
+
+export function describeLag(s: TrafficSummary, zone: TimeZoneSetting = 'local'): string {
+  if (s.currentGap)
+    return `No lag now: no hits since ${formatTime(s.currentGap.from * 1000, zone)} ${zoneName(zone, s.currentGap.from * 1000)}.`;
   if (s.lagP50 === null && s.lagP95 === null) return 'No lag measured.';
   const p50 = s.lagP50 === null ? 'unknown' : formatMs(s.lagP50);
   const p95 = s.lagP95 === null ? 'unknown' : formatMs(s.lagP95);
@@ -87,5 +125,9 @@ export function describeRevenue(s: TrafficSummary, top: Top | undefined, windowS
   const events = top?.events.reduce((sum, e) => sum + e.count, 0);
   const money = revenue === null ? 'Revenue unknown' : `Revenue ${formatMoney(revenue, currency)}`;
   const counted = events === undefined ? '' : `, ${formatCount(events)} events`;
-  return `${money}${counted} in the last ${formatWindow(windowS)}.`;
+  const others = Object.keys(top?.revenueByCurrency ?? {}).filter((code) => code !== (top?.currency ?? currency));
+  const more = others.length
+    ? ` Also sales in ${others.length} other currenc${others.length === 1 ? 'y' : 'ies'} (${others.slice(0, 3).join(', ')}${others.length > 3 ? '…' : ''}): see Stream quality.`
+    : '';
+  return `${money}${counted} in the last ${formatWindow(windowS)}.${more}`;
 }

@@ -90,6 +90,20 @@ describe('findGaps', () => {
     expect(findGaps([stat(T0 + 10)], T0)).toEqual([{ from: T0, to: T0 + 9, kind: 'missing' }]);
   });
 
+  it('keeps outages of different causes apart, and gives missing seconds inside an outage its cause', () => {
+    const series = [
+      stat(T0),
+      ...run(T0 + 1, 3, { outage: true, hits: 0, outageState: 'failed' }),
+      ...run(T0 + 4, 2, { outage: true, hits: 0, outageState: 'waiting' }),
+      stat(T0 + 8, { outage: true, hits: 0, outageState: 'waiting' }),
+      stat(T0 + 9),
+    ];
+    expect(findGaps(series)).toEqual([
+      { from: T0 + 1, to: T0 + 3, kind: 'outage', state: 'failed' },
+      { from: T0 + 4, to: T0 + 8, kind: 'outage', state: 'waiting' },
+    ]);
+  });
+
   it('marks an ongoing outage up to the last second', () => {
     expect(findGaps([stat(T0), ...run(T0 + 1, 3, { outage: true, hits: 0 })])).toEqual([
       { from: T0 + 1, to: T0 + 3, kind: 'outage' },
@@ -185,6 +199,19 @@ describe('summarise', () => {
       errorShare: 0.1,
       revenue: 7.5,
     });
+  });
+
+  it('has no rate or lag "now" while the latest second is in a gap, and says which gap', () => {
+    const series = [
+      stat(T0, { hits: 128, lagP50Ms: 900, lagP95Ms: 4_000 }),
+      ...run(T0 + 1, 240, { hits: 0, outage: true, outageState: 'failed' }),
+    ];
+    const s = summarise(series, findGaps(series));
+    expect(s).toMatchObject({ hitsNow: null, lagP50: null, lagP95: null, hitsPeak: 128 });
+    expect(s.currentGap).toEqual({ from: T0 + 1, to: T0 + 240, kind: 'outage', state: 'failed' });
+    // Once data flows again, "now" is the latest second.
+    const back = [...series, stat(T0 + 241, { hits: 3 })];
+    expect(summarise(back, findGaps(back))).toMatchObject({ hitsNow: 3, currentGap: null });
   });
 
   it('is empty without data', () => {

@@ -10,13 +10,17 @@ export const MAX_POINTS = 600;
 
 /**
  * Seconds without data, inclusive at both ends. `outage`: the relay said no shard was
- * streaming (`Stats.outage`); `missing`: no Stats at all for those seconds (relay restart,
- * history hole). Both are drawn as a shaded gap, never as zero traffic.
+ * streaming (`Stats.outage`, with its `outageState`); `missing`: no Stats at all for those
+ * seconds (the relay was not running or not reachable, or a history hole). Both are drawn as a
+ * shaded gap, never as zero traffic. Missing seconds next to an outage join it; two outages
+ * join only when they have the same cause.
  */
 export interface Gap {
   from: number;
   to: number;
   kind: 'outage' | 'missing';
+  /** For an outage: why no shard streamed (`Stats.outageState`: failed, waiting, stalled…), when the relay said. */
+  state?: string;
 }
 
 /** One point of a time chart: the mean of a bucket of seconds; null breaks the line. */
@@ -90,13 +94,19 @@ export function windowSeries(series: readonly Stats[], windowS: number, endT?: n
   return { entries: series.slice(from, to), startT, endT: end, hasEarlier: from > 0 };
 }
 
-function pushGap(gaps: Gap[], from: number, to: number, kind: Gap['kind']): void {
+function pushGap(gaps: Gap[], from: number, to: number, kind: Gap['kind'], state?: string): void {
   const last = gaps.at(-1);
-  if (last && last.to + 1 >= from) {
+  const touching = last !== undefined && last.to + 1 >= from;
+  if (touching && (last.kind !== kind || last.state === state)) {
+    // Missing seconds next to an outage are part of it (a browser that missed a few stats
+    // events); two outages join only when they have the same cause.
     last.to = Math.max(last.to, to);
-    if (kind === 'outage') last.kind = 'outage';
+    if (kind === 'outage' && last.kind === 'missing') {
+      last.kind = 'outage';
+      if (state !== undefined) last.state = state;
+    }
   } else {
-    gaps.push({ from, to, kind });
+    gaps.push(state === undefined ? { from, to, kind } : { from, to, kind, state });
   }
 }
 
@@ -110,7 +120,7 @@ export function findGaps(entries: readonly Stats[], from?: number): Gap[] {
   let prev = from !== undefined ? from - 1 : entries[0]?.t;
   for (const s of entries) {
     if (prev !== undefined && s.t > prev + 1) pushGap(gaps, prev + 1, s.t - 1, 'missing');
-    if (s.outage) pushGap(gaps, s.t, s.t, 'outage');
+    if (s.outage) pushGap(gaps, s.t, s.t, 'outage', s.outageState);
     prev = s.t;
   }
   return gaps;
@@ -245,8 +255,10 @@ export interface TrafficSummary {
   /** Seconds shaded as gaps. */
   gapSeconds: number;
   totalHits: number;
-  /** Hits in the last second with data. */
+  /** Hits in the latest second, null when it is part of a gap (see `currentGap`) or there is none. */
   hitsNow: number | null;
+  /** The gap the latest second belongs to: the stream has no data now, since `currentGap.from`. */
+  currentGap: Gap | null;
   /** Mean hits/s over the data seconds. */
   hitsAvg: number | null;
   hitsPeak: number | null;
@@ -268,6 +280,9 @@ export function summarise(entries: readonly Stats[], gaps: readonly Gap[]): Traf
   let lagP50: number | null = null;
   let lagP95: number | null = null;
   let anyShards = false;
+  const lastT = entries.at(-1)?.t;
+  const lastGap = gaps.at(-1);
+  const currentGap = lastGap && lastT !== undefined && lastGap.to >= lastT ? lastGap : null;
   for (const s of entries) {
     if (s.outage) continue;
     addSecond(all, s);
@@ -281,12 +296,13 @@ export function summarise(entries: readonly Stats[], gaps: readonly Gap[]): Traf
     dataSeconds: all.seconds,
     gapSeconds: gaps.reduce((sum, g) => sum + g.to - g.from + 1, 0),
     totalHits: all.hits,
-    hitsNow: now,
+    hitsNow: currentGap ? null : now,
+    currentGap,
     hitsAvg: all.seconds ? all.hits / all.seconds : null,
     hitsPeak: peak,
     shardTotals: anyShards ? Array.from(all.shards, (n) => n ?? 0) : [],
-    lagP50,
-    lagP95,
+    lagP50: currentGap ? null : lagP50,
+    lagP95: currentGap ? null : lagP95,
     botShare: all.botsKnownHits > 0 ? all.bots / all.botsKnownHits : null,
     errorPages: all.errorSeen ? all.errorPages : null,
     errorShare: all.errorKnownHits > 0 ? all.errorPages / all.errorKnownHits : null,
