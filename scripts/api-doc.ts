@@ -25,6 +25,7 @@ import {
   StatusSchema,
   TOP_WINDOWS_S,
   TopSchema,
+  UpstreamEnableResponseSchema,
 } from '../src/contract/index.ts';
 
 interface JsonSchema {
@@ -106,6 +107,10 @@ const ROUTES: [string, string][] = [
     "202 `{accepted, shard}`; until both the cooldown and the upstream's own `Retry-After` have passed, 429 + `Retry-After` + `too_many_requests`; 409 `shard_already_connected` while connecting/streaming; 404 `shard_not_found`",
   ],
   [
+    'POST /api/upstream/enable',
+    "sends Adobe's enable call for this stream (`GET <origin>/api/2/enable/<endpoint>` on the configured host, with `Authorization` and `x-api-key` when there is a client id; 10 s, answer read up to 16 KiB), only when asked: never by the relay on its own. 202 `UpstreamEnableResponse` (what Adobe said, no secret); 429 `too_many_requests` + `Retry-After` within a minute of the last call or while one is under way; 502 (504 on a timeout) with the Problem when Adobe refused it (its `status` is Adobe's) or could not be reached; 409 `invalid_service_configuration` when `LIVESTREAM_URL` names no endpoint; needs the password when one is set (extension)",
+  ],
+  [
     'POST /api/problems/:id/ack',
     '200 `{ problem }` with `acknowledgedAt` (the first acknowledgement stands; the Problem is sent again as a `problem` event); 404 `problem_not_found` for an id the log does not hold; needs the password when one is set',
   ],
@@ -120,7 +125,11 @@ const ROUTES: [string, string][] = [
 
 const CONFIGURATION: [name: string, fallback: string, meaning: string][] = [
   ['PORT` / `HOST', '`8080` / `127.0.0.1`', 'where the relay listens (SPA, API, SSE on one origin)'],
-  ['LIVESTREAM_URL', 'unset', 'full stream URL; unset: the embedded simulator starts and is used'],
+  [
+    'LIVESTREAM_URL',
+    'unset',
+    'full stream URL: `/api/1/stream/<name>` (2024 payload), `/api/2/stream/<name>` or `/api/1/stream/<name>?beta=true` (2026 payload; its own query parameters are kept); unset: the embedded simulator starts and is used',
+  ],
   ['LIVESTREAM_MAX_CONNECTIONS', '`1`', 'shards, 1–8; above 1 every connection sends `maxConnections=N`'],
   [
     'LIVESTREAM_RESET`, `LIVESTREAM_SMOOTHING`, `LIVESTREAM_SMOOTHING_BUCKET_SIZE',
@@ -130,10 +139,14 @@ const CONFIGURATION: [name: string, fallback: string, meaning: string][] = [
   [
     'ADOBE_CLIENT_ID`, `ADOBE_CLIENT_SECRET`, `ADOBE_SCOPES',
     'unset',
-    'OAuth client-credentials grant; the client id is also sent as `x-api-key`',
+    "OAuth client-credentials grant; with the id and secret, `ADOBE_SCOPES` is required (the scopes of the Developer Console project's OAuth Server-to-Server credential, comma-separated, sent as `scope`); the client id is also sent as `x-api-key`",
   ],
   ['ADOBE_IMS_TOKEN_URL', '`https://ims-na1.adobelogin.com/ims/token/v3`', 'token endpoint'],
-  ['ADOBE_ACCESS_TOKEN', 'unset', 'a static bearer token instead of the grant'],
+  [
+    'ADOBE_ACCESS_TOKEN',
+    'unset',
+    'a static bearer token instead of the grant; works without a client id (then no `x-api-key` is sent)',
+  ],
   ['RECONNECT_COOLDOWN_S', '`60`', 'minimum wait after a loss or a refused connect (below 60: warned)'],
   [
     'RECONNECT_MAX_WAIT_S',
@@ -147,6 +160,11 @@ const CONFIGURATION: [name: string, fallback: string, meaning: string][] = [
   ['FEED_MAX_HITS_PER_S', '`1000`', 'above this rate the browser feed is sampled'],
   ['LIVESTREAM_REDIRECT_HOSTS', 'unset', 'hosts a redirect may lead to with the credentials'],
   ['TRUST_PROXY', 'unset', 'proxies whose `X-Forwarded-*` headers are believed (addresses or CIDR ranges, or `true`)'],
+  [
+    'SIM_REQUIRE_ENABLE`, `SIM_ENABLE_DELAY_S',
+    'unset, `0`',
+    'embedded simulator only: `1` makes it answer 424 on `/api/2/stream` until the enable call, taking effect after the delay (Adobe: about 900 s), and the relay read `/api/2/stream`',
+  ],
 ];
 
 const RULES: string[] = [
@@ -212,6 +230,7 @@ export function renderApiDoc(): string {
     table('TrafficSecond', TrafficSecondSchema),
     table('Outage', OutageSchema),
     table('ProblemsResponse', ProblemsResponseSchema),
+    table('UpstreamEnableResponse', UpstreamEnableResponseSchema, 'The 202 answer of `POST /api/upstream/enable`.'),
     table('HitSummary', HitSummarySchema),
     table('Catalog', CatalogSchema),
     '## SSE events on `/api/stream`',

@@ -371,6 +371,7 @@ async function runTokenPattern(ctx: SuiteContext, result: SuiteResult): Promise<
       LIVESTREAM_URL: `${origin}/api/1/stream/bench-memory`,
       ADOBE_CLIENT_ID: 'bench-memory',
       ADOBE_CLIENT_SECRET: 'bench-memory-secret',
+      ADOBE_SCOPES: 'openid',
       ADOBE_IMS_TOKEN_URL: `${origin}/ims/token/v3`,
       RECONNECT_COOLDOWN_S: '60',
     },

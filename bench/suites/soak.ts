@@ -125,6 +125,7 @@ export const soakSuite: Suite = {
         LIVESTREAM_URL: info.streamUrl,
         ADOBE_CLIENT_ID: info.clientId,
         ADOBE_CLIENT_SECRET: info.clientSecret,
+        ADOBE_SCOPES: 'openid',
         ADOBE_IMS_TOKEN_URL: info.tokenUrl,
         FEED_MAX_HITS_PER_S: String(FEED_MAX),
         RECONNECT_MAX_WAIT_S: String(MAX_WAIT_S),

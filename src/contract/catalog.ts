@@ -499,7 +499,7 @@ export const CODE_GUIDANCE: Readonly<Record<string, string>> = {
   connection_unstable:
     'The relay keeps retrying after the cooldown, but the cause is outside it. Check that no other application, relay or script reads this stream with these credentials (Adobe advises one consumer); that every client sends the same maxConnections (LIVESTREAM_MAX_CONNECTIONS); that no proxy, load balancer or firewall limits how long a response may stay open (the stream lasts hours); that the relay has CPU and bandwidth to spare. Restarting the relay only adds churn. If none applies, send the support bundle to Adobe Customer Care.',
   stream_not_enabled:
-    'The stream is not enabled for the latest Livestream API version. Enable it once with an authenticated call, sending the same Authorization and x-api-key headers as the stream: GET https://livestream.adobe.net/api/2/enable/<endpoint name>. The switch takes about 15 minutes; then press Reconnect. If the call is refused or the stream stays refused, ask Adobe Customer Care to enable it.',
+    'The stream is not enabled for the latest Livestream API version (it reads /api/2/stream/<endpoint name> or /api/1/stream/<endpoint name>?beta=true). Enable it once with an authenticated call, sending the same Authorization and x-api-key headers as the stream: GET https://livestream.adobe.net/api/2/enable/<endpoint name> (the dashboard\'s "Send enable call" button sends it for you). The switch takes about 15 minutes; then press Reconnect. If the call is refused or the stream stays refused, ask Adobe Customer Care to enable it.',
 };
 
 /**

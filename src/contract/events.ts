@@ -38,6 +38,19 @@ export const ResetEventSchema = z.looseObject({
 export const TopEventSchema = z.looseObject({ windows: z.array(TopSchema) });
 
 /**
+ * Extension: the relay's running totals, once a second when they changed: the `counters`,
+ * `clients` and each shard's `hits` of `GET /api/status`, kept live between two status answers.
+ */
+export const CountersEventSchema = z.looseObject({
+  /** Epoch ms on the relay's clock. */
+  at: z.number(),
+  counters: StatusSchema.shape.counters,
+  clients: z.int().nonnegative(),
+  /** Distinct hits per shard since the relay started (index = shard), as `Shard.hits`. */
+  shardHits: z.array(z.int().nonnegative()),
+});
+
+/**
  * Every named event on `GET /api/stream` (docs/api.md, "SSE events") and the schema of its `data`.
  * Never an event named `error`: it clashes with EventSource's own connection-error event.
  */
@@ -51,6 +64,8 @@ export const SSE_EVENTS = {
   top: TopEventSchema,
   /** Extension: the seconds of the site's traffic on Adobe's clock that changed, once a second. */
   traffic: TrafficSchema,
+  /** Extension: the status's counters, clients and shard hits, once a second when they changed. */
+  counters: CountersEventSchema,
 } as const;
 
 export type SseEventName = keyof typeof SSE_EVENTS;
@@ -59,6 +74,7 @@ export type HelloEvent = SseEventMap['hello'];
 export type HitsEvent = SseEventMap['hits'];
 export type ResetEvent = SseEventMap['reset'];
 export type TopEvent = SseEventMap['top'];
+export type CountersEvent = SseEventMap['counters'];
 
 export function isSseEventName(name: string): name is SseEventName {
   return Object.hasOwn(SSE_EVENTS, name);

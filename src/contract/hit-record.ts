@@ -34,28 +34,28 @@ export function canonicalDigits(v: unknown): string | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : undefined;
 }
 
+/** What marks a 64-bit field's placeholder (a NUL, which JSON writes as `\u0000`). */
+const EXACT_MARK = '\u0000exact:';
+const EXACT_TOKEN = /"\\u0000exact:(\w+)"/g;
+
 /**
  * One NDJSON line (without line break) for a record: JSON, except that the 64-bit fields, held
  * as decimal strings, are written as bare numbers with their exact digits, as Livestream does.
  */
 export function stringifyRecord(record: HitRecord): string {
-  const exact = new Map<string, string>();
+  let exact: Map<string, string> | undefined;
   const copy: HitRecord = { ...record };
   for (const field of EXACT_INT_FIELDS) {
     const value = copy[field];
-    const digits = typeof value === 'string' ? canonicalDigits(value) : undefined;
+    const digits =
+      typeof value === 'string' ? canonicalDigits(value) : typeof value === 'bigint' ? value.toString() : undefined;
     if (digits !== undefined) {
       // A placeholder JSON.stringify leaves alone, swapped for the bare digits afterwards.
-      const token = `\u0000exact:${field}`;
-      exact.set(token, digits);
-      copy[field] = token;
-    } else if (typeof value === 'bigint') {
-      const token = `\u0000exact:${field}`;
-      exact.set(token, value.toString());
-      copy[field] = token;
+      (exact ??= new Map()).set(field, digits);
+      copy[field] = `${EXACT_MARK}${field}`;
     }
   }
-  let line = JSON.stringify(copy);
-  for (const [token, digits] of exact) line = line.replace(JSON.stringify(token), digits);
-  return line;
+  const line = JSON.stringify(copy);
+  // One pass over the line for every placeholder.
+  return exact ? line.replace(EXACT_TOKEN, (token, field: string) => exact.get(field) ?? token) : line;
 }

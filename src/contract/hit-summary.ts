@@ -37,14 +37,35 @@ export const HitSummarySchema = z.looseObject({
   pageURL: z.string().optional(),
   geoCountry: z.string().optional(),
   geoCity: z.string().optional(),
+  /** The record's `browser`; when it has none, the browser family read from `userAgent`. */
   browser: z.string().optional(),
   operatingSystem: z.string().optional(),
   events: z.array(z.string()).optional(),
-  /** In the currency's major unit (Livestream sends product revenue in cents). */
+  /**
+   * Revenue of a purchase hit (`purchaseId`, or the `purchase` event), never of an excluded hit,
+   * in `currency`'s major unit rounded to cents: the `revenue` event (each entry count ×
+   * 10^exponent, summed), else the sum of `products[].revenue`.
+   */
   revenue: z.number().optional(),
   bot: z.boolean().optional(),
   /** Extension: the page was an error page. */
   isErrorPage: z.boolean().optional(),
+  /** Extension: the record's `currency` (ISO 4217 as sent): what `revenue` is in. */
+  currency: z.string().optional(),
+  /** Extension: a purchase hit (it has a `purchaseId`, or the `purchase` event). Only set when true. */
+  purchase: z.boolean().optional(),
+  /** Extension: Adobe excluded the hit from reporting (`exclude.value` "yes"): not traffic. Only set when true. */
+  excluded: z.boolean().optional(),
+  /** Extension: Adobe sent the hit incomplete (`truncated`). Only set when true. */
+  truncated: z.boolean().optional(),
+  /**
+   * Extension: the device. From the mobile device fields (`mobileManufacturer` and
+   * `mobileDeviceName`), which Livestream fills instead of `userAgent` since April 2026; from
+   * `userAgent` for a stream still sending it ("Apple iPhone", "Android phone", "Desktop").
+   */
+  device: z.string().optional(),
+  /** Extension: the device's type: `mobileDeviceType` ("Mobile Phone", "Tablet", …), else read from `userAgent`. */
+  deviceType: z.string().optional(),
 });
 export type HitSummary = z.output<typeof HitSummarySchema>;
 

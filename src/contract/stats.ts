@@ -19,14 +19,60 @@ export const StatsSchema = z.looseObject({
   byShard: z.array(z.int().nonnegative()).optional(),
   /** Extension: no shard was streaming during this second (an outage, not zero traffic). */
   outage: z.boolean().optional(),
-  /** Extension: hits flagged as bots. */
+  /**
+   * Extension, with `outage`: the worst state a shard was in during it — `failed` (retrying cannot
+   * fix it), `waiting` (the reconnect wait) or `stalled` (connected, but not a byte for half the
+   * stall timeout). Other values may come: show them as they are.
+   */
+  outageState: z.string().optional(),
+  /** Extension: hits flagged as bots (excluded hits left out). */
   bots: z.int().nonnegative().optional(),
-  /** Extension: hits on error pages. */
+  /** Extension: hits on error pages (excluded hits left out). */
   errorPages: z.int().nonnegative().optional(),
-  /** Extension: revenue in the currency's major unit. */
+  /**
+   * Extension: revenue of the second's purchase hits in `currency` (the relay's main currency),
+   * major unit, rounded to cents; the other currencies are only in `revenueByCurrency`. On a
+   * single-currency site this is all of it. Never counts excluded hits.
+   */
   revenue: z.number().optional(),
+  /** Extension: the currency `revenue` is in (ISO 4217): the one most purchases came in since the relay started. */
+  currency: z.string().optional(),
+  /**
+   * Extension: revenue per currency (ISO 4217 code → major unit, rounded to cents), set when the
+   * second had revenue. `XXX` (ISO 4217's "no currency"): hits without a readable `currency`.
+   */
+  revenueByCurrency: z.record(z.string(), z.number()).optional(),
+  /** Extension: purchase hits (a `purchaseId`, or the `purchase` event), excluded ones left out. */
+  purchases: z.int().nonnegative().optional(),
+  /** Extension: hits Adobe excluded from reporting (`exclude.value` "yes"); part of `hits`, not traffic. */
+  excluded: z.int().nonnegative().optional(),
+  /** Extension: hits Adobe marked incomplete (`truncated`); part of `hits`. */
+  truncated: z.int().nonnegative().optional(),
+  /**
+   * Extension: timestamped hits: `receivedTimeGMT` more than `TIMESTAMPED_AFTER_S` after
+   * `timeGMT` (the hit carried its own, older timestamp: offline or batched collection).
+   */
+  timestamped: z.int().nonnegative().optional(),
+  /** Extension: hits with a lag (they carry `receivedTimeGMT`): the base of the two shares below. */
+  lagged: z.int().nonnegative().optional(),
+  /** Extension: hits whose lag was below Adobe's band (under `ADOBE_LAG_BAND_MS.min`). */
+  lagBelowBand: z.int().nonnegative().optional(),
+  /** Extension: hits whose lag was beyond Adobe's band (over `ADOBE_LAG_BAND_MS.max`): late data. */
+  lagAboveBand: z.int().nonnegative().optional(),
 });
 export type Stats = z.output<typeof StatsSchema>;
+
+/**
+ * Adobe's documented latency from collection to the stream: "between 20 seconds and 5 minutes"
+ * (Livestream FAQ). Lag here is the relay's arrival time − `receivedTimeGMT`.
+ */
+export const ADOBE_LAG_BAND_MS = { min: 20_000, max: 300_000 } as const;
+
+/** A hit received this many seconds or more after its `timeGMT` counts as timestamped. */
+export const TIMESTAMPED_AFTER_S = 60;
+
+/** ISO 4217's code for "no currency": the key of revenue from hits without a readable `currency`. */
+export const NO_CURRENCY = 'XXX';
 
 /** `GET /api/stats?window=S`. */
 export const StatsResponseSchema = z.looseObject({ series: z.array(StatsSchema) });
@@ -91,15 +137,49 @@ export const TopSchema = z.looseObject({
   window: z.int().positive(),
   /** Epoch ms when computed. */
   at: z.number(),
+  /** Hits the lists count: the window's hits but the excluded ones (`excluded`), the base of the lists' shares. */
   hits: z.int().nonnegative(),
   pages: z.array(CountSchema),
   countries: z.array(CountSchema),
   browsers: z.array(CountSchema),
+  /** Devices: the mobile device fields (manufacturer and name), else read from `userAgent`, else the operating system. */
   devices: z.array(CountSchema),
   events: z.array(CountSchema),
+  /** Revenue in `currency` (the main currency), as `Stats.revenue`. */
   revenue: z.number(),
   bots: z.int().nonnegative(),
   errorPages: z.array(CountSchema),
+  /** Extension: the currency `revenue` is in (ISO 4217), as `Stats.currency`. */
+  currency: z.string().optional(),
+  /** Extension: revenue per currency (ISO 4217 → major unit, rounded to cents; `XXX`: no currency). */
+  revenueByCurrency: z.record(z.string(), z.number()).optional(),
+  /** Extension: purchase hits (excluded ones left out). */
+  purchases: z.int().nonnegative().optional(),
+  /** Extension: excluded hits of the window (`exclude.value` "yes"), not in `hits` nor in any list. */
+  excluded: z.int().nonnegative().optional(),
+  /** Extension, of all the window's hits (`hits` + `excluded`): truncated ones. */
+  truncated: z.int().nonnegative().optional(),
+  /** Extension, of all the window's hits: timestamped ones (see `Stats.timestamped`). */
+  timestamped: z.int().nonnegative().optional(),
+  /** Extension: hits with a lag, and those below / beyond Adobe's band (see `Stats`). */
+  lagged: z.int().nonnegative().optional(),
+  lagBelowBand: z.int().nonnegative().optional(),
+  lagAboveBand: z.int().nonnegative().optional(),
+  /** Extension: the window's lag percentiles over every hit (a log histogram: within 5 %). */
+  lagP50Ms: z.int().optional(),
+  lagP95Ms: z.int().optional(),
+  /**
+   * Extension: report suite ids of the window's hits (excluded ones included), most hits first.
+   * At most 16 distinct ids per second and per minute are kept; the rest count as "(other)".
+   */
+  reportSuites: z.array(CountSchema).optional(),
+  /**
+   * Extension: how the window's hits and visitors spread over the shards (index = shard):
+   * `hits`, and `visitors`, distinct `visIdHigh`/`visIdLow` (else `mcVisId…`, `customVisId`)
+   * estimated with a HyperLogLog (within about 3 %). Livestream groups hits by visitor: a shard
+   * far from 1/N of either is uneven. The 60-second window covers the last 51–60 s.
+   */
+  shards: z.array(z.looseObject({ hits: z.int().nonnegative(), visitors: z.int().nonnegative() })).optional(),
 });
 export type Top = z.output<typeof TopSchema>;
 

@@ -28,6 +28,28 @@ export const StatusSchema = z.looseObject({
     /** Without any secret. */
     url: z.string(),
     maxConnections: z.int().min(1),
+    /** Extension: the Livestream API version of the URL (`/api/<version>/stream/…`); absent for a URL of another shape. */
+    apiVersion: z.int().min(1).optional(),
+    /** Extension: `"2026"` (with `/api/2/stream` or `?beta=true`) or `"2024"`; other values may come. */
+    payload: z.string().optional(),
+    /** Extension: the endpoint name of the URL. */
+    endpoint: z.string().optional(),
+    /** Extension: the `reset` sent on the first attempt (`LIVESTREAM_RESET`: `smallest`, `largest`), or `none`. */
+    reset: z.string().optional(),
+    /** Extension: the enable call for this stream (`GET <origin>/api/2/enable/<endpoint>`), no secret. */
+    enableUrl: z.string().optional(),
+    /** Extension: the last enable call of this run (`POST /api/upstream/enable`). */
+    enableCall: z
+      .looseObject({
+        /** Epoch ms when it was sent. */
+        at: z.number(),
+        ok: z.boolean(),
+        /** What Livestream answered, when it answered. */
+        upstreamStatus: z.int().optional(),
+        /** The Problem's code when it failed. */
+        code: z.string().optional(),
+      })
+      .optional(),
   }),
   shards: z.array(ShardSchema),
   clients: z.int().nonnegative(),
@@ -37,6 +59,26 @@ export const StatusSchema = z.looseObject({
     malformed: z.int().nonnegative(),
     reconnects: z.int().nonnegative(),
     bytes: z.int().nonnegative(),
+    /** Extension: error objects not resolved yet in the whole log (a problems list may hold only the newest). */
+    activeProblems: z.int().nonnegative().optional(),
   }),
 });
 export type Status = z.output<typeof StatusSchema>;
+
+/** Extension: the `202` answer of `POST /api/upstream/enable` — what Livestream said to the enable call, no secret. */
+export const UpstreamEnableResponseSchema = z.looseObject({
+  accepted: z.literal(true),
+  /** The URL called (`GET <origin>/api/2/enable/<endpoint>`). */
+  enableUrl: z.string(),
+  /** Livestream's status (2xx). */
+  upstreamStatus: z.int(),
+  /** Livestream's answer, readable (at most 500 characters, no markup); may be empty. */
+  answer: z.string(),
+  requestId: z.string().optional(),
+  /** Epoch ms when the call was sent. */
+  requestedAt: z.number(),
+  /** About how long until the stream serves the latest API version (Adobe: about 15 minutes). */
+  takesEffectInS: z.number(),
+  message: z.string(),
+});
+export type UpstreamEnableResponse = z.output<typeof UpstreamEnableResponseSchema>;

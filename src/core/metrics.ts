@@ -33,6 +33,21 @@ function families(core: RelayCore): Family[] {
     counter('livestream_duplicates_total', 'Duplicate hits dropped (same hit id).', counters.duplicates),
     counter('livestream_malformed_records_total', 'Records that were not JSON objects.', counters.malformed),
     counter(
+      'livestream_excluded_hits_total',
+      'Distinct hits Adobe excluded from reporting (exclude.value "yes"): not traffic.',
+      count(counters.excluded),
+    ),
+    counter(
+      'livestream_truncated_hits_total',
+      'Distinct hits Adobe sent incomplete (truncated).',
+      count(counters.truncated),
+    ),
+    counter(
+      'livestream_hits_lag_beyond_band_total',
+      "Distinct hits that reached the relay more than 5 minutes after Adobe received them (beyond Adobe's 20 s to 5 min band).",
+      count(counters.lagAboveBand),
+    ),
+    counter(
       'livestream_reconnects_total',
       'Upstream connection attempts beyond the first, all shards.',
       counters.reconnects,
@@ -73,6 +88,11 @@ function families(core: RelayCore): Family[] {
       samples: [{ value: core.hub.bufferStats.bytes }],
     },
   ];
+}
+
+/** A counter the core may not have (an older host's counters): 0 then. */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 function escapeLabel(value: string): string {

@@ -1,6 +1,7 @@
 import {
   catalogDocument,
   makeProblem,
+  type CountersEvent,
   type Problem,
   type Shard,
   type Stats,
@@ -14,10 +15,12 @@ import { Broadcaster, type BroadcasterOptions, type Subscription, type Subscribe
 import { FEED_INTERVAL_MS, FeedBatcher } from './hub/feed.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Redactor } from './ingest/redact.ts';
-import { StatsCollector } from './stats/stats.ts';
+import { DOWN_STATES, StatsCollector, worstDown, type DownState } from './stats/stats.ts';
 import type { ProblemLog, ProblemUpdate } from './store/problem-log.ts';
 import type { ShardMemory } from './store/shard-memory.ts';
+import { describeUpstream } from './upstream/api-version.ts';
 import type { Connector } from './upstream/connector.ts';
+import { EnableCall, type EnableFetch, type EnableOutcome } from './upstream/enable.ts';
 import type { ReconnectAnswer } from './upstream/reconnect.ts';
 import type { TokenManager } from './upstream/token.ts';
 import { Upstream } from './upstream/upstream.ts';
@@ -39,7 +42,7 @@ export interface RelaySettings {
   url: string;
   /** The URL as shown to people: no credential, no query secret. */
   publicUrl: string;
-  /** Sent as `x-api-key`. */
+  /** Sent as `x-api-key`; empty (a static token without a client id): no `x-api-key` is sent. */
   apiKey: string;
   maxConnections: number;
   cooldownS: number;
@@ -77,6 +80,8 @@ export interface RelayCoreDeps {
   startedAt?: number;
   /** Said at start as Problem `state_unreadable` (one each): state the host could not read. */
   unreadable?: readonly string[];
+  /** The HTTP call of the enable call (`POST /api/upstream/enable`). Default: the platform's `fetch`. */
+  enableFetch?: EnableFetch;
 }
 
 export interface RelayCore {
@@ -94,6 +99,11 @@ export interface RelayCore {
   /** The full hit, redacted, as JSON text with exact 64-bit ids; undefined when not in memory. */
   hit(hitId: string): string | undefined;
   reconnect(shard: number): ReconnectAnswer | undefined;
+  /**
+   * An operator asks for the enable call (`GET <origin>/api/2/enable/<name>`, after a 424): sent
+   * at most once a minute, never by the relay on its own. The answer holds no secret.
+   */
+  enableStream(): Promise<EnableOutcome>;
   /** A browser subscribes to the stream through the host's sink. */
   subscribe(sink: SubscriberSink, lastEventId: string | undefined): Subscription;
   /** Publishes a Problem of the relay's own (scrubbed, logged, broadcast). */
@@ -236,7 +246,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     onState: (shard: Shard) => {
       stats.adobe.shardState(shard.shard, shard.state);
       if (shard.state === 'streaming') stats.streaming();
-      if (shard.state === 'waiting' || shard.state === 'failed') stats.down();
+      if (isDownState(shard.state)) stats.down(shard.state);
       hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
       log.info('shard state', {
         shard: shard.shard,
@@ -252,6 +262,33 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     },
     onBytes: (_shard, bytes) => ingest.bytes(bytes),
   });
+
+  function isDownState(state: string): state is DownState {
+    return (DOWN_STATES as readonly string[]).includes(state);
+  }
+
+  const upstreamApi = describeUpstream(settings.url);
+  const enableCall = new EnableCall({
+    streamUrl: settings.url,
+    apiKey: settings.apiKey,
+    tokens,
+    clock,
+    redirectHosts: settings.redirectHosts,
+    ...(deps.userAgent ? { userAgent: deps.userAgent } : {}),
+    ...(deps.enableFetch ? { fetch: deps.enableFetch } : {}),
+  });
+
+  async function enableStream(): Promise<EnableOutcome> {
+    const outcome = await enableCall.send();
+    if (!outcome.ok) {
+      const problem = clean(outcome.problem);
+      log.warn('enable call refused', { code: problem.code, status: problem.status, source: problem.source });
+      return { ...outcome, problem };
+    }
+    const accepted = { ...outcome.accepted, answer: redactor.text(scrub(outcome.accepted.answer)) };
+    log.info('enable call accepted', { url: accepted.enableUrl, status: accepted.upstreamStatus });
+    return { ok: true, accepted };
+  }
 
   function anyShardIn(...states: string[]): boolean {
     return upstream.shards().some((s) => states.includes(s.state));
@@ -277,6 +314,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     feedTimer = clock.setTimeout(flushFeed, feedIntervalMs);
   };
   let lastSecond = -1;
+  let lastCounters = '';
   const tickStats = () => {
     const now = clock.now();
     const second = Math.floor(now / 1000) - 1;
@@ -294,14 +332,33 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         const closed = stats.tick(
           second,
           hub.clients,
-          anyShardIn('streaming', 'stalled'),
-          anyShardIn('waiting', 'failed'),
+          anyShardIn('streaming'),
+          upstream
+            .shards()
+            .map((s) => s.state)
+            .filter(isDownState)
+            .reduce<DownState | undefined>(worstDown, undefined),
         );
         hub.broadcast('stats', closed);
         hub.broadcast('top', { windows: stats.topAll(now) });
         stats.adobe.tick();
         const traffic = stats.adobe.flush();
         if (traffic) hub.broadcast('traffic', traffic);
+      });
+      guarded('counters', () => {
+        const shards = upstream.shards();
+        const live: CountersEvent = {
+          at: now,
+          counters: liveCounters(),
+          clients: hub.clients,
+          shardHits: shards.map((s) => s.hits),
+        };
+        // Only when a figure moved: a quiet relay sends no event for nothing.
+        const key = JSON.stringify([live.counters, live.clients, live.shardHits]);
+        if (key !== lastCounters) {
+          lastCounters = key;
+          hub.broadcast('counters', live);
+        }
       });
     }
     statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
@@ -318,6 +375,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   upstream.start();
 
   function status(): Status {
+    const lastEnable = enableCall.last();
     return {
       relay: {
         version: settings.version,
@@ -330,11 +388,21 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         stallTimeoutS: settings.stallTimeoutS,
         passwordProtected: settings.passwordProtected,
       },
-      upstream: { url: settings.publicUrl, maxConnections: settings.maxConnections },
+      upstream: {
+        url: settings.publicUrl,
+        maxConnections: settings.maxConnections,
+        ...upstreamApi,
+        ...(lastEnable ? { enableCall: lastEnable } : {}),
+      },
       shards: upstream.shards().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
       clients: hub.clients,
-      counters: { ...ingest.counters, reconnects: upstream.reconnects() },
+      counters: liveCounters(),
     };
+  }
+
+  /** The status's totals; the `counters` event sends them again each second they move. */
+  function liveCounters(): Status['counters'] {
+    return { ...ingest.counters, reconnects: upstream.reconnects(), activeProblems: problemLog.active().length };
   }
 
   let stopped = false;
@@ -351,6 +419,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     top: (windowS) => stats.top(windowS, clock.now()),
     hit: (hitId) => ingest.hit(hitId),
     reconnect: (shard) => upstream.reconnect(shard),
+    enableStream,
     subscribe: (sink, lastEventId) => hub.subscribe(sink, lastEventId, (id) => ({ status: status(), lastEventId: id })),
     report,
     reportNotPersisted: (what, details) => {

@@ -1,13 +1,14 @@
 import { http, HttpResponse, matchRequestUrl, type HttpHandler, type PathParams } from 'msw';
 import { SSE_HEADERS } from '../core/hub/broadcaster.ts';
 import { METRICS_CONTENT_TYPE, metricsText } from '../core/metrics.ts';
-import { CORE_ROUTES, methodNotAllowed, notFound, type RouteAnswer } from '../core/routes/routes.ts';
+import { ASYNC_CORE_ROUTES, CORE_ROUTES, methodNotAllowed, notFound, type RouteAnswer } from '../core/routes/routes.ts';
 import type { MockHost } from './mock-host.ts';
 import type { SubscriberStream } from './stream-sink.ts';
 
 /**
  * MSW carries the core's routes as Fastify does in `src/relay/api/server.ts`: the REST routes
- * (`CORE_ROUTES`), `/metrics` (`metricsText`), 404 and 405 with `Allow` (`notFound`,
+ * (`CORE_ROUTES`, and `ASYNC_CORE_ROUTES`: the enable call, answered by the mock host's own
+ * Livestream), `/metrics` (`metricsText`), 404 and 405 with `Allow` (`notFound`,
  * `methodNotAllowed`), and the SSE stream through the core's broadcaster (`stream-sink.ts`).
  * Every answer first brings the host's clock up to the page's. What is the host's own: no
  * dashboard password (sign-in answers as the relay does without one), `/healthz`, and the
@@ -37,6 +38,7 @@ const ROUTE_TABLE: { path: string; methods: string[] }[] = [
     path: route.path,
     methods: route.method === 'GET' ? ['GET', 'HEAD'] : [route.method],
   })),
+  ...ASYNC_CORE_ROUTES.map((route) => ({ path: route.path, methods: [route.method] })),
   { path: '/api/stream', methods: ['GET', 'HEAD'] },
   { path: '/api/login', methods: ['POST'] },
   { path: '/api/logout', methods: ['POST'] },
@@ -81,6 +83,12 @@ export function createHandlers(host: MockHost, options: HandlerOptions = {}): Ht
       return respond(route.answer(host.core, { params: paramsOf(params), query: queryOf(request) }));
     }),
   );
+  const asyncRoutes = ASYNC_CORE_ROUTES.map((route) =>
+    http.post(at(route.path), async ({ request, params }) => {
+      await host.sync();
+      return respond(await route.answer(host.core, { params: paramsOf(params), query: queryOf(request) }));
+    }),
+  );
 
   /** What the relay answers a method a path does not take, or a path it does not serve. */
   const fallback = async ({ request }: { request: Request }) => {
@@ -114,6 +122,7 @@ export function createHandlers(host: MockHost, options: HandlerOptions = {}): Ht
     }),
 
     ...coreRoutes,
+    ...asyncRoutes,
 
     // No dashboard password in mock mode: the relay answers 204 (a form post is redirected home).
     http.post(at('/api/login'), ({ request }) =>

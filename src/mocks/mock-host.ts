@@ -62,6 +62,21 @@ function mockTokens(): RelayCoreDeps['tokens'] {
   };
 }
 
+/**
+ * Livestream's answer to the enable call (`POST /api/upstream/enable`), built in memory: the page
+ * never leaves the browser in mock mode. It names the endpoint as Adobe's release notes describe
+ * the switch (about 15 minutes).
+ */
+function mockEnableFetch(input: string): Promise<Response> {
+  const name = decodeURIComponent(/\/api\/2\/enable\/([^/?#]+)/.exec(input)?.[1] ?? 'demo');
+  const body = JSON.stringify({
+    message: `Stream ${name} will serve the latest API version in about 15 minutes.`,
+  });
+  return Promise.resolve(
+    new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'mock-enable' } }),
+  );
+}
+
 export class MockHost {
   readonly scenario: Scenario;
   readonly clock: ManualClock;
@@ -127,6 +142,7 @@ export class MockHost {
         ...(options.log ? { log: options.log } : {}),
         ...(options.feedIntervalMs !== undefined ? { feedIntervalMs: options.feedIntervalMs } : {}),
         startedAt: this.startedAt,
+        enableFetch: mockEnableFetch,
       },
     );
     for (const { from } of this.outages) clock.setTimeout(() => this.breakStreams(), from - this.startedAt);

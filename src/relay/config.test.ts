@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, publicUrl, streamUrl } from './config.ts';
 
@@ -50,6 +54,22 @@ describe('configuration', () => {
     [{ LIVESTREAM_REDIRECT_HOSTS: 'ok.example.com, http://bad/' }, /^LIVESTREAM_REDIRECT_HOSTS: /],
     [{ TRUST_PROXY: '10.0.0.0/99' }, /^TRUST_PROXY: /],
     [{ TRUST_PROXY: 'proxy.example.com' }, /^TRUST_PROXY: /],
+    [
+      {
+        LIVESTREAM_URL: 'https://livestream.adobe.net/api/2/stream/x',
+        ADOBE_CLIENT_ID: 'id',
+        ADOBE_CLIENT_SECRET: 'secret',
+      },
+      /^ADOBE_SCOPES: must be set with ADOBE_CLIENT_ID and ADOBE_CLIENT_SECRET .*Developer Console project.*OAuth Server-to-Server credential$/,
+    ],
+    [{ ADOBE_CLIENT_ID: 'id', ADOBE_CLIENT_SECRET: 'secret', ADOBE_SCOPES: ' ' }, /^ADOBE_SCOPES: must be set/],
+    [
+      { ADOBE_CLIENT_ID: 'id', ADOBE_CLIENT_SECRET: 'secret', ADOBE_SCOPES: 'openid,"AdobeID"' },
+      /^ADOBE_SCOPES: must be a comma-separated list of scope names/,
+    ],
+    [{ SIM_REQUIRE_ENABLE: 'maybe' }, /^SIM_REQUIRE_ENABLE: expected 1, true, 0 or false/],
+    [{ SIM_DEVICE_FIELDS: 'palm' }, /^SIM_DEVICE_FIELDS: expected mobile or userAgent/],
+    [{ SIM_ENABLE_DELAY_S: '-1' }, /^SIM_ENABLE_DELAY_S: /],
   ])('refuses %j with one line naming the variable', (env, pattern) => {
     const message = error(env);
     expect(message).toMatch(pattern);
@@ -89,6 +109,73 @@ describe('configuration', () => {
     expect(config.redactFields).toEqual(['ip', 'geoCity']);
   });
 
+  it('needs ADOBE_SCOPES for the client-credentials grant, and sends them comma-separated', () => {
+    const config = loadConfig({
+      LIVESTREAM_URL: 'https://livestream.adobe.net/api/2/stream/shop',
+      ADOBE_CLIENT_ID: 'id',
+      ADOBE_CLIENT_SECRET: 'secret',
+      ADOBE_SCOPES: ' openid, AdobeID  additional_info.projectedProductContext ',
+    });
+    expect(config.scopes).toBe('openid,AdobeID,additional_info.projectedProductContext');
+    // A static token needs no grant, so no scopes.
+    expect(
+      loadConfig({ ADOBE_CLIENT_ID: 'id', ADOBE_CLIENT_SECRET: 'secret', ADOBE_ACCESS_TOKEN: 'tok-123456' }).scopes,
+    ).toBeUndefined();
+  });
+
+  it('takes a static ADOBE_ACCESS_TOKEN without a client id (no x-api-key is then sent)', () => {
+    const config = loadConfig({
+      LIVESTREAM_URL: 'https://livestream.adobe.net/api/2/stream/shop',
+      ADOBE_ACCESS_TOKEN: 'tok-123456',
+    });
+    expect(config.clientId).toBeUndefined();
+    expect(config.accessToken).toBe('tok-123456');
+    expect(config.secrets).toContain('tok-123456');
+  });
+
+  it.each([
+    [
+      'https://livestream.adobe.net/api/2/stream/shop',
+      'https://livestream.adobe.net/api/2/stream/shop?maxConnections=2&reset=smallest&smoothing=1',
+    ],
+    [
+      'https://livestream.adobe.net/api/1/stream/shop?beta=true',
+      'https://livestream.adobe.net/api/1/stream/shop?beta=true&maxConnections=2&reset=smallest&smoothing=1',
+    ],
+  ])('reads %s as LIVESTREAM_URL and keeps what it carries (beta=true) when adding parameters', (url, expected) => {
+    const config = loadConfig({
+      LIVESTREAM_URL: url,
+      ADOBE_ACCESS_TOKEN: 'tok-123456',
+      LIVESTREAM_MAX_CONNECTIONS: '2',
+      LIVESTREAM_RESET: 'smallest',
+      LIVESTREAM_SMOOTHING: '1',
+    });
+    expect(streamUrl(config)).toBe(expected);
+    expect(streamUrl({ ...config, maxConnections: 1, reset: undefined, smoothing: undefined })).toBe(url);
+  });
+
+  it("reads the embedded simulator's enable rule", () => {
+    expect(loadConfig({}).simulator).toMatchObject({ requireEnable: false });
+    expect(loadConfig({}).simulator.enableDelayS).toBeUndefined();
+    expect(loadConfig({ SIM_REQUIRE_ENABLE: 'true', SIM_ENABLE_DELAY_S: '2.5' }).simulator).toMatchObject({
+      requireEnable: true,
+      enableDelayS: 2.5,
+    });
+    expect(loadConfig({ SIM_REQUIRE_ENABLE: '0' }).simulator.requireEnable).toBe(false);
+  });
+
+  it("reads the embedded simulator's record style and quiet nights as the standalone simulator does", () => {
+    expect(loadConfig({}).simulator.records).toBeUndefined();
+    expect(loadConfig({ SIM_DEVICE_FIELDS: 'userAgent', SIM_A4T: '1' }).simulator.records).toEqual({
+      deviceFields: 'userAgent',
+      a4t: true,
+    });
+    expect(loadConfig({ SIM_QUIET_S: '600', SIM_QUIET_EVERY_S: '3600' }).simulator.quiet).toEqual({
+      seconds: 600,
+      everyS: 3600,
+    });
+  });
+
   it('reads the wait cap, the redirect hosts and the trusted proxies', () => {
     expect(loadConfig({})).toMatchObject({ maxWaitS: 3600, redirectHosts: [], trustProxy: false });
     const config = loadConfig({
@@ -108,5 +195,51 @@ describe('configuration', () => {
     expect(publicUrl('https://user:pw@host/api/1/stream/x?access_token=abc&maxConnections=2')).toBe(
       'https://host/api/1/stream/x?access_token=****&maxConnections=2',
     );
+  });
+});
+
+describe('start-up with a bad configuration', () => {
+  it('stops with one line naming ADOBE_SCOPES, exit 1, before any network request', async () => {
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+        env: {
+          ...process.env,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          DASHBOARD_PASSWORD: '',
+          LIVESTREAM_URL: `${origin}/api/2/stream/shop`,
+          ADOBE_CLIENT_ID: 'id',
+          ADOBE_CLIENT_SECRET: 'the-secret',
+          ADOBE_SCOPES: '',
+          ADOBE_ACCESS_TOKEN: '',
+          ADOBE_IMS_TOKEN_URL: `${origin}/ims/token/v3`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^livestream-monitor: configuration error: ADOBE_SCOPES: must be set .*OAuth Server-to-Server credential$/,
+      );
+      expect(stderr).not.toContain('the-secret');
+      expect(requests).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

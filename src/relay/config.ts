@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LOG_FORMATS, type LogFormat } from './logger.ts';
+import type { SimulatorOptions } from '../simulator/server.ts';
+import { readSimulatorEnv } from '../simulator/simulator-env.ts';
 
 /**
  * The relay's configuration (docs/api.md, "Configuration" and "Rules"), read from the environment and validated once at
@@ -153,7 +155,22 @@ export interface RelayConfig {
   redactFields: string[];
   dashboardPassword?: string;
   feedMaxHitsPerS: number;
-  simulator: { rate: number; churnWindowS: number; port: number };
+  simulator: {
+    rate: number;
+    churnWindowS: number;
+    port: number;
+    /**
+     * `SIM_REQUIRE_ENABLE`: the embedded simulator answers 424 on `/api/2/stream` (and
+     * `?beta=true`) until the enable call was made, and the relay reads its `/api/2/stream` URL.
+     */
+    requireEnable: boolean;
+    /** `SIM_ENABLE_DELAY_S`: how long the enable call takes to take effect (Adobe: about 15 min). */
+    enableDelayS?: number;
+    /** `SIM_DEVICE_FIELDS`, `SIM_A4T`: the records' style. */
+    records?: SimulatorOptions['records'];
+    /** `SIM_QUIET_S`, `SIM_QUIET_EVERY_S`, `SIM_QUIET_KEEPALIVE_S`: quiet nights. */
+    quiet?: SimulatorOptions['quiet'];
+  };
   logLevel: string;
   /** `LOG_FORMAT`; unset: pretty on a terminal, JSON otherwise (logger.ts). */
   logFormat?: LogFormat;
@@ -186,16 +203,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
       `must be set when HOST is not a loopback address (HOST=${e.HOST}); the dashboard would be open to the network`,
     );
   }
-  if (e.LIVESTREAM_URL) {
+  if (e.LIVESTREAM_URL && !e.ADOBE_ACCESS_TOKEN) {
     if (!e.ADOBE_CLIENT_ID) {
-      throw new ConfigError('ADOBE_CLIENT_ID', 'must be set with LIVESTREAM_URL (it is sent as x-api-key)');
+      throw new ConfigError(
+        'ADOBE_CLIENT_ID',
+        'must be set with LIVESTREAM_URL unless ADOBE_ACCESS_TOKEN is given (the client-credentials grant needs it; it is also sent as x-api-key)',
+      );
     }
-    if (!e.ADOBE_ACCESS_TOKEN && !e.ADOBE_CLIENT_SECRET) {
+    if (!e.ADOBE_CLIENT_SECRET) {
       throw new ConfigError(
         'ADOBE_CLIENT_SECRET',
         'must be set with LIVESTREAM_URL unless ADOBE_ACCESS_TOKEN is given',
       );
     }
+  }
+  // Adobe IMS requires `scope` in the client-credentials grant: without it the token request fails.
+  if (e.ADOBE_CLIENT_ID && e.ADOBE_CLIENT_SECRET && !e.ADOBE_ACCESS_TOKEN && !e.ADOBE_SCOPES) {
+    throw new ConfigError(
+      'ADOBE_SCOPES',
+      'must be set with ADOBE_CLIENT_ID and ADOBE_CLIENT_SECRET (Adobe IMS requires scope in the client-credentials grant): copy the comma-separated scopes listed in the Adobe Developer Console project, on its OAuth Server-to-Server credential',
+    );
+  }
+  const scopes = e.ADOBE_SCOPES?.split(/[\s,]+/).filter(Boolean);
+  if (scopes && (scopes.length === 0 || scopes.some((scope) => !/^[\w.:/-]+$/.test(scope)))) {
+    throw new ConfigError(
+      'ADOBE_SCOPES',
+      `must be a comma-separated list of scope names, as the Developer Console's OAuth Server-to-Server credential lists them (got "${e.ADOBE_SCOPES}")`,
+    );
   }
   const redactFields = e.REDACT_FIELDS.split(',')
     .map((field) => field.trim())
@@ -214,6 +248,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     );
   }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  // The embedded simulator's other settings, read as the standalone simulator reads them.
+  const simEnv = readSimulatorEnv(env);
+  if (!simEnv.ok) {
+    const colon = simEnv.message.indexOf(': ');
+    throw new ConfigError(simEnv.message.slice(0, colon), simEnv.message.slice(colon + 2));
+  }
+  const sim = simEnv.options;
   const config: RelayConfig = {
     port: e.PORT,
     host: e.HOST,
@@ -227,7 +268,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     dataDir: e.DATA_DIR,
     redactFields,
     feedMaxHitsPerS: e.FEED_MAX_HITS_PER_S,
-    simulator: { rate: e.SIM_RATE, churnWindowS: e.SIM_CHURN_WINDOW_S, port: e.SIM_PORT },
+    simulator: {
+      rate: e.SIM_RATE,
+      churnWindowS: e.SIM_CHURN_WINDOW_S,
+      port: e.SIM_PORT,
+      requireEnable: sim.requireEnable ?? false,
+      ...(sim.enableDelayS !== undefined ? { enableDelayS: sim.enableDelayS } : {}),
+      ...(sim.records ? { records: sim.records } : {}),
+      ...(sim.quiet ? { quiet: sim.quiet } : {}),
+    },
     logLevel: e.LOG_LEVEL,
     secrets: [e.ADOBE_CLIENT_SECRET, e.ADOBE_ACCESS_TOKEN, e.DASHBOARD_PASSWORD].filter(
       (s): s is string => typeof s === 'string' && s.length >= 4,
@@ -239,7 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   if (e.LIVESTREAM_SMOOTHING_BUCKET_SIZE !== undefined) config.smoothingBucketSize = e.LIVESTREAM_SMOOTHING_BUCKET_SIZE;
   if (e.ADOBE_CLIENT_ID) config.clientId = e.ADOBE_CLIENT_ID;
   if (e.ADOBE_CLIENT_SECRET) config.clientSecret = e.ADOBE_CLIENT_SECRET;
-  if (e.ADOBE_SCOPES) config.scopes = e.ADOBE_SCOPES;
+  if (scopes?.length) config.scopes = scopes.join(',');
   if (e.ADOBE_ACCESS_TOKEN) config.accessToken = e.ADOBE_ACCESS_TOKEN;
   if (e.DASHBOARD_PASSWORD) config.dashboardPassword = e.DASHBOARD_PASSWORD;
   if (e.LOG_FORMAT) config.logFormat = e.LOG_FORMAT;
@@ -272,7 +321,9 @@ function parseTrustProxy(value: string | undefined): boolean | string[] {
 
 /**
  * The stream URL with the contract's query parameters. Every connection sends the same
- * `maxConnections` (only when above 1).
+ * `maxConnections` (only when above 1). What the URL already carries is kept (`beta=true`, which
+ * makes `/api/1/stream/<name>` serve the 2026 payload); a parameter the configuration sets
+ * replaces the URL's own.
  */
 export function streamUrl(
   config: Pick<RelayConfig, 'livestreamUrl' | 'maxConnections' | 'reset' | 'smoothing' | 'smoothingBucketSize'>,

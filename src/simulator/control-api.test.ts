@@ -130,6 +130,22 @@ describe('control API: connection faults', () => {
     expect(answer.headers['retry-after']).toBe('90');
   });
 
+  it('migration answers the next connects with 503 saying the stream is in migration', async () => {
+    const { control, sim, headers } = await setup();
+    await control.migration({ times: 2, retryAfter: 120 });
+    const answers = [await fetchText(sim.streamUrl, { headers }), await fetchText(sim.streamUrl, { headers })];
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      expect(answer.headers['retry-after']).toBe('120');
+      const body = JSON.parse(answer.text) as { error: string; error_description: string };
+      expect(body.error).toBe('service_unavailable');
+      expect(body.error_description).toMatch(/in migration/);
+    }
+    const served = await openStream(sim.streamUrl, headers);
+    clients.push(served);
+    expect(served.status).toBe(200);
+  });
+
   it('redirect sends the next connect through hops on alternating origins, or loops', async () => {
     const { control, sim, headers } = await setup();
     await control.redirect({ hops: 3 });
@@ -340,6 +356,69 @@ describe('control API: tokens, churn window, log', () => {
     expect((await control.state()).pendingFaults).toMatchObject({ nextConnect: [], badEncoding: 0, token: [] });
   });
 
+  it('records switches the records between the mobile fields and the user agent, and A4T timing', async () => {
+    const { control, connect, sim } = await setup({ rate: 200 });
+    expect(await (await fetch(`${sim.controlUrl}/records`)).json()).toEqual({
+      records: { deviceFields: 'mobile', a4t: false },
+    });
+    const client = await connect();
+    await client.waitFor(() => client.records().length > 5, 3000);
+    const before = client.records().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(before.every((r) => r.userAgent === '' && typeof r.mobileDeviceType === 'string')).toBe(true);
+    expect(await control.records({ deviceFields: 'userAgent', a4t: true })).toMatchObject({
+      records: { deviceFields: 'userAgent', a4t: true },
+    });
+    // What was generated before the switch has been written by now.
+    await sleep(300);
+    const seen = client.records().length;
+    await client.waitFor(() => client.records().length > seen + 20, 3000);
+    const after = client
+      .records()
+      .slice(seen)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(after.every((r) => /^Mozilla/.test(String(r.userAgent)) && !('mobileDeviceType' in r))).toBe(true);
+    const nowS = Date.now() / 1000;
+    expect(after.every((r) => nowS - (r.receivedTimeGMT as number) >= 9 * 60)).toBe(true);
+    // Omitted fields keep their value.
+    expect((await control.records({ a4t: false })).records).toEqual({ deviceFields: 'userAgent', a4t: false });
+  });
+
+  it('quiet silences the report suite (no record, nothing kept back), with or without keep-alive bytes', async () => {
+    const { control, connect, sim } = await setup({ rate: 200 });
+    const client = await connect();
+    await client.waitFor(() => client.records().length > 5, 3000);
+    const plan = await control.quiet({ seconds: 3600, keepAliveEveryS: 0.1 });
+    expect(plan.quiet).toMatchObject({ seconds: 3600, keepAliveEveryS: 0.1, silent: true });
+    expect(await (await fetch(`${sim.controlUrl}/quiet`)).json()).toMatchObject({ quiet: { silent: true } });
+    await sleep(300);
+    const records = client.records().length;
+    const pieces = client.raw.length;
+    await sleep(700);
+    expect(client.records().length).toBe(records);
+    // Keep-alive flushes: bytes on the socket, no record after gunzip.
+    expect(client.raw.length).toBeGreaterThan(pieces + 2);
+    await control.quiet({ seconds: 3600 });
+    await sleep(300);
+    const still = client.raw.length;
+    await sleep(500);
+    expect(client.raw.length).toBe(still);
+    expect((await control.state()).backlog).toEqual([0]);
+    expect((await control.quiet({ seconds: 0 })).quiet).toBeNull();
+    // Traffic comes back live: nothing was kept back during the silence.
+    await client.waitFor(() => client.records().length > records + 5, 3000);
+    expect((await control.state()).open[0]?.queued ?? 0).toBeLessThan(50);
+  });
+
+  it('reset ends a quiet spell', async () => {
+    const { control, connect } = await setup({ rate: 200 });
+    const client = await connect();
+    await control.quiet({ seconds: 3600 });
+    await sleep(300);
+    const records = client.records().length;
+    await control.reset();
+    await client.waitFor(() => client.records().length > records + 5, 3000);
+  });
+
   it('refuses bad control input with 400, unknown routes with 404', async () => {
     const { sim } = await setup();
     const post = (path: string, body: string) => fetchText(`${sim.controlUrl}/${path}`, { method: 'POST', body });
@@ -347,6 +426,8 @@ describe('control API: tokens, churn window, log', () => {
     expect((await post('rate', 'not json')).status).toBe(400);
     expect((await post('drop', '{"slot":1,"extra":true}')).status).toBe(400);
     expect((await post('nope', '{}')).status).toBe(404);
+    expect((await post('quiet', '{"seconds":600,"everyS":60}')).status).toBe(400);
+    expect((await post('records', '{"deviceFields":"desktop"}')).status).toBe(400);
     expect((await fetchText(`${sim.redirectOrigin}/__sim/state`)).status).toBe(404);
     expect(JSON.parse((await fetchText(sim.controlUrl)).text)).toMatchObject({
       post: expect.arrayContaining(['/__sim/drop']),

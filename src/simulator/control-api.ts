@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { explainZodError } from '../contract/index.ts';
 import type { AttemptLog } from './attempt-log.ts';
 import type { FaultPlan } from './fault-plan.ts';
-import { sendJson } from './http-answer.ts';
+import { MIGRATION_DESCRIPTION, sendJson } from './http-answer.ts';
 import { parseJsonKeepingIds, readBody } from './request-body.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { TokenStore } from './token-store.ts';
@@ -84,6 +84,27 @@ const ACTIONS = {
     },
   },
   /**
+   * Answer the next `times` stream connects with 503 and an error object saying the stream is in
+   * migration (Adobe's current meaning of 503), optionally with `retryAfter` or another body kind.
+   */
+  migration: {
+    schema: z.strictObject({
+      times,
+      body: bodyKind,
+      retryAfter: z.union([z.number().int().min(0), z.string().max(200)]).optional(),
+    }),
+    run: (b: { times: number; body: 'json' | 'html' | 'empty'; retryAfter?: number | string }, d: ControlDeps) => {
+      d.faults.connects.push({
+        status: 503,
+        body: b.body,
+        errorDescription: MIGRATION_DESCRIPTION,
+        times: b.times,
+        ...(b.retryAfter !== undefined ? { retryAfter: b.retryAfter } : {}),
+      });
+      return { pending: d.faults.describe().nextConnect };
+    },
+  },
+  /**
    * Redirect the next connect `hops` times (to the other port unless `crossOrigin: false`), or
    * forever; with `location`, to that `Location` as is (hostile redirects: unparseable, `file:`,
    * another host).
@@ -157,6 +178,41 @@ const ACTIONS = {
       return d.hub.inject(b.slot === undefined ? { record } : { record, slot: b.slot });
     },
   },
+  /**
+   * The records' style from now on: `deviceFields` `mobile` (Livestream's default since April
+   * 2026: `userAgent` empty, the mobile device fields filled) or `userAgent` (the older form), and
+   * `a4t` (an A4T report suite: hits about 10 minutes behind). Omitted fields keep their value.
+   */
+  records: {
+    schema: z.strictObject({ deviceFields: z.enum(['mobile', 'userAgent']).optional(), a4t: z.boolean().optional() }),
+    run: (b: { deviceFields?: 'mobile' | 'userAgent'; a4t?: boolean }, d: ControlDeps) => ({
+      records: d.hub.setRecordStyle(b),
+    }),
+  },
+  /**
+   * A quiet report suite: no hit at all for `seconds` (0 ends it), or the last `seconds` of every
+   * `everyS` (quiet nights); with `keepAliveEveryS`, an empty deflate block on every open stream
+   * that often meanwhile, else not one byte. Unlike `stall`, nothing is kept back for later.
+   */
+  quiet: {
+    schema: z
+      .strictObject({
+        seconds: z
+          .number()
+          .min(0)
+          .max(7 * 86_400),
+        everyS: z
+          .number()
+          .positive()
+          .max(30 * 86_400)
+          .optional(),
+        keepAliveEveryS: z.number().min(0.05).max(3_600).optional(),
+      })
+      .refine((b) => b.everyS === undefined || b.everyS > b.seconds, 'everyS must be longer than seconds'),
+    run: (b: { seconds: number; everyS?: number; keepAliveEveryS?: number }, d: ControlDeps) => ({
+      quiet: d.hub.quiet(b.seconds > 0 ? b : undefined),
+    }),
+  },
   /** Change the average rate (hits/s). */
   rate: {
     schema: z.strictObject({ rate: z.number().min(0).max(100_000) }),
@@ -206,14 +262,16 @@ const ACTIONS = {
     },
   },
   /**
-   * Clear pending faults, resume stalls, clear the attempt log and the backlogs of disconnected
-   * slots (their next connect resumes with nothing missed); `releases: true` also forgets churn history.
+   * Clear pending faults, resume stalls, end a quiet spell, clear the attempt log and the backlogs
+   * of disconnected slots (their next connect resumes with nothing missed); `releases: true` also
+   * forgets churn history. The records' style stays.
    */
   reset: {
     schema: z.strictObject({ releases: z.boolean().default(false) }),
     run: (b: { releases: boolean }, d: ControlDeps) => {
       d.faults.clear();
       d.hub.resume();
+      d.hub.quiet(undefined);
       d.attempts.clear();
       const backlogCleared = d.hub.clearBacklogs();
       if (b.releases) d.hub.forgetReleases();
@@ -236,9 +294,11 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, p
   if (req.method === 'GET') {
     if (name === 'connections') return sendJson(res, 200, deps.attempts.list());
     if (name === 'state') return sendJson(res, 200, deps.state());
+    if (name === 'records') return sendJson(res, 200, { records: deps.hub.recordStyle });
+    if (name === 'quiet') return sendJson(res, 200, { quiet: deps.hub.quietState() });
     if (name === '') {
       return sendJson(res, 200, {
-        get: ['/__sim/connections', '/__sim/state'],
+        get: ['/__sim/connections', '/__sim/state', '/__sim/records', '/__sim/quiet'],
         post: Object.keys(ACTIONS).map((action) => `/__sim/${action}`),
       });
     }

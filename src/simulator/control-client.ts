@@ -1,7 +1,9 @@
 import type { HitRecord } from '../contract/index.ts';
 import type { ConnectionAttempt } from './attempt-log.ts';
 import type { BodyKind } from './fault-plan.ts';
+import type { RecordStyle } from './generator/index.ts';
 import type { SimulatorState } from './server.ts';
+import type { QuietPlan, QuietState } from './stream-hub.ts';
 
 /**
  * A typed client of the simulator's control API (`/__sim`), for tests, e2e and demos. Every
@@ -39,6 +41,10 @@ export class SimulatorControl {
   }) {
     return this.#post('next-connect', fault);
   }
+  /** The next `times` connects get 503 with an error object saying the stream is in migration. */
+  migration(options: { times?: number; body?: BodyKind; retryAfter?: number | string } = {}) {
+    return this.#post('migration', options);
+  }
   redirect(options: { hops?: number; crossOrigin?: boolean; loop?: boolean; location?: string } = {}) {
     return this.#post('redirect', options);
   }
@@ -64,6 +70,14 @@ export class SimulatorControl {
   /** One record of about `bytes` bytes (a long `pageName`). */
   hugeRecord(bytes: number, slot?: number) {
     return this.#post<{ slot: number; written: boolean }>('huge-record', { bytes, slot });
+  }
+  /** The records' style from now on (device fields, A4T timing); answers the style in force. */
+  records(style: Partial<RecordStyle>) {
+    return this.#post<{ records: RecordStyle }>('records', style);
+  }
+  /** A quiet report suite (`seconds: 0` ends it); answers the plan in force, or null. */
+  quiet(plan: QuietPlan) {
+    return this.#post<{ quiet: QuietState | null }>('quiet', plan);
   }
   rate(rate: number) {
     return this.#post<{ rate: number }>('rate', { rate });

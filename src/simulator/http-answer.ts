@@ -37,6 +37,13 @@ export function errorCodeFor(status: number): string {
   return codes[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
 }
 
+/**
+ * What the 503 of a stream in migration says (Adobe's current troubleshooting page gives 503 that
+ * meaning; older pages said no hits were flowing). The control API's `migration` fault sends it.
+ */
+export const MIGRATION_DESCRIPTION =
+  'The stream is in migration and cannot be served right now; try again in a few minutes.';
+
 export interface ErrorAnswer {
   status: number;
   error: string;

@@ -199,6 +199,83 @@ describe('stream refusals', () => {
   });
 });
 
+describe('the latest API (2026 payload) and the enable call', () => {
+  it('serves /api/2/stream and /api/1/stream?beta=true, and takes a request without x-api-key', async () => {
+    const sim = await start({ redirectFirstConnect: false, rate: 200 });
+    expect(sim.streamUrlV2).toBe(`${sim.origin}/api/2/stream/demo`);
+    expect(sim.enableUrl).toBe(`${sim.origin}/api/2/enable/demo`);
+    const { 'x-api-key': _key, ...noKey } = await headersFor(sim);
+    for (const url of [sim.streamUrlV2, `${sim.streamUrl}?beta=true&maxConnections=1`]) {
+      const client = await open(url, noKey);
+      expect(client.status).toBe(200);
+      await client.waitFor(() => client.records().length >= 3);
+      client.close();
+      await client.closed;
+      while (sim.state().open.length > 0) await sleep(5);
+      await sleep(350);
+    }
+    expect(sim.state().enable).toEqual({ required: false, delayS: 0, enabled: true });
+  });
+
+  it('with requireEnable, answers 424 on the latest API until the enable call, then serves it', async () => {
+    const sim = await start({ redirectFirstConnect: false, requireEnable: true });
+    const headers = await headersFor(sim);
+    const refused = await fetchText(sim.streamUrlV2, { headers });
+    expect(refused.status).toBe(424);
+    expect(errorOf(refused.text)).toEqual({
+      error: 'stream_not_enabled',
+      error_description: expect.stringContaining('GET /api/2/enable/demo'),
+    });
+    expect((await fetchText(`${sim.streamUrl}?beta=true`, { headers })).status).toBe(424);
+    // The 2024 payload needs no enable call.
+    const old = await open(sim.streamUrl, headers);
+    expect(old.status).toBe(200);
+    old.close();
+    await old.closed;
+
+    expect((await fetchText(sim.enableUrl, { method: 'POST', headers })).status).toBe(405);
+    const { authorization: _auth, ...anonymous } = headers;
+    expect((await fetchText(sim.enableUrl, { headers: anonymous })).status).toBe(401);
+    expect((await fetchText(sim.enableUrl, { headers: { ...headers, 'x-api-key': 'other' } })).status).toBe(403);
+    expect((await fetchText(`${sim.origin}/api/2/enable/nope`, { headers })).status).toBe(404);
+    expect(sim.state().enable.enabledAt).toBeUndefined();
+
+    const enabled = await fetchText(sim.enableUrl, { headers });
+    expect(enabled.status).toBe(200);
+    expect(JSON.parse(enabled.text)).toMatchObject({ endpointName: 'demo', status: 'enabled' });
+    expect(sim.state().enable).toMatchObject({ required: true, enabled: true });
+    await sleep(350);
+    const served = await open(sim.streamUrlV2, headers);
+    expect(served.status).toBe(200);
+    expect(
+      sim
+        .attempts()
+        .filter((a) => a.path === '/api/2/enable/demo')
+        .map((a) => a.status),
+    ).toEqual([405, 401, 403, 200]);
+  });
+
+  it('takes enableDelayS to switch after the enable call (simulator clock)', async () => {
+    let now = Date.UTC(2026, 4, 1, 12);
+    const sim = await start({ redirectFirstConnect: false, requireEnable: true, enableDelayS: 900, now: () => now });
+    const headers = await headersFor(sim);
+    const enabling = await fetchText(sim.enableUrl, { headers });
+    expect(JSON.parse(enabling.text)).toMatchObject({ status: 'enabling', message: expect.stringContaining('900 s') });
+    now += 899_999;
+    const early = await fetchText(sim.streamUrlV2, { headers });
+    expect(early.status).toBe(424);
+    expect(errorOf(early.text).error_description).toMatch(/being enabled/);
+    // A second enable call does not restart the clock.
+    await fetchText(sim.enableUrl, { headers });
+    now += 1;
+    expect(sim.state().enable).toMatchObject({ enabled: true, effectiveAt: Date.UTC(2026, 4, 1, 12) + 900_000 });
+    expect((await open(sim.streamUrlV2, headers)).status).toBe(200);
+    // The rule can be changed at run time (a control API flag).
+    expect(sim.setEnable({ reset: true })).toMatchObject({ required: true, enabled: false });
+    expect(sim.setEnable({ required: false })).toMatchObject({ required: false, enabled: true });
+  });
+});
+
 describe('redirect', () => {
   it('sends the first connect to the other origin, which needs the headers again', async () => {
     const sim = await start();

@@ -3,9 +3,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { AttemptLog, maskHeaders, type ConnectionAttempt } from './attempt-log.ts';
 import { CONTROL_PATH, handleControl } from './control-api.ts';
 import { FaultPlan } from './fault-plan.ts';
-import { errorCodeFor, sendError, type ErrorAnswer } from './http-answer.ts';
-import { StreamHub, type OpenStream } from './stream-hub.ts';
-import { negotiateEncoding, parseStreamParams } from './stream-request.ts';
+import { errorCodeFor, sendError, sendJson, type ErrorAnswer } from './http-answer.ts';
+import type { RecordStyle } from './generator/index.ts';
+import { StreamHub, type OpenStream, type QuietPlan, type QuietState } from './stream-hub.ts';
+import { isBeta, negotiateEncoding, parseStreamParams } from './stream-request.ts';
 import { handleTokenRequest, TOKEN_PATH } from './token-endpoint.ts';
 import { TokenStore } from './token-store.ts';
 
@@ -19,10 +20,26 @@ export interface SimulatorOptions {
   port?: number;
   /** Second "data-center" port the first connect is redirected to. Default 0: ephemeral. */
   redirectPort?: number;
-  /** The one stream served, at `/api/1/stream/<streamName>`. Default `'demo'`. */
+  /**
+   * The one stream served, at `/api/1/stream/<streamName>` (the 2024 payload), and at
+   * `/api/2/stream/<streamName>` or `/api/1/stream/<streamName>?beta=true` (the latest API, 2026
+   * payload). Default `'demo'`.
+   */
   streamName?: string;
+  /**
+   * The latest API (`/api/2/stream`, `?beta=true`) answers 424 `stream_not_enabled` until the
+   * enable call (`GET /api/2/enable/<streamName>`) was made and `enableDelayS` has passed, as
+   * Livestream does for a stream not switched yet. Default false: the latest API is served at once.
+   */
+  requireEnable?: boolean;
+  /** How long after the enable call the latest API is served, in seconds (Adobe: about 900). Default 0. */
+  enableDelayS?: number;
   /** Average hits/s over the whole stream (all shards). Default 300. */
   rate?: number;
+  /** The records' style (device fields, A4T timing). Default: Livestream's since April 2026. */
+  records?: Partial<RecordStyle>;
+  /** A quiet report suite (quiet nights): no hit for a while, optionally with keep-alive flushes. */
+  quiet?: QuietPlan;
   /** A connect sooner than this many seconds after its slot was released gets 503. Default 60. */
   churnWindowS?: number;
   /** Default `'livestream-monitor-sim'`; also the required `x-api-key`. */
@@ -65,7 +82,25 @@ export interface SimulatorState {
   /** Hits kept for each disconnected slot. */
   backlog: number[];
   pendingFaults: ReturnType<FaultPlan['describe']> & { firstConnectRedirect: boolean };
+  /** The enable call (`GET /api/2/enable/<name>`) and whether the latest API is served. */
+  enable: EnableState;
+  /** The records' style generated now. */
+  records: RecordStyle;
+  /** The quiet plan in force, if any. */
+  quiet: QuietState | null;
   totals: { hits: number; generated: number; bytes: number; connects: number; refused: number };
+}
+
+export interface EnableState {
+  /** The latest API needs the enable call (`requireEnable`). */
+  required: boolean;
+  delayS: number;
+  /** When the first enable call was made (simulator clock, epoch ms). */
+  enabledAt?: number;
+  /** From when the latest API is served (`enabledAt + delayS`). */
+  effectiveAt?: number;
+  /** The latest API is served now. */
+  enabled: boolean;
 }
 
 export interface Simulator {
@@ -75,6 +110,10 @@ export interface Simulator {
   redirectOrigin: string;
   /** `${origin}/api/1/stream/${streamName}`. */
   streamUrl: string;
+  /** `${origin}/api/2/stream/${streamName}`: the latest API (424 until enabled, with `requireEnable`). */
+  streamUrlV2: string;
+  /** `${origin}/api/2/enable/${streamName}`. */
+  enableUrl: string;
   /** `${origin}/ims/token/v3`. */
   tokenUrl: string;
   /** `${origin}/__sim`. */
@@ -85,11 +124,26 @@ export interface Simulator {
   attempts(): ConnectionAttempt[];
   /** As `GET /__sim/state` answers it. */
   state(): SimulatorState;
+  /**
+   * Changes the enable rule (for a control API flag): `required` makes the latest API answer 424
+   * until the enable call; `reset` forgets an earlier enable call; `delayS` sets its delay.
+   */
+  setEnable(change: { required?: boolean; delayS?: number; reset?: boolean }): EnableState;
   /** Ends every stream, closes both listeners. */
   close(): Promise<void>;
 }
 
-const STREAM_PATH = /^\/api\/1\/stream\/([^/]+)\/?$/;
+const STREAM_PATH = /^\/api\/([12])\/stream\/([^/]+)\/?$/;
+const ENABLE_PATH = /^\/api\/2\/enable\/([^/]+)\/?$/;
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // Not valid percent-encoding: no stream has that name anyway.
+    return raw;
+  }
+}
 
 /** A host to put in URLs: wildcard addresses become loopback, IPv6 literals get brackets. */
 function urlHost(host: string): string {
@@ -134,8 +188,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rhythm: options.rhythm ?? true,
     ...(options.backlogMaxHits !== undefined ? { backlogMaxHits: options.backlogMaxHits } : {}),
     ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
+    ...(options.records ? { records: options.records } : {}),
+    ...(options.quiet ? { quiet: options.quiet } : {}),
   });
   let firstConnectRedirect = options.redirectFirstConnect ?? true;
+  const enable = {
+    required: options.requireEnable ?? false,
+    delayS: options.enableDelayS ?? 0,
+    enabledAt: undefined as number | undefined,
+  };
+  const enableState = (): EnableState => {
+    const state: EnableState = { required: enable.required, delayS: enable.delayS, enabled: !enable.required };
+    if (enable.enabledAt !== undefined) {
+      state.enabledAt = enable.enabledAt;
+      state.effectiveAt = enable.enabledAt + enable.delayS * 1000;
+      if (now() >= state.effectiveAt) state.enabled = true;
+    }
+    return state;
+  };
   let hopCount = 0;
   const main = createServer();
   const second = createServer();
@@ -148,6 +218,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     churnWindowS: hub.churnWindowMs / 1000,
     backlog: hub.backlogSizes(),
     pendingFaults: { ...faults.describe(), firstConnectRedirect },
+    enable: enableState(),
+    records: hub.recordStyle,
+    quiet: hub.quietState(),
     totals: { ...hub.totals },
   });
 
@@ -184,7 +257,74 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return `http://${hostname}:${port}`;
   };
 
-  const serveStream = (req: IncomingMessage, res: ServerResponse, url: URL, name: string, port: number) => {
+  /** A bearer token and, when sent, the matching `x-api-key`; the refusal otherwise. */
+  const credentialsRefusal = (req: IncomingMessage): ErrorAnswer | undefined => {
+    const token = tokens.check(req.headers.authorization);
+    if (token !== 'ok') {
+      const descriptions = {
+        missing: 'missing Authorization: Bearer <access token> header',
+        unknown: 'the access token is not valid',
+        expired: 'the access token has expired',
+      };
+      return {
+        status: 401,
+        error: token === 'missing' ? 'access_token_missing' : errorCodeFor(401),
+        description: descriptions[token],
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      };
+    }
+    // Adobe's sample client sends no x-api-key (the token names the client); one that is sent must match.
+    const apiKey = req.headers['x-api-key'];
+    if (apiKey !== undefined && apiKey !== clientId) {
+      return {
+        status: 403,
+        error: errorCodeFor(403),
+        description: 'the x-api-key does not match the client the token was issued to',
+      };
+    }
+    return undefined;
+  };
+
+  /** `GET /api/2/enable/<name>`: switches the stream to the latest API (served `enableDelayS` later). */
+  const serveEnable = (req: IncomingMessage, res: ServerResponse, url: URL, name: string, port: number) => {
+    const attempt = begin(req, 'other', port, url);
+    if (req.method !== 'GET') {
+      return refuse(res, attempt, {
+        status: 405,
+        error: errorCodeFor(405),
+        description: `the enable call accepts GET only, not ${req.method ?? '?'}`,
+        headers: { Allow: 'GET' },
+      });
+    }
+    const refused = credentialsRefusal(req);
+    if (refused) return refuse(res, attempt, refused);
+    if (name !== streamName) {
+      return refuse(res, attempt, {
+        status: 404,
+        error: errorCodeFor(404),
+        description: `no stream named ${JSON.stringify(name)} (or it was disabled after 90 days unused)`,
+      });
+    }
+    enable.enabledAt ??= now();
+    const state = enableState();
+    sendJson(res, 200, {
+      endpointName: name,
+      status: state.enabled ? 'enabled' : 'enabling',
+      message: state.enabled
+        ? `stream ${name} serves the latest API version`
+        : `stream ${name} will serve the latest API version in about ${Math.ceil(((state.effectiveAt ?? now()) - now()) / 1000)} s`,
+    });
+    attempts.answer(attempt, 200, {});
+  };
+
+  const serveStream = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    name: string,
+    port: number,
+    latest: boolean,
+  ) => {
     const attempt = begin(req, 'stream', port, url);
     const onMain = port === ports.main;
     if (req.method !== 'GET') {
@@ -243,34 +383,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         description: 'the stream is always compressed: send Accept-Encoding: gzip (or deflate)',
       });
     }
-    const token = tokens.check(req.headers.authorization);
-    if (token !== 'ok') {
-      const descriptions = {
-        missing: 'missing Authorization: Bearer <access token> header',
-        unknown: 'the access token is not valid',
-        expired: 'the access token has expired',
-      };
-      return refuse(res, attempt, {
-        status: 401,
-        error: token === 'missing' ? 'access_token_missing' : errorCodeFor(401),
-        description: descriptions[token],
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      });
-    }
-    if (req.headers['x-api-key'] !== clientId) {
-      return refuse(res, attempt, {
-        status: 403,
-        error: errorCodeFor(403),
-        description: req.headers['x-api-key']
-          ? 'the x-api-key does not match the client the token was issued to'
-          : 'missing x-api-key header (the client id)',
-      });
-    }
+    const refused = credentialsRefusal(req);
+    if (refused) return refuse(res, attempt, refused);
     if (name !== streamName) {
       return refuse(res, attempt, {
         status: 404,
         error: errorCodeFor(404),
         description: `no stream named ${JSON.stringify(name)} (or it was disabled after 90 days unused)`,
+      });
+    }
+    if (latest && !enableState().enabled) {
+      return refuse(res, attempt, {
+        status: 424,
+        error: errorCodeFor(424),
+        description:
+          enable.enabledAt === undefined
+            ? `stream ${name} is not enabled for the latest API version: GET /api/2/enable/${name} first`
+            : `stream ${name} is being enabled for the latest API version; try again later`,
       });
     }
     const checked = parseStreamParams(url.searchParams);
@@ -310,14 +439,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const match = STREAM_PATH.exec(url.pathname);
     if (match) {
-      let name = match[1] ?? '';
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        // Not valid percent-encoding: no stream has that name anyway.
-      }
-      return serveStream(req, res, url, name, port);
+      const latest = match[1] === '2' || isBeta(url.searchParams);
+      return serveStream(req, res, url, decodeName(match[2] ?? ''), port, latest);
     }
+    const enableMatch = ENABLE_PATH.exec(url.pathname);
+    if (enableMatch) return serveEnable(req, res, url, decodeName(enableMatch[1] ?? ''), port);
     const attempt = begin(req, 'other', port, url);
     sendError(res, { status: 404, error: 'not_found', description: `nothing at ${url.pathname}` });
     attempts.answer(attempt, 404, { error: 'not_found' });
@@ -382,12 +508,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     origin,
     redirectOrigin: `http://${urlHost(host)}:${ports.second}`,
     streamUrl: `${origin}/api/1/stream/${encodeURIComponent(streamName)}`,
+    streamUrlV2: `${origin}/api/2/stream/${encodeURIComponent(streamName)}`,
+    enableUrl: `${origin}/api/2/enable/${encodeURIComponent(streamName)}`,
     tokenUrl: `${origin}${TOKEN_PATH}`,
     controlUrl: `${origin}${CONTROL_PATH}`,
     clientId,
     clientSecret,
     attempts: () => attempts.list(),
     state,
+    setEnable(change) {
+      if (change.required !== undefined) enable.required = change.required;
+      if (change.delayS !== undefined) enable.delayS = Math.max(0, change.delayS);
+      if (change.reset) enable.enabledAt = undefined;
+      return enableState();
+    },
     close() {
       closing ??= (async () => {
         await hub.close();

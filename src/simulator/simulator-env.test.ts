@@ -54,6 +54,56 @@ describe('readSimulatorEnv', () => {
     );
   });
 
+  it('reads the records’ style and quiet nights', () => {
+    expect(
+      readSimulatorEnv({
+        SIM_DEVICE_FIELDS: 'userAgent',
+        SIM_A4T: 'true',
+        SIM_QUIET_S: '600',
+        SIM_QUIET_EVERY_S: '3600',
+        SIM_QUIET_KEEPALIVE_S: '30',
+      }),
+    ).toMatchObject({
+      ok: true,
+      options: {
+        records: { deviceFields: 'userAgent', a4t: true },
+        quiet: { seconds: 600, everyS: 3600, keepAliveEveryS: 30 },
+      },
+    });
+    expect(readSimulatorEnv({ SIM_A4T: '0', SIM_QUIET_S: '90' })).toMatchObject({
+      ok: true,
+      options: { records: { a4t: false }, quiet: { seconds: 90 } },
+    });
+    const once = readSimulatorEnv({ SIM_QUIET_S: '90' });
+    expect(once.ok && once.options.quiet).toEqual({ seconds: 90 });
+    expect(once.ok && once.options.records).toBeUndefined();
+  });
+
+  it.each([
+    ['SIM_DEVICE_FIELDS', 'desktop', {}],
+    ['SIM_A4T', 'yes', {}],
+    ['SIM_A4T', 'constructor', {}],
+    ['SIM_QUIET_S', '-5', {}],
+    ['SIM_QUIET_EVERY_S', '60', { SIM_QUIET_S: '600' }],
+    ['SIM_QUIET_KEEPALIVE_S', '0.01', { SIM_QUIET_S: '600' }],
+    ['SIM_QUIET_S', undefined, { SIM_QUIET_KEEPALIVE_S: '5' }],
+    ['SIM_REQUIRE_ENABLE', 'maybe', {}],
+    ['SIM_ENABLE_DELAY_S', '-1', {}],
+  ])('names %s when it is %s', (name, value, others) => {
+    const result = readSimulatorEnv({ ...others, [name]: value });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toMatch(new RegExp(`^${name}: expected `));
+  });
+
+  it('reads the enable rule of the latest API', () => {
+    expect(readSimulatorEnv({ SIM_REQUIRE_ENABLE: '1', SIM_ENABLE_DELAY_S: '900' })).toMatchObject({
+      ok: true,
+      options: { requireEnable: true, enableDelayS: 900 },
+    });
+    const none = readSimulatorEnv({});
+    expect(none.ok && none.options.requireEnable).toBeUndefined();
+  });
+
   it('refuses the same port twice', () => {
     expect(readSimulatorEnv({ SIM_PORT: '9000', SIM_REDIRECT_PORT: '9000' })).toMatchObject({ ok: false });
   });

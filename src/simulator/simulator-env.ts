@@ -1,15 +1,26 @@
 import type { SimulatorOptions } from './server.ts';
 
-export type EnvCheck = { ok: true; options: SimulatorOptions } | { ok: false; message: string };
+/** The simulator's options as the environment sets them. */
+export type SimulatorEnvOptions = SimulatorOptions;
+
+const FLAGS: Readonly<Record<string, boolean>> = { '1': true, true: true, '0': false, false: false };
+
+export type EnvCheck = { ok: true; options: SimulatorEnvOptions } | { ok: false; message: string };
 
 /**
  * The standalone simulator's settings from the environment: `SIM_HOST` (default 127.0.0.1),
  * `SIM_PORT` (8081), `SIM_REDIRECT_PORT` (8082), `SIM_RATE` (hits/s, 300), `SIM_CHURN_WINDOW_S`
- * (60), `SIM_STREAM` (demo), `SIM_CLIENT_ID`, `SIM_CLIENT_SECRET`, `SIM_SEED`. A bad value gives
- * one line naming the variable.
+ * (60), `SIM_STREAM` (demo), `SIM_CLIENT_ID`, `SIM_CLIENT_SECRET`, `SIM_SEED`; the records:
+ * `SIM_DEVICE_FIELDS` (`mobile`, Livestream's default since April 2026, or `userAgent`, the older
+ * form), `SIM_A4T` (`1`/`true`: an A4T report suite, hits about 10 minutes behind); quiet nights:
+ * `SIM_QUIET_S` (seconds without any hit), `SIM_QUIET_EVERY_S` (repeat: the last `SIM_QUIET_S` of
+ * every period; unset: once, from the start), `SIM_QUIET_KEEPALIVE_S` (an empty gzip flush that
+ * often meanwhile; unset: not one byte); the latest API: `SIM_REQUIRE_ENABLE` (`1`/`true`: 424 on
+ * `/api/2/stream` until the enable call), `SIM_ENABLE_DELAY_S` (how long that call takes to take
+ * effect, 0). A bad value gives one line naming the variable.
  */
 export function readSimulatorEnv(env: Record<string, string | undefined>): EnvCheck {
-  const options: SimulatorOptions = {};
+  const options: SimulatorEnvOptions = {};
   const value = (name: string) => {
     const raw = env[name];
     return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
@@ -65,5 +76,47 @@ export function readSimulatorEnv(env: Record<string, string | undefined>): EnvCh
   const seed = integer('SIM_SEED', 0, 2 ** 32 - 1, -1);
   if (seed === undefined) return fail('SIM_SEED', 'an integer from 0 to 4294967295');
   if (seed >= 0) options.seed = seed;
+
+  const deviceFields = value('SIM_DEVICE_FIELDS');
+  if (deviceFields !== undefined && deviceFields !== 'mobile' && deviceFields !== 'userAgent')
+    return fail('SIM_DEVICE_FIELDS', 'mobile or userAgent');
+  const a4tText = value('SIM_A4T')?.toLowerCase();
+  const a4t = a4tText !== undefined && Object.hasOwn(FLAGS, a4tText) ? FLAGS[a4tText] : undefined;
+  if (a4tText !== undefined && a4t === undefined) return fail('SIM_A4T', '1, true, 0 or false');
+  if (deviceFields !== undefined || a4t !== undefined) {
+    options.records = {
+      ...(deviceFields !== undefined ? { deviceFields } : {}),
+      ...(a4t !== undefined ? { a4t } : {}),
+    };
+  }
+
+  const requireText = value('SIM_REQUIRE_ENABLE')?.toLowerCase();
+  const requireEnable = requireText !== undefined && Object.hasOwn(FLAGS, requireText) ? FLAGS[requireText] : undefined;
+  if (requireText !== undefined && requireEnable === undefined)
+    return fail('SIM_REQUIRE_ENABLE', '1, true, 0 or false');
+  if (requireEnable !== undefined) options.requireEnable = requireEnable;
+  const enableDelay = decimal('SIM_ENABLE_DELAY_S', 86_400, 0);
+  if (enableDelay === undefined) return fail('SIM_ENABLE_DELAY_S', 'seconds, a number from 0 to 86400');
+  if (value('SIM_ENABLE_DELAY_S') !== undefined) options.enableDelayS = enableDelay;
+
+  const quietS = decimal('SIM_QUIET_S', 7 * 86_400, 0);
+  if (quietS === undefined) return fail('SIM_QUIET_S', 'seconds, a number from 0 to 604800');
+  const everyRaw = value('SIM_QUIET_EVERY_S');
+  const everyS = decimal('SIM_QUIET_EVERY_S', 30 * 86_400, 0);
+  if (everyS === undefined || (everyRaw !== undefined && !(everyS > quietS)))
+    return fail('SIM_QUIET_EVERY_S', `seconds, longer than SIM_QUIET_S (${quietS}), at most 2592000`);
+  const keepAliveRaw = value('SIM_QUIET_KEEPALIVE_S');
+  const keepAliveS = decimal('SIM_QUIET_KEEPALIVE_S', 3_600, 0);
+  if (keepAliveS === undefined || (keepAliveRaw !== undefined && keepAliveS < 0.05))
+    return fail('SIM_QUIET_KEEPALIVE_S', 'seconds, a number from 0.05 to 3600');
+  if (quietS > 0) {
+    options.quiet = {
+      seconds: quietS,
+      ...(everyRaw !== undefined ? { everyS } : {}),
+      ...(keepAliveRaw !== undefined ? { keepAliveEveryS: keepAliveS } : {}),
+    };
+  } else if (everyRaw !== undefined || keepAliveRaw !== undefined) {
+    return fail('SIM_QUIET_S', 'seconds above 0 when SIM_QUIET_EVERY_S or SIM_QUIET_KEEPALIVE_S is set');
+  }
   return { ok: true, options };
 }

@@ -73,6 +73,28 @@ describe('SlotTable', () => {
     expect(t.acquire(1, 20, 0, 'largest')).toMatchObject({ ok: true, duplicates: [], backlog: [] });
   });
 
+  it('applies reset=largest only once all connections are closed, to every slot', () => {
+    const t = table();
+    t.acquire(2, 0, 0);
+    t.acquire(2, 0, 0);
+    t.delivered(0, hit(1, 0));
+    t.delivered(1, hit(2, 1));
+    t.release(0, 10);
+    t.enqueue(0, hit(3, 0));
+    // Slot 1 is still open: the reset is ignored, slot 0 resumes.
+    const joined = t.acquire(2, 20, 0, 'largest');
+    expect(joined.ok && joined.backlog.map((h) => h.line)).toEqual(['{"n":3}']);
+    expect(joined.ok && joined.duplicates.length).toBe(1);
+    t.release(0, 30);
+    t.release(1, 30);
+    t.enqueue(0, hit(4, 0));
+    t.enqueue(1, hit(5, 1));
+    // All closed: the first connect skips to the newest data for the whole stream.
+    expect(t.acquire(2, 40, 0, 'largest')).toMatchObject({ ok: true, duplicates: [], backlog: [] });
+    expect(t.acquire(2, 40, 0)).toMatchObject({ ok: true, duplicates: [], backlog: [] });
+    expect(t.backlogSizes()).toEqual([0, 0]);
+  });
+
   it('keeps nothing before the first client, and drops hits older than the backlog window', () => {
     const t = table(1000);
     t.enqueue(0, hit(1));

@@ -99,8 +99,9 @@ export class SlotTable {
   /**
    * A connect asking for `n` connections at `now`. Refused with 409 when the open connections
    * use another N or all N slots are taken, with 503 when the free slot released longest ago was
-   * released less than `churnWindowMs` ago. A refusal changes nothing. `reset: 'largest'` skips
-   * what the slot missed (and the duplicates); anything else resumes from the disconnection.
+   * released less than `churnWindowMs` ago. A refusal changes nothing. `reset: 'largest'`, when no
+   * connection is open, skips what every slot missed (and the duplicates); with connections open it
+   * is ignored, as any other value: the connect resumes from the disconnection.
    */
   acquire(n: number, now: number, churnWindowMs: number, reset?: string): Grant | Refusal {
     const open = this.openSlots().length;
@@ -141,9 +142,18 @@ export class SlotTable {
     slot.open = true;
     this.#tracking = true;
     this.trim(now);
+    if (reset === 'largest' && open === 0) {
+      // The whole stream skips to the newest data: every slot's missed hits and the position the
+      // duplicates come from. Livestream applies `reset` only once all connections are closed, so
+      // a connect that joins open ones resumes as usual, whatever it sends.
+      for (const state of this.#slots) {
+        state.backlog = [];
+        state.history = [];
+      }
+      return { ok: true, slot: candidate, duplicates: [], backlog: [] };
+    }
     const backlog = slot.backlog;
     slot.backlog = [];
-    if (reset === 'largest') return { ok: true, slot: candidate, duplicates: [], backlog: [] };
     const history = slot.history;
     const max = Math.min(this.#options.reconnectDuplicatesMax, history.length);
     const count = max > 0 ? 1 + Math.floor(this.#options.random() * max) : 0;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatorControl } from './control-client.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from './server.ts';
 import { fetchToken } from './stream-client.ts';
+import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 
 /**
  * The resume backlog as Livestream serves it (docs: a reconnect within a few minutes resumes from
@@ -236,5 +237,58 @@ describe('StreamHub: resume after a long outage', () => {
     await sleep(300);
     // Only the few duplicates of a reconnect: nothing of the cleared backlog.
     expect(resumed.ids.size).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('StreamHub: quiet nights and the records’ style', () => {
+  const hubs: StreamHub[] = [];
+  afterEach(async () => {
+    await Promise.all(hubs.splice(0).map((hub) => hub.close(0)));
+  });
+
+  const hub = (clock: SimClock, options: Partial<StreamHubOptions> = {}) => {
+    const made = new StreamHub({ now: clock.now, rate: 0, seed: 1, churnWindowMs: 0, backlogMs: 300_000, ...options });
+    hubs.push(made);
+    return made;
+  };
+
+  it('keeps a one-off silence for its seconds, then traffic for good', () => {
+    const clock = new SimClock();
+    const since = clock.ms;
+    const h = hub(clock, { quiet: { seconds: 600 } });
+    expect(h.quietState()).toEqual({ seconds: 600, since, silent: true, nextChangeAt: since + 600_000 });
+    clock.ms += 599_000;
+    expect(h.quietState()?.silent).toBe(true);
+    clock.ms += 1_000;
+    expect(h.quietState()).toMatchObject({ silent: false, nextChangeAt: null });
+    expect(h.quiet(undefined)).toBeNull();
+    expect(h.quietState()).toBeNull();
+  });
+
+  it('repeats a quiet night at the end of every period, traffic first', () => {
+    const clock = new SimClock();
+    const since = clock.ms;
+    const h = hub(clock);
+    expect(h.quiet({ seconds: 10, everyS: 60, keepAliveEveryS: 5 })).toMatchObject({
+      silent: false,
+      nextChangeAt: since + 50_000,
+      keepAliveEveryS: 5,
+    });
+    clock.ms = since + 55_000;
+    expect(h.quietState()).toMatchObject({ silent: true, nextChangeAt: since + 60_000 });
+    clock.ms = since + 61_000;
+    expect(h.quietState()).toMatchObject({ silent: false, nextChangeAt: since + 110_000 });
+    clock.ms = since + 3 * 60_000 - 1;
+    expect(h.quietState()?.silent).toBe(true);
+    // seconds 0 ends it.
+    expect(h.quiet({ seconds: 0 })).toBeNull();
+  });
+
+  it('takes the records’ style as an option and changes it while running', () => {
+    const clock = new SimClock();
+    const h = hub(clock, { records: { deviceFields: 'userAgent' } });
+    expect(h.recordStyle).toEqual({ deviceFields: 'userAgent', a4t: false });
+    expect(h.setRecordStyle({ a4t: true })).toEqual({ deviceFields: 'userAgent', a4t: true });
+    expect(h.recordStyle).toEqual({ deviceFields: 'userAgent', a4t: true });
   });
 });

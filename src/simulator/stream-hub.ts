@@ -8,6 +8,7 @@ import {
   visitorHash,
   type HitGenerator,
   type Random,
+  type RecordStyle,
 } from './generator/index.ts';
 import { SlotTable, type Grant, type QueuedHit, type Refusal } from './slot-table.ts';
 import { StreamWriter, type BodyEncoding } from './stream-writer.ts';
@@ -34,6 +35,33 @@ export interface StreamHubOptions {
   slowConsumerBytes?: number;
   /** Cap on backlogged hits over all slots (the oldest go first). Default 50,000. */
   backlogMaxHits?: number;
+  /** The records' style (device fields, A4T timing); Livestream's 2026 default otherwise. */
+  records?: Partial<RecordStyle>;
+  /** Quiet nights from the start (see `QuietPlan`). */
+  quiet?: QuietPlan;
+}
+
+/**
+ * A report suite gone quiet: no hit at all (nothing is generated, nothing kept for resume), the
+ * connections stay open. For `seconds`, once, or, with `everyS`, the last `seconds` of every
+ * `everyS` (a quiet night every period, traffic first). With `keepAliveEveryS`, an empty deflate
+ * block goes out on every open stream that often meanwhile (bytes on the socket, nothing after
+ * gunzip); without it, not one byte.
+ */
+export interface QuietPlan {
+  seconds: number;
+  everyS?: number;
+  keepAliveEveryS?: number;
+}
+
+/** A quiet plan in force, as `GET /__sim/state` may show it. */
+export interface QuietState extends QuietPlan {
+  /** When the plan was set (epoch ms, the hub's clock). */
+  since: number;
+  /** Whether the report suite is silent right now. */
+  silent: boolean;
+  /** When the current silence ends, or the next one starts (epoch ms); null once a one-off silence is over. */
+  nextChangeAt: number | null;
 }
 
 export interface OpenStream {
@@ -67,6 +95,8 @@ interface Connection {
   writer: StreamWriter<QueuedHit>;
   stallTimer?: NodeJS.Timeout;
   keepAliveTimer?: NodeJS.Timeout;
+  /** When the last quiet-night keep-alive went out (hub clock, ms). */
+  quietKeepAliveAt: number;
   closing: boolean;
   /** Hits not yet handed to the writer, oldest first (from `head` on). */
   queue: (Pending | undefined)[];
@@ -109,6 +139,7 @@ export class StreamHub {
   #lastTick = performance.now();
   #carry = 0;
   #malformedIndex = 0;
+  #quiet: (QuietPlan & { since: number }) | undefined;
   rate: number;
   churnWindowMs: number;
   readonly totals = { generated: 0, hits: 0, bytes: 0, connects: 0, refused: 0 };
@@ -118,8 +149,9 @@ export class StreamHub {
     this.rate = options.rate;
     this.churnWindowMs = options.churnWindowMs;
     this.#random = createRandom(options.seed ^ 0x5a17c0de);
-    this.#generator = createHitGenerator({ seed: options.seed });
-    this.#spare = createHitGenerator({ seed: options.seed + 1 });
+    this.#generator = createHitGenerator({ seed: options.seed, ...options.records });
+    this.#spare = createHitGenerator({ seed: options.seed + 1, ...options.records });
+    if (options.quiet) this.quiet(options.quiet);
     this.#table = new SlotTable({
       backlogMs: options.backlogMs,
       random: () => this.#random.next(),
@@ -130,6 +162,51 @@ export class StreamHub {
 
   get maxConnections(): number {
     return this.#table.size;
+  }
+
+  /** The style of the records generated now. */
+  get recordStyle(): RecordStyle {
+    return this.#generator.style;
+  }
+
+  /** Changes the style of the records generated from now on (hits already kept keep theirs). */
+  setRecordStyle(style: Partial<RecordStyle>): RecordStyle {
+    this.#spare.setStyle(style);
+    return this.#generator.setStyle(style);
+  }
+
+  /** Makes the report suite quiet (see `QuietPlan`) from now on; `undefined` ends it. */
+  quiet(plan: QuietPlan | undefined): QuietState | null {
+    if (!plan || !(plan.seconds > 0)) {
+      this.#quiet = undefined;
+      return null;
+    }
+    const now = this.#options.now();
+    this.#quiet = { ...plan, since: now };
+    for (const c of this.#connections.values()) c.quietKeepAliveAt = now;
+    return this.quietState();
+  }
+
+  /** The quiet plan in force, or null. */
+  quietState(): QuietState | null {
+    const plan = this.#quiet;
+    if (!plan) return null;
+    const now = this.#options.now();
+    const silenceMs = plan.seconds * 1000;
+    const elapsed = now - plan.since;
+    if (plan.everyS === undefined || !(plan.everyS * 1000 > silenceMs)) {
+      const silent = elapsed < silenceMs;
+      return { ...plan, silent, nextChangeAt: silent ? plan.since + silenceMs : null };
+    }
+    const periodMs = plan.everyS * 1000;
+    const phase = elapsed % periodMs;
+    const periodStart = now - phase;
+    const silent = phase >= periodMs - silenceMs;
+    return { ...plan, silent, nextChangeAt: silent ? periodStart + periodMs : periodStart + periodMs - silenceMs };
+  }
+
+  #silent(): boolean {
+    return this.#quiet !== undefined && (this.quietState()?.silent ?? false);
   }
 
   /**
@@ -161,6 +238,7 @@ export class StreamHub {
       since: now,
       attempt,
       res,
+      quietKeepAliveAt: now,
       closing: false,
       queue: [],
       head: 0,
@@ -404,16 +482,29 @@ export class StreamHub {
     return Promise.resolve();
   }
 
+  /** During a quiet night, the keep-alive flushes the plan asks for. */
+  #quietKeepAlive(now: number): void {
+    const everyS = this.#quiet?.keepAliveEveryS;
+    if (everyS === undefined) return;
+    for (const c of this.#targets()) {
+      if (c.writer.stalled || now - c.quietKeepAliveAt < everyS * 1000) continue;
+      c.quietKeepAliveAt = now;
+      c.writer.keepAlive();
+    }
+  }
+
   #tick(): void {
     const real = performance.now();
     const elapsed = Math.min(1000, Math.max(0, real - this.#lastTick));
     this.#lastTick = real;
-    if (!this.#table.tracking || !(this.rate > 0)) {
+    const now = this.#options.now();
+    const silent = this.#silent();
+    if (silent) this.#quietKeepAlive(now);
+    if (silent || !this.#table.tracking || !(this.rate > 0)) {
       this.#carry = 0;
       for (const c of this.#targets()) this.#pump(c);
       return;
     }
-    const now = this.#options.now();
     const perSecond = this.#options.rhythm === false ? this.rate : rateAt(now, this.rate);
     this.#carry += (perSecond * elapsed) / 1000;
     const count = Math.floor(this.#carry);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateEncoding, parseStreamParams } from './stream-request.ts';
+import { isBeta, negotiateEncoding, parseStreamParams } from './stream-request.ts';
 
 const params = (query: string) => parseStreamParams(new URLSearchParams(query));
 
@@ -10,6 +10,14 @@ describe('parseStreamParams', () => {
       ok: true,
       params: { maxConnections: 8, reset: 'smallest', smoothing: 1, smoothingBucketSize: 270 },
     });
+  });
+
+  it('reads beta=true (the latest API on /api/1/stream), and ignores another beta value', () => {
+    expect(params('beta=true&maxConnections=2')).toEqual({ ok: true, params: { maxConnections: 2, beta: true } });
+    expect(params('beta=True')).toEqual({ ok: true, params: { maxConnections: 1, beta: true } });
+    expect(params('beta=1')).toEqual({ ok: true, params: { maxConnections: 1 } });
+    expect(isBeta(new URLSearchParams('reset=largest&beta=true'))).toBe(true);
+    expect(isBeta(new URLSearchParams(''))).toBe(false);
   });
 
   it.each([

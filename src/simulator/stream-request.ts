@@ -1,6 +1,7 @@
 /**
  * What the stream endpoint checks in a request before serving it: the compression the client
- * accepts and the query parameters Livestream documents.
+ * accepts and the query parameters Livestream documents (`beta=true` asks `/api/1/stream` for the
+ * latest API, the 2026 payload, as `/api/2/stream` does).
  */
 
 export interface StreamParams {
@@ -9,6 +10,13 @@ export interface StreamParams {
   reset?: 'smallest' | 'largest';
   smoothing?: 0 | 1;
   smoothingBucketSize?: number;
+  /** `beta=true`: the latest API version on `/api/1/stream`. */
+  beta?: true;
+}
+
+/** Whether the query asks for the latest API (`beta=true`, any case); another value is ignored, as Livestream ignores unknown input. */
+export function isBeta(query: URLSearchParams): boolean {
+  return /^true$/i.test(query.get('beta') ?? '');
 }
 
 export type ParamsCheck = { ok: true; params: StreamParams } | { ok: false; parameter: string; description: string };
@@ -49,6 +57,7 @@ export function parseStreamParams(query: URLSearchParams): ParamsCheck {
     if (n === undefined) return bad('smoothingBucketSize', 'an integer from 1 to 7200 seconds');
     params.smoothingBucketSize = n;
   }
+  if (isBeta(query)) params.beta = true;
   return { ok: true, params };
 }
 

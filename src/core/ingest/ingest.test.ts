@@ -1,25 +1,27 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { stringifyRecord } from '../../contract/index.ts';
 import { ManualClock } from '../clock.ts';
 import { FeedBatcher } from '../hub/feed.ts';
 import { Ingest } from './ingest.ts';
 import { Redactor } from './redact.ts';
 import { StatsCollector } from '../stats/stats.ts';
+import { ALL_RECORDS, excludedHit, pageViewMobile, timestampedHit, truncatedHit } from '../testing/records.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function setup(fields: string[] = ['ip']) {
-  const clock = new ManualClock();
+function setup(fields: string[] = ['ip'], clock = new ManualClock()) {
+  const stats = new StatsCollector(1);
   const ingest = new Ingest({
     clock,
     redactor: new Redactor(fields),
-    stats: new StatsCollector(1),
+    stats,
     feed: new FeedBatcher(1000, clock.now()),
     report: () => {},
   });
-  return { ingest, stream: ingest.decoder(0) };
+  return { ingest, stats, stream: ingest.decoder(0) };
 }
 
 /** Buffers outside the JS heap still referenced, after a full collection. */
@@ -91,5 +93,21 @@ describe('Ingest', () => {
     expect(ingest.counters).toMatchObject({ hits: 1, duplicates: 1 });
     expect(ingest.hit('1-2')).toBe('{"hitIdHigh":"00001","hitIdLow":"0002","n":1}');
     expect(ingest.hit('0001-00002')).toBe(ingest.hit('1-2'));
+  });
+
+  it('counts excluded and truncated hits and those later than Adobe’s 5 minutes, and spreads visitors', () => {
+    // The samples were received by Adobe at about 1,776,160,000 s; the relay reads them 6 minutes on.
+    const clock = new ManualClock((pageViewMobile.receivedTimeGMT + 360) * 1000);
+    const { ingest, stats, stream } = setup(['ip'], clock);
+    stream.push(Buffer.from(ALL_RECORDS.map((r) => `${stringifyRecord(r)}\r\n`).join('')));
+    expect(ingest.counters).toMatchObject({ hits: 8, excluded: 1, truncated: 1, lagAboveBand: 8 });
+    const second = stats.tick(Math.floor(clock.now() / 1000), 0, true);
+    expect(second).toMatchObject({ excluded: 1, truncated: 1, timestamped: 1, lagAboveBand: 8 });
+    // Seven distinct visitors (the truncated hit is the mobile page view's visitor).
+    stats.tick(Math.floor(clock.now() / 1000) + 10, 0, true);
+    expect(stats.top(60, clock.now())!.shards).toEqual([{ hits: 8, visitors: 7 }]);
+    expect([excludedHit, truncatedHit, timestampedHit].every((r) => ingest.hit(`${r.hitIdHigh}-${r.hitIdLow}`))).toBe(
+      true,
+    );
   });
 });

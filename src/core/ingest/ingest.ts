@@ -1,5 +1,5 @@
-import { type Problem } from '../../contract/index.ts';
-import { canonicalHitId, summariseRecord } from './summary.ts';
+import { ADOBE_LAG_BAND_MS, type Problem } from '../../contract/index.ts';
+import { canonicalHitId, summariseRecord, visitorHashOf } from './summary.ts';
 import type { ByteOps } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
 import { RecordDecoder, type DecodedRecord } from './decode.ts';
@@ -35,7 +35,12 @@ export interface IngestOptions {
 }
 
 export class Ingest {
-  readonly counters = { hits: 0, duplicates: 0, malformed: 0, bytes: 0 };
+  /**
+   * Running totals (the status's `counters`, and `/metrics`). Beside the contract's four:
+   * `excluded` and `truncated` hits, and hits that arrived more than Adobe's 5 minutes after
+   * Adobe received them (`lagAboveBand`).
+   */
+  readonly counters = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, excluded: 0, truncated: 0, lagAboveBand: 0 };
   /** Seq of the newest distinct hit; grows by one per hit, across shards. */
   seq = 0;
   private readonly hits: HitStore;
@@ -88,7 +93,13 @@ export class Ingest {
     const summary = this.options.redactor.summary(
       summariseRecord(decoded.record, { seq, shard, arrivedAt, hitId: decoded.hitId }),
     );
-    stats.hit(summary);
+    const counters = this.counters;
+    if (summary.excluded) counters.excluded++;
+    if (summary.truncated) counters.truncated++;
+    if (summary.receivedTimeGMT !== undefined && arrivedAt - summary.receivedTimeGMT * 1000 > ADOBE_LAG_BAND_MS.max) {
+      counters.lagAboveBand++;
+    }
+    stats.hit(summary, visitorHashOf(decoded.record));
     this.options.feed.push(summary);
   }
 

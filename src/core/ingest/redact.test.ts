@@ -31,6 +31,28 @@ describe('Redactor', () => {
     expect(redactor.record(untouched)).toBe(untouched);
   });
 
+  it('masks the summary fields derived from a listed field: the device read from the mobile fields or the user agent', () => {
+    const summary = {
+      seq: 1,
+      hitId: '1-2',
+      shard: 0,
+      arrivedAt: 0,
+      device: 'Apple iPhone 15',
+      deviceType: 'Mobile Phone',
+      browser: 'Safari',
+    };
+    expect(new Redactor(['mobileDeviceName']).summary(summary)).toMatchObject({
+      device: '[redacted]',
+      deviceType: 'Mobile Phone',
+      browser: 'Safari',
+    });
+    expect(new Redactor(['userAgent']).summary(summary)).toMatchObject({
+      device: '[redacted]',
+      deviceType: '[redacted]',
+    });
+    expect(new Redactor(['ip']).summary(summary)).toBe(summary);
+  });
+
   it('masks inside free text', () => {
     const redactor = new Redactor(['ip', 'geoCity']);
     expect(redactor.text('{"ip":"198.51.100.7","geoCity":"Lyon","n":1} from 10.1.2.3')).toBe(

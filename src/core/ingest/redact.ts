@@ -33,7 +33,9 @@ export class Redactor {
 
   constructor(fields: readonly string[]) {
     this.paths = fields.map((field) => field.split('.'));
-    this.topLevel = fields.filter((field) => !field.includes('.'));
+    const topLevel = fields.filter((field) => !field.includes('.'));
+    // A summary field derived from a listed record field is as personal as its source.
+    this.topLevel = [...new Set([...topLevel, ...topLevel.flatMap((field) => DERIVED_SUMMARY_FIELDS[field] ?? [])])];
     for (const path of this.paths) {
       let node = this.tree;
       for (const key of path) {
@@ -121,6 +123,17 @@ export class Redactor {
 
 /** Summary fields that identify the hit for the relay itself; never masked. */
 const PROTECTED_SUMMARY_FIELDS = new Set(['seq', 'hitId', 'shard', 'arrivedAt']);
+
+/**
+ * Summary fields read from other record fields (core/ingest/summary.ts): `device` and
+ * `deviceType` come from the mobile device fields, or from `userAgent` when those are empty.
+ */
+const DERIVED_SUMMARY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  userAgent: ['device', 'deviceType'],
+  mobileManufacturer: ['device'],
+  mobileDeviceName: ['device'],
+  mobileDeviceType: ['deviceType'],
+};
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { HitSummarySchema, MAX_SUMMARY_EVENTS, MAX_SUMMARY_STRING, stringifyRecord } from '../../contract/index.ts';
 import { truncate } from '../upstream/error-body.ts';
-import { canonicalHitId, fallbackHitId, hitIdOf, summariseRecord } from './summary.ts';
+import {
+  ALL_RECORDS,
+  cartAddWithProducts,
+  excludedHit,
+  pageView2024,
+  pageViewMobile,
+  productsPurchaseUsd,
+  purchaseEur,
+  timestampedHit,
+  truncatedHit,
+} from '../testing/records.ts';
+import { canonicalHitId, fallbackHitId, hitIdOf, roundCents, summariseRecord, visitorHashOf } from './summary.ts';
 
 describe('hit records', () => {
   const record = {
@@ -51,7 +62,9 @@ describe('hit records', () => {
       bot: false,
       isErrorPage: false,
       events: ['event1', 'purchase'],
-      revenue: 37.99,
+      purchase: true,
+      // products[].revenue is in the currency's major unit.
+      revenue: 3799,
     });
     expect(summariseRecord({ bot: '<Bot>' }, { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' }).bot).toBe(true);
   });
@@ -104,5 +117,97 @@ describe('hit records', () => {
     const cut = truncate(`a${'😀'.repeat(10)}`, 4);
     expect(cut).toBe('a😀…');
     expect(cut.length).toBeLessThanOrEqual(4);
+  });
+
+  describe('2026 records', () => {
+    const meta = { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' };
+    const summarise = (record: Record<string, unknown>) => summariseRecord(record, meta);
+
+    it('gives every sample a valid summary', () => {
+      for (const record of ALL_RECORDS) {
+        const summary = summarise(record);
+        expect(HitSummarySchema.parse(summary)).toEqual(summary);
+      }
+    });
+
+    it('reads the device from the mobile fields when userAgent is empty, else from userAgent', () => {
+      expect(summarise(pageViewMobile)).toMatchObject({
+        device: 'Apple iPhone 15',
+        deviceType: 'Mobile Phone',
+        browser: 'Safari 17',
+        operatingSystem: 'iOS 17.4',
+        currency: 'EUR',
+      });
+      expect(summarise(pageView2024)).toMatchObject({ device: 'Desktop', deviceType: 'Desktop' });
+      expect(summarise(cartAddWithProducts)).toMatchObject({ device: 'Apple iPad Air', deviceType: 'Tablet' });
+      expect(
+        summarise({ mobileManufacturer: 'Unknown', mobileDeviceName: 'Windows PC', mobileDeviceType: 'Desktop' }),
+      ).toMatchObject({ device: 'Windows PC', deviceType: 'Desktop' });
+      expect(summarise({ mobileManufacturer: 'Unknown', mobileDeviceType: 'Other' }).device).toBe('Unknown');
+      // A device type without a name (a desktop on a 2026 stream).
+      expect(summarise(productsPurchaseUsd)).toMatchObject({ device: 'Other', deviceType: 'Other' });
+      const ua = (userAgent: string) => summarise({ userAgent });
+      expect(
+        ua('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Version/17.4 Mobile/15E148 Safari/604.1'),
+      ).toMatchObject({ device: 'Apple iPhone', deviceType: 'Mobile Phone', browser: 'Apple Safari' });
+      expect(ua('Mozilla/5.0 (Linux; Android 14; SM-S921B) Chrome/124.0 Mobile Safari/537.36')).toMatchObject({
+        device: 'Android phone',
+        browser: 'Google Chrome',
+      });
+      expect(ua('Mozilla/5.0 (Linux; Android 14; SM-X710) Chrome/124.0 Safari/537.36').device).toBe('Android tablet');
+      expect(ua('Googlebot/2.1 (+http://www.google.com/bot.html)')).toMatchObject({ device: 'Other' });
+      // The record's own browser wins over userAgent.
+      expect(summarise({ browser: 'Opera 1', userAgent: 'x Chrome/1' }).browser).toBe('Opera 1');
+      expect(summarise({ pageName: 'p' }).device).toBeUndefined();
+    });
+
+    it('counts revenue on purchase hits only: the revenue event (several entries), else the products', () => {
+      expect(summarise(purchaseEur)).toMatchObject({ purchase: true, revenue: 173.35, currency: 'EUR' });
+      expect(summarise(productsPurchaseUsd)).toMatchObject({ purchase: true, revenue: 1824.5, currency: 'USD' });
+      // Products with a price on a cart addition are not revenue.
+      const cart = summarise(cartAddWithProducts);
+      expect(cart.revenue).toBeUndefined();
+      expect(cart.purchase).toBeUndefined();
+      // A purchaseId alone makes a purchase (Livestream fills one since April 2026).
+      expect(summarise({ purchaseId: 'A1', products: [{ revenue: 10.005 }, { revenue: '0.1' }] }).revenue).toBe(10.11);
+      expect(summarise({ events: 'event1,purchase', products: [{ revenue: 1 }] }).revenue).toBe(1);
+      expect(summarise({ purchaseId: '', events: { event1: [] }, products: [{ revenue: 1 }] }).revenue).toBeUndefined();
+      // count × 10^exponent: positive exponents too, and a bare number.
+      expect(summarise({ purchaseId: 'A', events: { revenue: [{ count: 12, exponent: 2 }] } }).revenue).toBe(1200);
+      expect(summarise({ purchaseId: 'A', events: { revenue: 7.5 } }).revenue).toBe(7.5);
+      expect(roundCents(0.1 + 0.2)).toBe(0.3);
+      expect(roundCents(1.005)).toBe(1.01);
+    });
+
+    it('flags excluded and truncated hits, and never counts an excluded purchase', () => {
+      const excluded = summarise(excludedHit);
+      expect(excluded.excluded).toBe(true);
+      expect(excluded.revenue).toBeUndefined();
+      expect(excluded.purchase).toBeUndefined();
+      expect(summarise(truncatedHit).truncated).toBe(true);
+      const normal = summarise(pageViewMobile);
+      expect(normal.excluded).toBeUndefined();
+      expect(normal.truncated).toBeUndefined();
+      expect(summarise(timestampedHit)).toMatchObject({
+        timeGMT: timestampedHit.receivedTimeGMT - 3 * 3600,
+        receivedTimeGMT: timestampedHit.receivedTimeGMT,
+      });
+    });
+
+    it('hashes a visitor the same way whichever hit it comes from', () => {
+      expect(visitorHashOf(pageViewMobile)).toBe(visitorHashOf(truncatedHit));
+      expect(visitorHashOf(pageViewMobile)).not.toBe(visitorHashOf(pageView2024));
+      expect(visitorHashOf({ visIdHigh: '1', visIdLow: '2' })).toBe(visitorHashOf({ visIdHigh: '1', visIdLow: '2' }));
+      expect(visitorHashOf({ visIdHigh: '12', visIdLow: '3' })).not.toBe(
+        visitorHashOf({ visIdHigh: '1', visIdLow: '23' }),
+      );
+      expect(visitorHashOf({ customVisId: '420520' })).toBeTypeOf('number');
+      expect(visitorHashOf({ pageName: 'x' })).toBeUndefined();
+      const hashes = new Set(
+        Array.from({ length: 1000 }, (_, i) => visitorHashOf({ visIdHigh: i, visIdLow: 7 })! >>> 22),
+      );
+      // The top 10 bits (HyperLogLog's register index) spread over most of their 1,024 values.
+      expect(hashes.size).toBeGreaterThan(550);
+    });
   });
 });

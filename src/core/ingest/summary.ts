@@ -111,20 +111,192 @@ function eventNames(value: unknown): string[] | undefined {
   return names.length ? names : undefined;
 }
 
-/** Sum of `products[].revenue`, which Livestream sends in cents, in the currency's major unit. */
-function revenueOf(products: unknown): number | undefined {
+/** Keys of the `events` object that make a hit a purchase (Livestream's name, and older spellings). */
+type PurchaseEvent = 'purchase' | 'purchases' | 'orders';
+const PURCHASE_IN_LIST = /(?:^|,)\s*purchase\s*(?:,|$)/;
+
+/**
+ * A purchase hit: it carries a `purchaseId` (since April 2026 Livestream fills an auto-generated
+ * one when the page set none) or the `purchase` event. Adobe's Revenue metric only counts there.
+ */
+function isPurchase(id: unknown, events: unknown): boolean {
+  if ((typeof id === 'string' && id.trim() !== '') || typeof id === 'number') return true;
+  if (Array.isArray(events)) return events.includes('purchase');
+  if (typeof events === 'string') return PURCHASE_IN_LIST.test(events);
+  if (!events || typeof events !== 'object') return false;
+  // Plain property reads (no call per hit): a JSON object has none of these names on its prototype.
+  const named = events as Partial<Record<PurchaseEvent, unknown>>;
+  return named.purchase !== undefined || named.purchases !== undefined || named.orders !== undefined;
+}
+
+function finite(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * An event's value: each entry `count × 10^exponent` (count 150, exponent −2 is 1.50), summed:
+ * since April 2026 an event may carry several entries. A bare number counts as it is.
+ */
+function eventValue(entries: unknown): number | undefined {
+  if (typeof entries === 'number' || typeof entries === 'string') return finite(entries);
+  const list: unknown[] = Array.isArray(entries) ? entries : entries && typeof entries === 'object' ? [entries] : [];
+  let sum = 0;
+  let any = false;
+  for (const entry of list) {
+    const count = finite(typeof entry === 'object' && entry !== null ? (entry as { count?: unknown }).count : entry);
+    if (count === undefined) continue;
+    const raw = typeof entry === 'object' && entry !== null ? finite((entry as { exponent?: unknown }).exponent) : 0;
+    const exponent = raw === undefined ? 0 : Math.max(-20, Math.min(20, Math.trunc(raw)));
+    // Dividing by 10^k is exact where multiplying by 10^-k is not (12345 × 0.01 ≠ 123.45).
+    sum += exponent < 0 ? count / 10 ** -exponent : count * 10 ** exponent;
+    any = true;
+  }
+  return any && Number.isFinite(sum) ? sum : undefined;
+}
+
+/** Sum of `products[].revenue`, in the currency's major unit (two decimals since April 2026). */
+function productsRevenue(products: unknown): number | undefined {
   if (!Array.isArray(products)) return undefined;
-  let cents = 0;
+  let sum = 0;
   let any = false;
   for (const product of products) {
-    const revenue = (product as { revenue?: unknown } | null)?.revenue;
-    const value = typeof revenue === 'number' ? revenue : typeof revenue === 'string' ? Number(revenue) : NaN;
-    if (Number.isFinite(value)) {
-      cents += value;
+    const value = finite((product as { revenue?: unknown } | null)?.revenue);
+    if (value !== undefined) {
+      sum += value;
       any = true;
     }
   }
-  return any && cents !== 0 ? Math.round(cents) / 100 : undefined;
+  return any ? sum : undefined;
+}
+
+/** Rounded to cents, as Livestream rounds revenue since April 2026 (and float sums need). */
+export function roundCents(value: number): number {
+  return Math.round(value * 100 + (value >= 0 ? 1e-7 : -1e-7)) / 100;
+}
+
+/**
+ * Revenue of a purchase hit, in its currency's major unit rounded to cents: Adobe's Revenue
+ * metric of the hit (the `revenue` event) when present, else the sum of the products' revenue
+ * (the Revenue metric "increases by the sum of price parameters in the products variable").
+ */
+function revenueOf(events: unknown, products: unknown): number | undefined {
+  let total =
+    events && typeof events === 'object' && !Array.isArray(events)
+      ? eventValue((events as Record<string, unknown>).revenue)
+      : undefined;
+  total ??= productsRevenue(products);
+  return total === undefined || total === 0 ? undefined : roundCents(total);
+}
+
+/** `exclude.value` is "yes": Adobe excluded the hit from reporting. */
+function isExcluded(exclude: unknown): boolean {
+  if (exclude === true) return true;
+  if (!exclude || typeof exclude !== 'object') return false;
+  const value = (exclude as { value?: unknown }).value;
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'yes');
+}
+
+/** What a `userAgent` says about the device: one of `UA_DEVICES` / `UA_DEVICE_TYPES`. */
+const UA_DEVICE = /(iPad)|(iPhone|iPod)|(Android)|(Windows NT|Macintosh|X11|CrOS)/;
+const UA_MOBILE = /Mobile/;
+const UA_DEVICES = ['Apple iPad', 'Apple iPhone', 'Android phone', 'Android tablet', 'Desktop', 'Other'] as const;
+const UA_DEVICE_TYPES = ['Tablet', 'Mobile Phone', 'Mobile Phone', 'Tablet', 'Desktop', 'Other'] as const;
+
+function uaDevice(userAgent: string): number {
+  const match = UA_DEVICE.exec(userAgent);
+  if (!match) return 5;
+  if (match[1]) return 0;
+  if (match[2]) return 1;
+  if (match[3]) return UA_MOBILE.test(userAgent) ? 2 : 3;
+  return 4;
+}
+
+const UA_BROWSERS: readonly (readonly [RegExp, string])[] = [
+  [/Edg(?:e|A|iOS)?\//, 'Microsoft Edge'],
+  [/OPR\/|Opera/, 'Opera'],
+  [/SamsungBrowser\//, 'Samsung Internet'],
+  [/Firefox\/|FxiOS\//, 'Mozilla Firefox'],
+  [/Chrome\/|CriOS\//, 'Google Chrome'],
+  [/Safari\//, 'Apple Safari'],
+];
+
+/** The browser family a `userAgent` names, for a record without `browser`. */
+function uaBrowser(userAgent: unknown): string | undefined {
+  if (typeof userAgent !== 'string' || userAgent === '') return undefined;
+  for (const [pattern, name] of UA_BROWSERS) if (pattern.test(userAgent)) return name;
+  return undefined;
+}
+
+/** What Adobe's Mobile manufacturer dimension holds when it does not know: not put before a name. */
+const PLACEHOLDER_MAKERS = new Set(['Unknown', 'Other', 'None', 'Not Specified', 'unknown']);
+
+/**
+ * "Apple iPhone 15" from manufacturer "Apple" and name "iPhone 15"; a name that starts with its
+ * maker, or a maker that is a placeholder ("Unknown" for a Windows PC), leaves the name as it is.
+ */
+function deviceName(manufacturer: string | undefined, name: string | undefined): string | undefined {
+  if (!manufacturer || PLACEHOLDER_MAKERS.has(manufacturer)) return name ?? manufacturer;
+  if (!name || name.startsWith(manufacturer)) return name ?? manufacturer;
+  return truncate(`${manufacturer} ${name}`, MAX_SUMMARY_STRING);
+}
+
+/**
+ * Sets `device` and `deviceType`: from the mobile device fields, which Livestream fills since
+ * April 2026 (with `userAgent` empty; the two are exclusive), else from `userAgent`.
+ */
+function setDevice(summary: HitSummary, record: HitRecord): void {
+  const name = str(record.mobileDeviceName);
+  const type = str(record.mobileDeviceType);
+  // A record without mobile fields (a stream still sending userAgent) costs one read less.
+  const manufacturer = name || type ? str(record.mobileManufacturer) : undefined;
+  if (name || type) {
+    setIf(summary, 'device', deviceName(manufacturer, name) ?? type);
+    setIf(summary, 'deviceType', type);
+    return;
+  }
+  const userAgent = record.userAgent;
+  if (typeof userAgent !== 'string' || userAgent === '') return;
+  const kind = uaDevice(userAgent);
+  summary.device = UA_DEVICES[kind];
+  summary.deviceType = UA_DEVICE_TYPES[kind];
+}
+
+/**
+ * A 32-bit hash of the hit's visitor (`visIdHigh`/`visIdLow`, else `mcVisIdHigh`/`mcVisIdLow`,
+ * else `customVisId`), for counting distinct visitors; undefined without one. Ids may come as
+ * digit strings or (on the hot path, beyond 2^53) as rounded numbers: either hashes the same
+ * visitor the same way within a run, and nothing is allocated.
+ */
+export function visitorHashOf(record: HitRecord): number | undefined {
+  let high: unknown = record.visIdHigh;
+  let low: unknown = record.visIdLow;
+  if (high === undefined && low === undefined) {
+    high = record.mcVisIdHigh;
+    low = record.mcVisIdLow;
+  }
+  if (high === undefined && low === undefined) high = record.customVisId;
+  if ((high === undefined || high === '') && (low === undefined || low === '')) return undefined;
+  const h = hashPart(hashPart(0x811c9dc5, high), low);
+  // murmur3's finaliser: every input bit reaches every output bit (HyperLogLog reads the top bits).
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+function hashPart(h: number, value: unknown): number {
+  if (typeof value === 'string') {
+    for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+    return Math.imul(h ^ 0x2d, 0x01000193);
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    h = Math.imul(h ^ (value >>> 0), 0x01000193);
+    h = Math.imul(h ^ (Math.floor(value / 4294967296) >>> 0), 0x01000193);
+    return Math.imul(h ^ 0x2e, 0x01000193);
+  }
+  return Math.imul(h ^ 0x2f, 0x01000193);
 }
 
 export interface SummaryMeta {
@@ -145,10 +317,18 @@ export function summariseRecord(record: HitRecord, meta: SummaryMeta): HitSummar
   setIf(summary, 'pageURL', str(record.pageURL));
   setIf(summary, 'geoCountry', str(record.geoCountry));
   setIf(summary, 'geoCity', str(record.geoCity));
-  setIf(summary, 'browser', str(record.browser));
+  setIf(summary, 'browser', str(record.browser) ?? uaBrowser(record.userAgent));
   setIf(summary, 'operatingSystem', str(record.operatingSystem));
-  setIf(summary, 'events', eventNames(record.events));
-  setIf(summary, 'revenue', revenueOf(record.products));
+  setDevice(summary, record);
+  const events = record.events;
+  setIf(summary, 'events', eventNames(events));
+  setIf(summary, 'currency', str(record.currency));
+  if (isExcluded(record.exclude)) summary.excluded = true;
+  else if (isPurchase(record.purchaseId, events)) {
+    summary.purchase = true;
+    setIf(summary, 'revenue', revenueOf(events, record.products));
+  }
+  if (truthy(record.truncated)) summary.truncated = true;
   setIf(summary, 'bot', isBot(record.bot));
   setIf(summary, 'isErrorPage', truthy(record.isErrorPage));
   return summary;

@@ -159,6 +159,40 @@ export const CORE_ROUTES: readonly CoreRoute[] = [
   },
 ];
 
+/** A route whose answer needs a call outside the relay (the host's HTTP): answered asynchronously. */
+export interface AsyncCoreRoute {
+  method: 'POST';
+  path: string;
+  answer(core: RelayCore, request: RouteRequest): Promise<RouteAnswer>;
+}
+
+/**
+ * `POST /api/upstream/enable`: the enable call for this stream (`GET <origin>/api/2/enable/<name>`
+ * with the stream's credentials), sent when an operator asks, never by the relay on its own. 202
+ * with what Livestream said; 429 + `Retry-After` within a minute of the last one (or while one is
+ * under way); 502/504 with the Problem when Livestream refused it or could not be reached; 409
+ * when the stream URL names no endpoint.
+ */
+export const ENABLE_ROUTE: AsyncCoreRoute = {
+  method: 'POST',
+  path: '/api/upstream/enable',
+  answer: async (core) => {
+    const outcome = await core.enableStream();
+    if (outcome.ok) return json(202, outcome.accepted);
+    const answer = json(outcome.httpStatus, { error: outcome.problem });
+    if (
+      outcome.problem.retryAfter !== undefined &&
+      (outcome.httpStatus === 429 || outcome.problem.action === 'retry-after')
+    ) {
+      answer.headers['retry-after'] = String(Math.ceil(outcome.problem.retryAfter));
+    }
+    return answer;
+  },
+};
+
+/** The routes answered asynchronously, beside `CORE_ROUTES`; the hosts register both. */
+export const ASYNC_CORE_ROUTES: readonly AsyncCoreRoute[] = [ENABLE_ROUTE];
+
 /** `route_not_found` for a path no route serves. */
 export function notFound(method: string, path: string): RouteAnswer {
   return problemAnswer(relayProblem({ code: 'route_not_found', message: `No route ${method} ${path.slice(0, 100)}.` }));

@@ -55,7 +55,8 @@ function gapWords(ms: number): string {
 }
 
 export function describeOutage(outage: { from: number; to?: number; lateHits: number; verdict: string }): string {
-  if (outage.to === undefined) return 'ongoing: hits of this gap can still come back if the stream resumes soon';
+  if (outage.to === undefined)
+    return `ongoing: hits of this gap can still come back if the stream resumes within Adobe's few-minute window (the relay allows ${RESUME_WINDOW_MS / 60_000} min)`;
   const gap = gapWords(outage.to - outage.from);
   const late = `${outage.lateHits.toLocaleString('en-US')} ${outage.lateHits === 1 ? 'hit' : 'hits'}`;
   switch (outage.verdict) {

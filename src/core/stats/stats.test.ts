@@ -59,9 +59,9 @@ describe('StatsCollector', () => {
     });
     expect(second.lagP50Ms).toBe(30_490);
     expect(second.lagP95Ms).toBe(30_940);
-    stats.down();
+    stats.down('waiting');
     const quiet = stats.tick(T + 1, 3, false);
-    expect(quiet).toMatchObject({ hits: 0, outage: true });
+    expect(quiet).toMatchObject({ hits: 0, outage: true, outageState: 'waiting' });
     expect(quiet.lagP50Ms).toBeUndefined();
     expect(stats.series(3600).map((s) => s.t)).toEqual([T, T + 1]);
     expect(stats.series(1).map((s) => s.t)).toEqual([T + 1]);
@@ -74,7 +74,26 @@ describe('StatsCollector', () => {
     expect(stats.tick(T + 1, 0, true).outage).toBe(false);
     // Before the first connection succeeds the relay is starting, not in an outage.
     const starting = new StatsCollector(1);
-    expect(starting.tick(T, 0, false, false).outage).toBe(false);
+    expect(starting.tick(T, 0, false, undefined).outage).toBe(false);
+  });
+
+  it('says why a second had no data: the worst state a shard was in, a stall included', () => {
+    const stats = new StatsCollector(2);
+    stats.down('stalled');
+    const stalled = stats.tick(T, 0, false, 'stalled');
+    // A stall is a gap, not zero traffic.
+    expect(stalled).toMatchObject({ hits: 0, outage: true, outageState: 'stalled' });
+    stats.down('failed');
+    stats.down('waiting');
+    expect(stats.tick(T + 1, 0, false, 'waiting').outageState).toBe('failed');
+    // The state carried into the next second counts for it.
+    expect(stats.tick(T + 2, 0, false).outageState).toBe('waiting');
+    // A second with a hit is never an outage, whatever the states.
+    stats.down('failed');
+    stats.hit(hit({ pageName: 'home' }));
+    const withHit = stats.tick(T + 3, 0, false, 'failed');
+    expect(withHit.outage).toBe(false);
+    expect(withHit.outageState).toBeUndefined();
   });
 
   it('slides top lists over their windows', () => {
@@ -162,7 +181,8 @@ describe('StatsCollector', () => {
           hitId: 'x',
         });
         stats.hit(summary);
-        pages.push(summary.pageName ?? summary.pageURL ?? '');
+        // Excluded hits are not traffic: the lists leave them out.
+        if (!summary.excluded) pages.push(summary.pageName ?? summary.pageURL ?? '');
       }
       for (let i = 0; i < 400; i++) {
         const pageName = zipf();
@@ -176,7 +196,7 @@ describe('StatsCollector', () => {
         const top = stats.top(window, 0)!;
         const from = window === 60 ? t - 59 : 60 * (Math.floor(t / 60) - (window / 60 - 1));
         const exact = exactTop(seconds.filter((s) => s.t >= from).flatMap((s) => s.pages));
-        expect(top.hits).toBe(seconds.filter((s) => s.t >= from).length * 440);
+        expect(top.hits).toBe(seconds.filter((s) => s.t >= from).reduce((sum, s) => sum + s.pages.length, 0));
         if (window === 60) expect(top.pages).toEqual(exact);
         else closeTo(top, exact);
       }
@@ -199,7 +219,13 @@ describe('StatsCollector', () => {
             isErrorPage: true,
             bot: i % 2 === 0,
             revenue: 1,
+            purchase: true,
+            // Report suites and currencies are bounded too; visitors fill every shard's registers.
+            reportSuite: key(41),
+            currency: (serial++ % 17_576).toString(26).padStart(3, 'a').replace(/\d/g, 'q'),
+            shard: i % 8,
           }),
+          serial++,
         );
       }
       stats.tick(t, 1, true);

@@ -1,14 +1,18 @@
 import {
   MAX_STATS_WINDOW_S,
   MAX_SUMMARY_STRING,
+  NO_CURRENCY,
   TOP_WINDOWS_S,
   type Count,
   type HitSummary,
   type Stats,
   type Top,
 } from '../../contract/index.ts';
+import { roundCents } from '../ingest/summary.ts';
 import { truncate } from '../upstream/error-body.ts';
 import { AdobeClock } from './adobe-clock.ts';
+import { QualityCounts, currencyKey, revenueRecord, suiteCounts } from './quality.ts';
+import { ShardSpread } from './shard-spread.ts';
 
 /**
  * Per-second figures over every distinct hit (never the sampled feed), kept for an hour, and top
@@ -28,6 +32,11 @@ import { AdobeClock } from './adobe-clock.ts';
  *
  * Keys are summary strings, already cut to `MAX_SUMMARY_STRING` characters. Whatever the
  * records, what this holds stays under `STATS_MAX_BYTES` (derivation at the constant).
+ *
+ * Beside the lists, every span keeps the stream's quality (`quality.ts`: excluded, truncated and
+ * timestamped hits, lag against Adobe's 20 s–5 min band, revenue per currency, report suites),
+ * and the shard spread (`shard-spread.ts`) follows the same windows. Excluded hits (Adobe's
+ * `exclude.value` "yes") are counted there and in `Stats.hits`, never in a list.
  */
 
 const DIMENSIONS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
@@ -52,7 +61,7 @@ export const MINUTE_KEYS = [100, 50, 50, 50, 50, 50] as const;
 export const MINUTE_KEY_CHARS = [8_192, 2_048, 2_048, 2_048, 2_048, 2_048] as const;
 
 /**
- * Upper bound of the heap the collector's buckets and totals hold, whatever the records: 32 MiB.
+ * Upper bound of the heap the collector's buckets and totals hold, whatever the records: 34 MiB.
  * A key is a string of at most 24 + 2 × length bytes (header, UTF-16), an entry of a map at most
  * 56 bytes (V8's ordered hash map just after it doubled). Summed over the six dimensions, with
  * every bound reached at once:
@@ -63,12 +72,19 @@ export const MINUTE_KEY_CHARS = [8_192, 2_048, 2_048, 2_048, 2_048, 2_048] as co
  *   60 × 100 KB ≈ 6.0 MB;
  * - 60 minute buckets, each at most 350 keys and 18,432 characters: ≈ 65 KB, ≈ 3.9 MB;
  * - the 5/15/60-minute totals: (4 + 14 + 59) × 356 entries ≈ 1.5 MB, and their own copies of
- *   keys ≤ 59 × 45 KB ≈ 2.7 MB.
- * Total ≈ 31.4 MB; `stats.test.ts` floods every dimension and checks the heap against it.
+ *   keys ≤ 59 × 45 KB ≈ 2.7 MB;
+ * - the stream's quality (`QualityCounts`) of each second and minute: at most 17 report suites
+ *   in 2,048 characters, 17 currencies, a 122-bucket lag histogram ≈ 8.1 KB, × 121 ≈ 1.0 MB; of
+ *   the five running totals, each up to 60 spans' keys and their own copies ≈ 385 KB, ≈ 1.9 MB;
+ * - the shard spread: 70 HyperLogLogs of 1 KiB per shard, 573 KB for 8 shards.
+ * Total ≈ 34.9 MB; `stats.test.ts` floods every dimension and checks the heap against it
+ * (measured: ≈ 21 MiB).
  */
-export const STATS_MAX_BYTES = 32 * 1024 * 1024;
+export const STATS_MAX_BYTES = 34 * 1024 * 1024;
 
 const TOP_N = 10;
+/** Currencies whose purchases are counted for the main currency (a hostile stream sends many). */
+const MAX_CURRENCIES_SEEN = 64;
 /** Lag samples kept per second for the percentiles (reservoir beyond this). */
 const MAX_LAG_SAMPLES = 4096;
 const OTHER = '(other)';
@@ -89,16 +105,18 @@ function countMaps(): CountMaps {
 
 /** Counts over some span: a second, a minute, a window. */
 class Totals {
+  /** Traffic hits: excluded ones are only counted in `quality`. */
   hits = 0;
-  revenue = 0;
   bots = 0;
   readonly counts: CountMaps = countMaps();
+  /** Excluded, truncated, timestamped hits, lag against Adobe's band, revenue per currency, report suites. */
+  quality = new QualityCounts();
 
   /** Adds (`sign` 1) or takes away (-1) another span's counts; a key at zero is deleted. */
   merge(from: Totals, sign: 1 | -1): void {
     this.hits += sign * from.hits;
-    this.revenue += sign * from.revenue;
     this.bots += sign * from.bots;
+    this.quality.merge(from.quality, sign);
     for (let d = 0; d < DIMENSIONS.length; d++) {
       const target = this.counts[d]!;
       for (const [key, count] of from.counts[d]!) {
@@ -144,8 +162,8 @@ class MinuteBucket extends Totals {
   ) {
     super();
     this.hits = partial.hits;
-    this.revenue = partial.revenue;
     this.bots = partial.bots;
+    this.quality = QualityCounts.folded(partial.quality);
     for (let d = 0; d < DIMENSIONS.length; d++) {
       const source = partial.counts[d]!;
       const kept = this.counts[d]!;
@@ -204,8 +222,19 @@ function offer(best: Count[], key: string, count: number): void {
   best[i] = { key, count };
 }
 
+/** Not-streaming states a second of no data is attributed to, mildest first. */
+export const DOWN_STATES = ['stalled', 'waiting', 'failed'] as const;
+export type DownState = (typeof DOWN_STATES)[number];
+
+/** The worse of two down states: `failed` over `waiting` over `stalled`. */
+export function worstDown(a: DownState | undefined, b: DownState | undefined): DownState | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return DOWN_STATES.indexOf(a) >= DOWN_STATES.indexOf(b) ? a : b;
+}
+
 export class StatsCollector {
-  private current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0, revenue: 0 };
+  private current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0 };
   private byShard: number[];
   private lags = new Float64Array(MAX_LAG_SAMPLES);
   private lagCount = 0;
@@ -222,7 +251,14 @@ export class StatsCollector {
     TOP_WINDOWS_S.filter((w) => w > 60).map((w) => [w, { minutes: w / 60, total: new Totals(), included: [] }]),
   );
   private streamingSeen = false;
-  private downSeen = false;
+  /** The worst not-streaming state a shard was in during the current second (see {@link DOWN_RANK}). */
+  private downSeen: DownState | undefined;
+
+  /** Hits and distinct visitors per shard over the top lists' windows. */
+  private readonly spread: ShardSpread;
+  /** Purchases with revenue per currency since start (at most `MAX_CURRENCIES_SEEN`), and the most frequent. */
+  private readonly purchasesByCurrency = new Map<string, number>();
+  private mainCurrency: string | undefined;
 
   /** The site's traffic on Adobe's clock and what became of each outage. */
   readonly adobe: AdobeClock;
@@ -233,26 +269,37 @@ export class StatsCollector {
   ) {
     this.adobe = new AdobeClock(now);
     this.byShard = new Array<number>(shards).fill(0);
+    this.spread = new ShardSpread(shards, TOP_WINDOWS_S);
   }
 
-  hit(summary: HitSummary): void {
+  /**
+   * One distinct hit; `visitor` is its visitor's hash (`visitorHashOf`), for the shard spread.
+   * Excluded hits count in `hits`, the lag and the stream's quality, never in the top lists.
+   */
+  hit(summary: HitSummary, visitor?: number): void {
     const c = this.current;
     c.hits++;
     this.byShard[summary.shard] = (this.byShard[summary.shard] ?? 0) + 1;
-    if (summary.bot) c.bots++;
-    if (summary.isErrorPage) c.errorPages++;
-    if (summary.revenue) c.revenue += summary.revenue;
-    if (summary.receivedTimeGMT !== undefined) this.lag(summary.arrivedAt - summary.receivedTimeGMT * 1000);
+    this.spread.hit(summary.shard, visitor);
+    let lagMs: number | undefined;
+    if (summary.receivedTimeGMT !== undefined) {
+      lagMs = summary.arrivedAt - summary.receivedTimeGMT * 1000;
+      this.lag(lagMs);
+    }
     this.adobe.hit(summary.shard, summary.receivedTimeGMT);
     const b = this.bucket;
+    b.quality.add(summary, lagMs);
+    if (summary.revenue && !summary.excluded) this.notePurchase(summary.currency);
+    if (summary.excluded) return;
+    if (summary.bot) c.bots++;
+    if (summary.isErrorPage) c.errorPages++;
     b.hits++;
     if (summary.bot) b.bots++;
-    if (summary.revenue) b.revenue += summary.revenue;
     const page = summary.pageName ?? summary.pageURL;
     b.bump(PAGES, page);
     b.bump(COUNTRIES, summary.geoCountry);
     b.bump(BROWSERS, summary.browser);
-    b.bump(DEVICES, summary.operatingSystem);
+    b.bump(DEVICES, summary.device ?? summary.operatingSystem);
     if (summary.events) for (const event of summary.events) b.bump(EVENTS, event);
     if (summary.isErrorPage) b.bump(ERROR_PAGES, page ?? '(unknown page)');
   }
@@ -274,9 +321,28 @@ export class StatsCollector {
     this.streamingSeen = true;
   }
 
-  /** A shard was waiting or failed at some point of the current second. */
-  down(): void {
-    this.downSeen = true;
+  /** A shard was stalled, waiting or failed at some point of the current second. */
+  down(state: DownState): void {
+    this.downSeen = worstDown(this.downSeen, state);
+  }
+
+  /** The main currency is the one most purchases with revenue came in, since start. */
+  private notePurchase(currency: string | undefined): void {
+    const key = currencyKey(currency);
+    const count = this.purchasesByCurrency.get(key);
+    if (count === undefined && this.purchasesByCurrency.size >= MAX_CURRENCIES_SEEN) return;
+    const next = (count ?? 0) + 1;
+    this.purchasesByCurrency.set(key, next);
+    const main = this.mainCurrency;
+    if (main === undefined || (key !== main && next > (this.purchasesByCurrency.get(main) ?? 0)))
+      this.mainCurrency = key;
+  }
+
+  /** Revenue in the main currency, rounded to cents. */
+  private mainRevenue(a: QualityCounts, b?: QualityCounts): number {
+    const main = this.mainCurrency;
+    if (main === undefined) return 0;
+    return roundCents((a.revenue.get(main) ?? 0) + (b?.revenue.get(main) ?? 0));
   }
 
   private lag(ms: number): void {
@@ -291,11 +357,13 @@ export class StatsCollector {
 
   /**
    * Closes second `t` (epoch seconds): returns its Stats, keeps it for the hour, slides the top
-   * windows. `streamingNow` / `downNow` say whether a shard is streaming / waiting or failed as
-   * the next second starts. An outage is a second with no hit, no shard streaming and a shard
-   * down; a quiet stream, or the first connect after start, is not an outage.
+   * windows. `streamingNow` / `downNow` say whether a shard is streaming / the worst state a
+   * shard is down in as the next second starts. An outage is a second with no hit, no shard
+   * streaming and a shard down (stalled, waiting or failed), and says which (`outageState`); a
+   * quiet stream, or the first connect after start, is not an outage.
    */
-  tick(t: number, clients: number, streamingNow: boolean, downNow = !streamingNow): Stats {
+  tick(t: number, clients: number, streamingNow: boolean, downNow?: DownState): Stats {
+    const outage = !this.streamingSeen && this.current.hits === 0 && this.downSeen !== undefined;
     const c = this.current;
     const stats: Stats = {
       t,
@@ -305,11 +373,13 @@ export class StatsCollector {
       bytes: c.bytes,
       clients,
       byShard: this.byShard,
-      outage: !this.streamingSeen && c.hits === 0 && this.downSeen,
+      outage,
       bots: c.bots,
       errorPages: c.errorPages,
-      revenue: Math.round(c.revenue * 100) / 100,
+      revenue: this.mainRevenue(this.bucket.quality),
     };
+    this.addQuality(stats, this.bucket.quality);
+    if (outage) stats.outageState = this.downSeen;
     if (this.lagCount > 0) {
       const sorted = this.lags.slice(0, this.lagCount).sort();
       stats.lagP50Ms = percentile(sorted, 0.5);
@@ -317,8 +387,9 @@ export class StatsCollector {
     }
     this.history.push(stats);
     if (this.history.length > MAX_STATS_WINDOW_S) this.history.shift();
+    this.spread.tick(t);
     this.slide(t, this.bucket);
-    this.current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0, revenue: 0 };
+    this.current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0 };
     this.byShard = new Array<number>(this.shards).fill(0);
     this.lagCount = 0;
     this.lagSeen = 0;
@@ -326,6 +397,21 @@ export class StatsCollector {
     this.streamingSeen = streamingNow;
     this.downSeen = downNow;
     return stats;
+  }
+
+  /** The stream's quality of a second (or a window) as `Stats` / `Top` fields. */
+  private addQuality(into: Stats | Top, q: QualityCounts, other?: QualityCounts): void {
+    const main = this.mainCurrency;
+    if (main !== undefined && main !== NO_CURRENCY) into.currency = main;
+    const byCurrency = revenueRecord(q.revenue, other?.revenue);
+    if (byCurrency) into.revenueByCurrency = byCurrency;
+    into.purchases = q.purchases + (other?.purchases ?? 0);
+    into.excluded = q.excluded + (other?.excluded ?? 0);
+    into.truncated = q.truncated + (other?.truncated ?? 0);
+    into.timestamped = q.timestamped + (other?.timestamped ?? 0);
+    into.lagged = q.lagged + (other?.lagged ?? 0);
+    into.lagBelowBand = q.lagBelowBand + (other?.lagBelowBand ?? 0);
+    into.lagAboveBand = q.lagAboveBand + (other?.lagAboveBand ?? 0);
   }
 
   /** Second `t` closed with `bucket`: the minute it starts may fold the last one; windows slide. */
@@ -378,7 +464,9 @@ export class StatsCollector {
       partial = this.partial;
     }
     const list = (d: number) => topOf(total.counts[d]!, partial?.counts[d]);
-    return {
+    const q = total.quality;
+    const pq = partial?.quality;
+    const top: Top = {
       window: windowS,
       at,
       hits: total.hits + (partial?.hits ?? 0),
@@ -387,10 +475,20 @@ export class StatsCollector {
       browsers: list(BROWSERS),
       devices: list(DEVICES),
       events: list(EVENTS),
-      revenue: Math.round((total.revenue + (partial?.revenue ?? 0)) * 100) / 100,
+      revenue: this.mainRevenue(q, pq),
       bots: total.bots + (partial?.bots ?? 0),
       errorPages: list(ERROR_PAGES),
     };
+    this.addQuality(top, q, pq);
+    const p50 = q.lagPercentile(0.5, pq);
+    if (p50 !== undefined) {
+      top.lagP50Ms = p50;
+      top.lagP95Ms = q.lagPercentile(0.95, pq)!;
+    }
+    top.reportSuites = suiteCounts(q.reportSuites, pq?.reportSuites);
+    const shards = this.spread.read(windowS);
+    if (shards) top.shards = shards;
+    return top;
   }
 
   topAll(at: number): Top[] {

@@ -10,7 +10,7 @@ export interface ConnectRequest {
   shard: number;
   url: string;
   token: string;
-  /** Sent as `x-api-key`; empty for a static token without a client id. */
+  /** Sent as `x-api-key`; empty for a static token without a client id: then no `x-api-key` is sent. */
   apiKey: string;
   userAgent?: string;
   /** From socket creation to TCP/TLS connected. Default 10 s (Adobe's sample client). */
@@ -67,6 +67,11 @@ export interface HttpRefusal {
   kind: 'http-error';
   status: number;
   url: string;
+  /**
+   * The URL the attempt started from (the configured one, before redirects), when the caller
+   * knows it: a 424's enable call is named on the configured host.
+   */
+  requestedUrl?: string;
   redirects: number;
   requestId?: string;
   /** Seconds, from a `Retry-After` header (delta or HTTP date). */

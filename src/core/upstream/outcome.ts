@@ -1,5 +1,6 @@
 import { type ProblemInit } from '../../contract/index.ts';
-import { normaliseErrorBody } from './error-body.ts';
+import { enableUrlFor } from './api-version.ts';
+import { MAX_DETAILS_LENGTH, normaliseErrorBody, truncate } from './error-body.ts';
 import type { ConnectFailure, HttpRefusal } from './connector.ts';
 
 /**
@@ -126,10 +127,26 @@ export function verdictForRefusal(refusal: HttpRefusal): Verdict {
     message: row.message,
     details: body.details,
   };
+  if (refusal.status === 424) problem.details = notEnabledDetails(refusal, body.kind === 'empty' ? '' : body.details);
   if (body.trace) problem.trace = body.trace;
   if (body.helpUrl) problem.helpUrl = body.helpUrl;
   if (refusal.requestId) problem.requestId = refusal.requestId;
   return { problem, next };
+}
+
+/**
+ * A 424's details: the enable call for this very stream (on the configured host, before any
+ * redirect), how long it takes, and Customer Care; what Livestream said comes first, cut so the
+ * whole stays within the 500 characters of `details`.
+ */
+export function notEnabledDetails(refusal: Pick<HttpRefusal, 'url' | 'requestedUrl'>, said: string): string {
+  const enableUrl = enableUrlFor(refusal.requestedUrl ?? refusal.url);
+  const call = enableUrl
+    ? `Enable it for the latest API version: GET ${enableUrl} with the stream's Authorization and x-api-key headers (the dashboard's "Send enable call" does it), then reconnect about 15 minutes later; or ask Adobe Customer Care.`
+    : "Enable it for the latest API version: GET https://livestream.adobe.net/api/2/enable/<endpoint name> with the stream's Authorization and x-api-key headers, then reconnect about 15 minutes later; or ask Adobe Customer Care.";
+  if (!said) return call;
+  const room = MAX_DETAILS_LENGTH - call.length - 1;
+  return room >= 20 ? `${truncate(said, room)}\n${call}` : truncate(call);
 }
 
 /** No HTTP answer at all: refused, reset, DNS, TLS, timeouts, redirect loops, untrusted redirects. */

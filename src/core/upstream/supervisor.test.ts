@@ -235,7 +235,12 @@ describe('ShardSupervisor', () => {
     h.supervisor.start();
     await settle();
     expect(h.last()).toMatchObject({ state: 'failed', problem: { code, status, action: 'configuration' } });
-    expect(h.problems[0]!.details).toBe('HTML page: Nope');
+    // A 424 adds the enable call (the refusal's URL has no stream path here: the documented form).
+    expect(h.problems[0]!.details).toBe(
+      status === 424
+        ? "HTML page: Nope\nEnable it for the latest API version: GET https://livestream.adobe.net/api/2/enable/<endpoint name> with the stream's Authorization and x-api-key headers, then reconnect about 15 minutes later; or ask Adobe Customer Care."
+        : 'HTML page: Nope',
+    );
     await h.clock.advance(24 * 60 * 60_000);
     expect(h.attempts).toHaveLength(1);
   });

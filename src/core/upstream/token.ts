@@ -229,7 +229,7 @@ function lifetimeOf(expiresIn: unknown): number {
 }
 
 /** The body as text, read up to `limit` bytes; the rest is not read at all. */
-async function readBounded(
+export async function readBounded(
   response: Response,
   limit: number,
 ): Promise<{ text: string; bytes: number; truncated: boolean }> {

@@ -68,7 +68,11 @@ export class Upstream {
             if (options.userAgent) request.userAgent = options.userAgent;
             if (options.connectTimeoutMs) request.connectTimeoutMs = options.connectTimeoutMs;
             if (options.headerTimeoutMs) request.headerTimeoutMs = options.headerTimeoutMs;
-            return connect(request);
+            return connect(request).then((outcome) =>
+              outcome.kind === 'http-error' && outcome.requestedUrl === undefined
+                ? { ...outcome, requestedUrl: url }
+                : outcome,
+            );
           },
         }),
     );

@@ -3,7 +3,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SSE_HEADERS } from '../../core/hub/broadcaster.ts';
 import { METRICS_CONTENT_TYPE, metricsText } from '../../core/metrics.ts';
-import { CORE_ROUTES } from '../../core/routes/routes.ts';
+import { ASYNC_CORE_ROUTES, CORE_ROUTES, type RouteRequest } from '../../core/routes/routes.ts';
 import type { Relay } from '../relay.ts';
 import { Auth, loginPage } from './auth.ts';
 import { answerClientError } from './client-error.ts';
@@ -150,20 +150,32 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
   );
 
   // The REST routes are the core's (src/core/routes): Fastify only carries them.
+  type CoreRequest = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, unknown> }>;
+  const routeRequest = (request: CoreRequest): RouteRequest => {
+    const query: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      // A repeated parameter is not one value: the route refuses "1,2" as it would any garbage.
+      query[key] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined;
+    }
+    return { params: request.params ?? {}, query };
+  };
   for (const route of CORE_ROUTES) {
     app.route({
       method: route.method,
       url: route.path,
-      handler: (
-        request: FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, unknown> }>,
-        reply,
-      ) => {
-        const query: Record<string, string | undefined> = {};
-        for (const [key, value] of Object.entries(request.query ?? {})) {
-          // A repeated parameter is not one value: the route refuses "1,2" as it would any garbage.
-          query[key] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined;
-        }
-        const answer = route.answer(relay, { params: request.params ?? {}, query });
+      handler: (request: CoreRequest, reply) => {
+        const answer = route.answer(relay, routeRequest(request));
+        return reply.code(answer.status).headers(answer.headers).type(answer.contentType).send(answer.body);
+      },
+    });
+  }
+  // Those that call out (the enable call): the same, awaited.
+  for (const route of ASYNC_CORE_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request: CoreRequest, reply) => {
+        const answer = await route.answer(relay, routeRequest(request));
         return reply.code(answer.status).headers(answer.headers).type(answer.contentType).send(answer.body);
       },
     });

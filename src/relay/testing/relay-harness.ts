@@ -24,6 +24,8 @@ export async function startTestRelay(env: Record<string, string> = {}, deps: Rel
     DATA_DIR: dataDir,
     SIM_CHURN_WINDOW_S: '0',
     RECONNECT_COOLDOWN_S: '1',
+    // The client-credentials grant needs ADOBE_SCOPES; unused when the grant is not.
+    ADOBE_SCOPES: 'openid',
     ...env,
   });
   const relay = await createRelay(config, '0.0.0-test', deps);

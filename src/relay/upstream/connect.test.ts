@@ -69,6 +69,20 @@ describe('openStream', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('sends no x-api-key at all for a static token without a client id', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(zlib.gzipSync('{"a":1}\r\n'));
+    });
+    const outcome = await openStream({ ...base, apiKey: '', url: `${url}/api/2/stream/x` });
+    expect(outcome.kind).toBe('open');
+    if (outcome.kind === 'open') outcome.close();
+    expect(seen[0]?.authorization).toBe('Bearer secret-token');
+    expect(seen[0]).not.toHaveProperty('x-api-key');
+  });
+
   it('gives up after 5 redirects, or a redirect without Location', async () => {
     let hops = 0;
     const loop: string = await serve((_req, res) => {

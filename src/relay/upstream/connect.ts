@@ -19,7 +19,7 @@ export type { ConnectOutcome, ConnectRequest, OpenStream };
 
 /**
  * One attempt to open the stream: HTTP/1.1 GET on a fresh socket with `Authorization`,
- * `x-api-key` and `Accept-Encoding: gzip, deflate`; redirects followed by hand (≤ 5 hops) sending
+ * `x-api-key` (when there is a client id) and `Accept-Encoding: gzip, deflate`; redirects followed by hand (≤ 5 hops) sending
  * those headers again, but only where the redirect trust rule allows (redirect-trust.ts);
  * connect and header timeouts; TCP keep-alive; the body decompressed by its `Content-Encoding`.
  */
@@ -51,7 +51,8 @@ function get(url: URL, request: ConnectRequest): Promise<Hop> {
       agent: false,
       headers: {
         authorization: `Bearer ${request.token}`,
-        'x-api-key': request.apiKey,
+        // A static token without a client id sends no x-api-key at all (Adobe's sample sends none).
+        ...(request.apiKey ? { 'x-api-key': request.apiKey } : {}),
         'accept-encoding': 'gzip, deflate',
         accept: 'application/json',
         'user-agent': request.userAgent ?? 'livestream-monitor',

@@ -64,44 +64,63 @@ describe('createHitGenerator', () => {
         geoCity: expect.any(String),
         browser: expect.any(String),
         operatingSystem: expect.any(String),
-        userAgent: expect.stringMatching(/^Mozilla\/5\.0/),
+        // Livestream's default since 2026-04-13: no user agent, the device in the mobile fields.
+        userAgent: '',
+        mobileDeviceType: expect.any(String),
         ip: expect.stringMatching(/^(\d{1,3}\.){3}\d{1,3}$/),
         bot: expect.stringMatching(/^<(Bot|Not a bot)>$/),
         isErrorPage: expect.any(Boolean),
         evars: { evars: expect.any(Object) },
         props: expect.any(Object),
         events: expect.any(Object),
-        currency: 'USD',
-        hitSource: 1,
+        currency: expect.stringMatching(/^[A-Z]{3}$/),
+        hitSource: expect.any(Number),
+        exclude: {
+          id: expect.any(Number),
+          value: expect.stringMatching(/^(yes|no)$/),
+          description: expect.any(String),
+        },
+        truncated: expect.any(Boolean),
       });
       for (const list of Object.values(record.events as Record<string, unknown[]>)) {
-        expect(list).toEqual([{ count: expect.any(Number), exponent: expect.any(Number), unique: expect.any(String) }]);
+        expect(list.length).toBeGreaterThan(0);
+        for (const item of list) {
+          expect(item).toEqual({ count: expect.any(Number), exponent: expect.any(Number), unique: expect.any(String) });
+        }
       }
       for (const product of (record.products as Record<string, unknown>[] | undefined) ?? []) {
         expect(product).toMatchObject({
           category: expect.any(String),
           name: expect.any(String),
-          events: {},
-          evars: {},
+          events: expect.any(Object),
+          evars: expect.any(Object),
         });
-        expect(Number.isInteger(product.units) && Number.isInteger(product.revenue)).toBe(true);
+        expect(Number.isInteger(product.units)).toBe(true);
+        // Revenue in the currency's major unit, two decimals at most (Livestream rounds so since 2026).
+        expect(
+          Math.abs((product.revenue as number) * 100 - Math.round((product.revenue as number) * 100)),
+        ).toBeLessThan(1e-6);
       }
     }
   });
 
-  it('times hits 20 s to 5 min before now, received a little later but not after now', () => {
+  it('times hits: received 20 s to 5 min before now, collected then unless timestamped (hours before)', () => {
     const nowS = Math.floor(NOW / 1000);
     const generator = createHitGenerator({ seed: 9 });
+    let timestamped = 0;
     for (let i = 0; i < 3000; i++) {
       const record = generator.next(NOW);
       const time = record.timeGMT as number;
       const received = record.receivedTimeGMT as number;
-      expect(nowS - time).toBeGreaterThanOrEqual(20);
-      expect(nowS - time).toBeLessThanOrEqual(300);
-      expect(received).toBeGreaterThan(time);
-      expect(received - time).toBeLessThanOrEqual(4);
-      expect(received).toBeLessThanOrEqual(nowS);
+      expect(nowS - received).toBeGreaterThanOrEqual(20);
+      expect(nowS - received).toBeLessThanOrEqual(300);
+      if (time !== received) {
+        timestamped += 1;
+        expect(received - time).toBeGreaterThanOrEqual(15 * 60);
+      }
     }
+    expect(timestamped).toBeGreaterThan(0);
+    expect(timestamped).toBeLessThan(3000 * 0.05);
   });
 
   it('has bots, error pages, commerce and undocumented fields in plausible proportions', () => {
@@ -112,18 +131,22 @@ describe('createHitGenerator', () => {
     expect(errors).toBeGreaterThan(0.009);
     expect(errors).toBeLessThan(0.021);
     const events = (r: HitRecord) => Object.keys(r.events as object);
-    const purchases = records.filter((r) => events(r).includes('purchase'));
+    const purchases = records.filter((r) => events(r).includes('revenue'));
     expect(purchases.length / records.length).toBeGreaterThan(0.005);
-    expect(share(records, (r) => events(r).includes('prodView'))).toBeGreaterThan(0.15);
-    expect(share(records, (r) => events(r).includes('scAdd'))).toBeGreaterThan(0.02);
+    expect(share(records, (r) => events(r).includes('productViews'))).toBeGreaterThan(0.15);
+    expect(share(records, (r) => events(r).includes('cartAdditions'))).toBeGreaterThan(0.02);
     for (const purchase of purchases) {
       const products = purchase.products as { revenue: number; units: number }[];
       expect(products.length).toBeGreaterThan(0);
       for (const p of products) expect(p.revenue).toBeGreaterThan(0);
-      expect(summariseRecord(purchase, { seq: 1, shard: 0, arrivedAt: NOW, hitId: 'x' }).revenue).toBeGreaterThan(0);
+      expect(purchase.purchaseId).toEqual(expect.any(String));
+      // An excluded hit's revenue does not count.
+      if ((purchase.exclude as { value: string }).value === 'no') {
+        expect(summariseRecord(purchase, { seq: 1, shard: 0, arrivedAt: NOW, hitId: 'x' }).revenue).toBeGreaterThan(0);
+      }
     }
-    const known = new Set(Object.keys(records[0] as object).concat(['products']));
-    expect(records.some((r) => Object.keys(r).some((key) => !known.has(key)))).toBe(true);
+    // Now and then a field no documentation mentions yet.
+    expect(records.some((r) => ['consent', 'edgeRegion', 'experienceVersion'].some((key) => key in r))).toBe(true);
   });
 
   it('includes non-ASCII text, so UTF-8 sequences cross chunk boundaries downstream', () => {
@@ -146,11 +169,14 @@ describe('createHitGenerator', () => {
       const first = hits[0] as HitRecord;
       for (const hit of hits) {
         expect(hit.geoCity).toBe(first.geoCity);
-        expect(hit.userAgent).toBe(first.userAgent);
+        expect(hit.currency).toBe(first.currency);
+        expect(hit.mobileDeviceName).toBe(first.mobileDeviceName);
         expect(hit.mcVisIdLow).toBe(first.mcVisIdLow);
+        expect(hit.visIdType).toBe(first.visIdType);
       }
     }
-    expect([...byVisitor.values()].some((hits) => hits.some((h) => (h.visitNum as number) > 1))).toBe(true);
+    const returning = (r: HitRecord) => (r.evars as { evars: Record<string, unknown> }).evars.eVar5 === 'returning';
+    expect([...byVisitor.values()].some((hits) => hits.some(returning))).toBe(true);
   });
 
   it('follows plausible paths: landings carry the entry referrer, later pages the previous page', () => {
@@ -158,9 +184,13 @@ describe('createHitGenerator', () => {
     for (const page of ['home', 'category', 'product', 'cart', 'checkout', 'search results', '404']) {
       expect(pages).toContain(page);
     }
-    const inner = records.filter((r) => (r.visitPageNum as number) > 1);
+    // eVar30 (a counter eVar) marks a visit's first page.
+    const landing = (r: HitRecord) => (r.evars as { evars: Record<string, unknown> }).evars.eVar30 === 1;
+    // Livestream leaves out the referrer of bots and excluded hits (2026).
+    const shown = records.filter((r) => r.bot !== '<Bot>' && (r.exclude as { value: string }).value === 'no');
+    const inner = shown.filter((r) => !landing(r));
     expect(inner.every((r) => String(r.referrer).startsWith('https://www.summit-outfitters.example/'))).toBe(true);
-    const bounces = records.filter((r) => r.visitPageNum === 1);
-    expect(bounces.length).toBeGreaterThan(records.length * 0.15);
+    expect(records.filter((r) => r.bot === '<Bot>').every((r) => r.referrer === '')).toBe(true);
+    expect(records.filter(landing).length).toBeGreaterThan(records.length * 0.15);
   });
 });

@@ -5,7 +5,7 @@ import { useLink } from '../lib/live-store/index.ts';
 import { AUTH_REQUIRED_CODE } from './auth-api.ts';
 import { PanelErrorBoundary } from './error-boundary.tsx';
 import { AppFooter } from './footer.tsx';
-import { FeedSection, TrafficSection } from './live-panels.tsx';
+import { FEED_SECTION_ID, FeedSection, StreamQualitySection, TrafficSection } from './live-panels.tsx';
 import { LoginForm } from './login-form.tsx';
 import { PauseButton } from './pause-button.tsx';
 import { LiveRegion, StateAnnouncer } from './state-announcer.tsx';
@@ -55,11 +55,14 @@ export function Layout() {
               <PanelErrorBoundary name="Error objects">
                 <ProblemsPanel relayVersion={relay?.version} relayMode={relay?.mode} />
               </PanelErrorBoundary>
+              <PanelErrorBoundary name="Stream quality">
+                <StreamQualitySection />
+              </PanelErrorBoundary>
               <PanelErrorBoundary name="Connection details">
                 <ConnectionDetails />
               </PanelErrorBoundary>
             </div>
-            <div className="panels__feed">
+            <div className="panels__feed" id={FEED_SECTION_ID} tabIndex={-1}>
               <PanelErrorBoundary name="Live feed">
                 <FeedSection />
               </PanelErrorBoundary>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { Stats } from '../../contract/index.ts';
 import { useStatus } from '../features/connection/index.ts';
 import { FeedPanel, useRevenueCurrency } from '../features/feed/index.ts';
@@ -6,15 +7,21 @@ import {
   getStatsOptions,
   getTrafficOptions,
   isTrafficWindow,
+  StreamQualityPanel,
   TrafficPanel,
   type TrafficWindowS,
 } from '../features/traffic/index.ts';
-import { useFeed, useFeedStats, useLink, usePause, useTopWindows } from '../lib/live-store/index.ts';
+import { useFeed, useFeedStats, useLatestStats, useLink, usePause, useTopWindows } from '../lib/live-store/index.ts';
+import { useRelayNow } from '../lib/ticker.ts';
+import { formatPick, parsePick } from '../lib/top-pick.ts';
 import { useSearchParam } from '../lib/url-state.ts';
 import { PAUSE_SHORTCUT } from './keyboard-shortcuts.ts';
 
 /** URL query parameters of the live panels, so a view can be shared. */
-export const VIEW_PARAMS = { window: 'window', feedFilter: 'q' } as const;
+export const VIEW_PARAMS = { window: 'window', feedFilter: 'q', pick: 'pick' } as const;
+
+/** The feed's section, where a top-list click takes the operator. */
+export const FEED_SECTION_ID = 'live-feed';
 export const DEFAULT_WINDOW_S: TrafficWindowS = 900;
 
 const NO_STATS: readonly Stats[] = [];
@@ -34,13 +41,26 @@ export function TrafficSection() {
   const link = useLink();
   const { paused } = usePause();
   const { data: status } = useStatus();
-  const currency = useRevenueCurrency(useFeed());
+  const windowS = parseWindow(windowParam);
+  // The relay's main currency (the one most purchases are in), else what the feed shows.
+  const feedCurrency = useRevenueCurrency(useFeed());
+  const currency = top?.find((t) => t.window === windowS)?.currency ?? feedCurrency;
+  const [pickParam, setPick] = useSearchParam(VIEW_PARAMS.pick);
+  const pick = useMemo(() => parsePick(pickParam), [pickParam]);
   return (
     <TrafficPanel
+      pick={pick}
+      onPick={(pick) => {
+        setPick(formatPick(pick));
+        // Take the operator to what the click changed: the feed, now showing only those hits.
+        const feed = document.getElementById(FEED_SECTION_ID);
+        feed?.scrollIntoView({ block: 'start' });
+        feed?.focus({ preventScroll: true });
+      }}
       series={stats.data?.series ?? NO_STATS}
       traffic={traffic.data}
       top={top}
-      windowS={parseWindow(windowParam)}
+      windowS={windowS}
       onWindowChange={(windowS) => setWindowParam(String(windowS))}
       sampled={sampled}
       received={counts.received}
@@ -61,9 +81,13 @@ export function FeedSection() {
   const { counts, sampled } = useFeedStats();
   const pause = usePause();
   const [filter, setFilter] = useSearchParam(VIEW_PARAMS.feedFilter);
+  const [pickParam, setPick] = useSearchParam(VIEW_PARAMS.pick);
+  const pick = useMemo(() => parsePick(pickParam), [pickParam]);
   const currency = useRevenueCurrency(hits);
   return (
     <FeedPanel
+      pick={pick}
+      onClearPick={() => setPick(null)}
       hits={hits}
       paused={pause.paused}
       onTogglePause={pause.toggle}
@@ -75,6 +99,23 @@ export function FeedSection() {
       shown={counts.shown}
       pauseShortcut={PAUSE_SHORTCUT}
       currency={currency}
+    />
+  );
+}
+
+/** What Adobe's docs say an operator should watch, over the chosen window: lag against the band, shares, revenue per currency, shard spread. */
+export function StreamQualitySection() {
+  const [windowParam] = useSearchParam(VIEW_PARAMS.window);
+  const link = useLink();
+  const { paused } = usePause();
+  return (
+    <StreamQualityPanel
+      top={useTopWindows()}
+      windowS={parseWindow(windowParam)}
+      latest={useLatestStats()}
+      now={useRelayNow()}
+      linkDown={link.state !== 'open'}
+      paused={paused}
     />
   );
 }

@@ -5,3 +5,4 @@ export { ShardCard } from './components/shard-card.tsx';
 export { statusQueryOptions, useStatus, getStatus } from './api/get-status.ts';
 export { useReconnectShard, reconnectShard } from './api/reconnect-shard.ts';
 export { describeWait, canReconnect } from './utils/wait-reason.ts';
+export { UpstreamApi, enableStream, useEnableStream } from './components/upstream-api.tsx';

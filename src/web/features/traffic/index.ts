@@ -4,3 +4,4 @@ export { getStats, getStatsOptions } from './api/get-stats.ts';
 export { getTop, getTopOptions } from './api/get-top.ts';
 export { getTraffic, getTrafficOptions } from './api/get-traffic.ts';
 export { TRAFFIC_WINDOWS_S, isTrafficWindow, type TrafficWindowS } from './utils/windows.ts';
+export { StreamQualityPanel, type StreamQualityPanelProps } from './components/stream-quality.tsx';

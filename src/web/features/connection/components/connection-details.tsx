@@ -6,6 +6,7 @@ import { useRelayNow } from '../../../lib/ticker.ts';
 import { useTimeZone } from '../../../lib/time-zone.ts';
 import { useStatus } from '../api/get-status.ts';
 import { shardReason, stateClass } from './shard-card.tsx';
+import { UpstreamApi } from './upstream-api.tsx';
 
 /**
  * The details behind the map: relay settings and counters, every shard's timings and, for a
@@ -46,6 +47,7 @@ export function ConnectionDetails() {
             <dt>Read</dt>
             <dd>{formatBytes(data.counters.bytes)}</dd>
           </dl>
+          <UpstreamApi />
           <table className="table">
             <caption className="visually-hidden">Shards</caption>
             <thead>

@@ -1,9 +1,14 @@
 import type { Shard } from '../../../../contract/index.ts';
 import { ApiProblemError } from '../../../lib/api-client.ts';
-import { useLastHitAt, useLatestStats, useLink } from '../../../lib/live-store/index.ts';
+import { useLastHitAt, useLatestStats, useLink, useTopWindows } from '../../../lib/live-store/index.ts';
+import { formatTimeWithZone } from '../../../lib/format-time.ts';
+import { useTimeZone } from '../../../lib/time-zone.ts';
 import { useStatus } from '../api/get-status.ts';
 import { LinkNode } from './link-node.tsx';
 import { ShardCard } from './shard-card.tsx';
+
+/** The top-list window whose report suites the Livestream node names. */
+const SUITES_WINDOW_S = 300;
 
 /** Adobe's advice: wait about 60 s after a lost connection before connecting again. */
 export const ADOBE_COOLDOWN_S = 60;
@@ -32,6 +37,14 @@ export function ConnectionMap() {
   const relay = data?.relay;
   const shards = data?.shards ?? [];
   const statusProblem = status.error instanceof ApiProblemError ? status.error.problem : undefined;
+  // The link to the relay dropped after it had worked: the shards are what the relay last said.
+  const staleSince = data && link.state !== 'open' ? link.lastEventAt : undefined;
+  const [zone] = useTimeZone();
+  // The report suites the stream carried over the last 5 minutes (the relay counts them per hit).
+  const suites = useTopWindows()
+    ?.find((t) => t.window === SUITES_WINDOW_S)
+    ?.reportSuites?.map((c) => c.key)
+    .filter((key) => key !== '(other)');
 
   return (
     <section className="connection-map" aria-label="Connection map" data-testid="connection-map">
@@ -76,11 +89,28 @@ export function ConnectionMap() {
       <div className="map-node map-node--livestream">
         <span className="map-node__title">
           Livestream
-          {data ? (
+          {staleSince !== undefined ? (
+            <span className="muted" data-testid="livestream-stale">
+              {' '}
+              · last known, as of {formatTimeWithZone(staleSince, zone)}
+            </span>
+          ) : data ? (
             <span className="muted">
               {' '}
               · {shards.filter((s) => s.state === 'streaming').length} of {data.upstream.maxConnections} streaming
             </span>
+          ) : null}
+          {suites?.length ? (
+            <>
+              {' · '}
+              <span
+                className="map-node__suites"
+                data-testid="report-suites"
+                title={`Report suite: ${suites.join(', ')}`}
+              >
+                {suites.join(', ')}
+              </span>
+            </>
           ) : null}
         </span>
         <ul className="shard-list" aria-label="Shards" aria-busy={data ? undefined : true}>
@@ -92,6 +122,7 @@ export function ConnectionMap() {
               stallTimeoutS={relay?.stallTimeoutS}
               hitsPerS={stats?.byShard?.[shard.shard] ?? (shards.length === 1 ? stats?.hits : undefined)}
               lastHitAt={lastHitAt[shard.shard]}
+              stale={staleSince !== undefined}
             />
           ))}
           {data ? null : (

@@ -11,9 +11,10 @@ function summaryCurrency(hit: HitSummary): string | undefined {
 }
 
 /**
- * The hit to read the currency from: the newest with revenue, else the newest (every Livestream
- * record carries the report suite's `currency`, so the charts have it before the first purchase).
- * Hits are oldest first.
+ * The hit to read the currency from: the newest with revenue, else the newest (Livestream records
+ * carry a `currency`, so the feed has one before the first purchase). Hits are oldest first. A
+ * site selling in several currencies gets each row's own (`HitSummary.currency`); this one is the
+ * fallback for summaries of an older relay without it.
  */
 function currencyWitness(hits: readonly HitSummary[]): HitSummary | undefined {
   for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.revenue !== undefined) return hits[i];

@@ -84,7 +84,10 @@ export function HitDrawer({ hit, onClose, currency }: HitDrawerProps) {
       'Revenue',
       hit.revenue === undefined
         ? ''
-        : formatMoney(hit.revenue, typeof query.data?.currency === 'string' ? query.data.currency : currency),
+        : formatMoney(
+            hit.revenue,
+            hit.currency ?? (typeof query.data?.currency === 'string' ? query.data.currency : currency),
+          ),
     ],
     ['Bot', hit.bot === undefined ? '' : hit.bot ? 'yes' : 'no'],
     ['Report suite', hit.reportSuite ?? ''],

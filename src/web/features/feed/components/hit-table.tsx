@@ -192,7 +192,7 @@ function HitCells({ hit, zone, currency }: { hit: HitSummary; zone: TimeZoneMode
         {events}
       </td>
       <td role="gridcell" className="feed-table__num">
-        {hit.revenue === undefined ? '' : formatMoney(hit.revenue, currency)}
+        {hit.revenue === undefined ? '' : formatMoney(hit.revenue, hit.currency ?? currency)}
       </td>
       <td role="gridcell">{hit.bot ? 'Bot' : ''}</td>
       <td role="gridcell" className="feed-table__num">
