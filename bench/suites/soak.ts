@@ -24,13 +24,6 @@ import type { Suite } from '../lib/suite.ts';
 
 const RATE = 2000;
 const FEED_MAX = RATE * 10;
-/**
- * The simulator keeps this much of a disconnected slot's traffic for resume. Its default (300 s,
- * capped at 50,000 hits) makes a ~50 MB burst on resume, which trips the simulator's own 16 MiB
- * slow-consumer rule before its writer's first flush: it cuts most resumed streams within half a
- * second (src/simulator/stream-hub.ts, `#tick` counts `writer.pendingBytes`). 5 s stays under it.
- */
-const SIM_BACKLOG_S = 5;
 const COOLDOWN_S = 60;
 const KINDS = [
   'drop',
@@ -118,8 +111,9 @@ export const soakSuite: Suite = {
     const minutes = ctx.soakMinutes;
     const faultEveryMs = ctx.faultEveryS * 1000;
     // The simulator in a process of its own (flat rate, default churn window): the relay's RSS is
-    // then the relay's alone, not also the backlog the simulator keeps for a disconnected slot.
-    const { sim, info } = await startSimProcess({ rate: RATE, rhythm: false, backlogS: SIM_BACKLOG_S }, 'soak-sim');
+    // then the relay's alone. The simulator keeps what a disconnected slot misses (its default: the
+    // last 300 s, at most 50,000 hits) and delivers it on the reconnect, as Livestream does.
+    const { sim, info } = await startSimProcess({ rate: RATE, rhythm: false }, 'soak-sim');
     const relay = await startRelayProcess({
       env: {
         LIVESTREAM_URL: info.streamUrl,
@@ -348,7 +342,7 @@ export const soakSuite: Suite = {
         }),
       );
       result.notes.push(
-        `Run: ${minutes} min, relay defaults (RECONNECT_COOLDOWN_S=60, STALL_TIMEOUT_S=90, SIM_CHURN_WINDOW_S=60), FEED_MAX_HITS_PER_S=${FEED_MAX}, the simulator in its own process at a flat ${RATE} hits/s with a ${SIM_BACKLOG_S}-s resume backlog (relay pointed at it with LIVESTREAM_URL and its client credentials). With the simulator's default backlog, its resume burst trips its own slow-consumer rule and it cuts the resumed stream within 0.5 s, every time or nearly (seen in a first soak: 4 of 5 reconnects cut, each followed by a correct 60-s wait): a simulator bug (src/simulator/stream-hub.ts, \`#tick\` counts the writer's unflushed bytes, which a resume fills at once). Streams the simulator cut as slow consumers in this run: ${slowCuts}. Faults: drop = \`/__sim/drop\`; stall = \`/__sim/stall\` until the relay gives up on the stream (90 s); 503/409 = \`/__sim/next-connect\` then drop (the next attempt is refused, the one after succeeds); malformed = 50 non-JSON lines; retry-after-huge = a 503 with \`Retry-After: 999999999\` then drop (RECONNECT_MAX_WAIT_S=${MAX_WAIT_S}); redirect-untrusted = \`Location: http://[::1\` then drop (the shard fails; the operator reconnects it); huge-record = one 2 MiB record; keepalive-stall = ${KEEPALIVE_STALL_S} s without records but an empty deflate block every 15 s; token-garbage = the next token request answers a web page, tokens expired, then drop. A fault waits (up to half the interval) for the relay to be streaming, so each one bites.`,
+        `Run: ${minutes} min, relay defaults (RECONNECT_COOLDOWN_S=60, STALL_TIMEOUT_S=90, SIM_CHURN_WINDOW_S=60), FEED_MAX_HITS_PER_S=${FEED_MAX}, the simulator in its own process at a flat ${RATE} hits/s with its default resume backlog (the last 300 s of a disconnected slot, at most 50,000 hits, delivered on the reconnect; relay pointed at it with LIVESTREAM_URL and its client credentials). Streams the simulator cut as slow consumers in this run: ${slowCuts} (a resume backlog never counts towards that rule). Faults: drop = \`/__sim/drop\`; stall = \`/__sim/stall\` until the relay gives up on the stream (90 s); 503/409 = \`/__sim/next-connect\` then drop (the next attempt is refused, the one after succeeds); malformed = 50 non-JSON lines; retry-after-huge = a 503 with \`Retry-After: 999999999\` then drop (RECONNECT_MAX_WAIT_S=${MAX_WAIT_S}); redirect-untrusted = \`Location: http://[::1\` then drop (the shard fails; the operator reconnects it); huge-record = one 2 MiB record; keepalive-stall = ${KEEPALIVE_STALL_S} s without records but an empty deflate block every 15 s; token-garbage = the next token request answers a web page, tokens expired, then drop. A fault waits (up to half the interval) for the relay to be streaming, so each one bites.`,
         `Faults in order: ${injected.map((f) => `${((f.at - t0) / 60_000).toFixed(1)} min ${f.kind}`).join('; ') || 'none'}.`,
       );
     } finally {

@@ -60,7 +60,9 @@ describe('format', () => {
 
   it('writes amounts with their currency when known', () => {
     expect(formatMoney(1234.5, 'USD')).toBe('$1,234.50');
-    expect(formatMoney(1234.5, 'jpy')).toBe('¥1,234.50');
+    // A currency without a minor unit is written without decimals.
+    expect(formatMoney(1500, 'jpy')).toBe('¥1,500');
+    expect(formatMoney(4_836_900, 'KRW')).toBe('₩4,836,900');
     expect(formatMoney(1234.5)).toBe('1,234.50');
     expect(formatMoney(1234.5, 'dollars')).toBe('1,234.50');
     expect(currencyCode(' usd ')).toBe('USD');

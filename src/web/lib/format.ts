@@ -69,9 +69,12 @@ function moneyFormat(currency: string | undefined, compact: boolean): Intl.Numbe
   const key = `${currency ?? ''}|${compact}`;
   let f = moneyFormats.get(key);
   if (!f) {
+    // A known currency takes its own minor unit (two for USD, none for JPY or KRW).
     const options: Intl.NumberFormatOptions = compact
       ? { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 }
-      : { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+      : currency
+        ? {}
+        : { minimumFractionDigits: 2, maximumFractionDigits: 2 };
     f = new Intl.NumberFormat('en-US', currency ? { ...options, style: 'currency', currency } : options);
     moneyFormats.set(key, f);
   }
@@ -79,8 +82,8 @@ function moneyFormat(currency: string | undefined, compact: boolean): Intl.Numbe
 }
 
 /**
- * Revenue in the currency's major unit, two decimals: `$1,234.50` when the currency is known
- * (ISO 4217 code), `1,234.50` without it.
+ * Revenue in the currency's major unit: `$1,234.50`, `¥1,500` when the currency is known (ISO 4217
+ * code, with its own decimals), `1,234.50` without it.
  */
 export function formatMoney(n: number, currency?: string): string {
   return moneyFormat(currencyCode(currency), false).format(n);

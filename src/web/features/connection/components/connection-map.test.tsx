@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../../../lib/query-keys.ts';
 import { relayClock } from '../../../lib/relay-clock.ts';
 import { setTimeZone } from '../../../lib/time-zone.ts';
-import { problemFixture, shardFixture, statusFixture, T0 } from '../../../test/fixtures.ts';
+import { problemFixture, shardFixture, statusFixture, T0, topFixture } from '../../../test/fixtures.ts';
 import { setupMockRelay } from '../../../test/mock-server.ts';
 import { renderWithProviders, testQueryClient } from '../../../test/render.tsx';
 import { ConnectionMap } from './connection-map.tsx';
@@ -125,6 +125,26 @@ describe('ConnectionMap', () => {
     expect(screen.getByTestId('shard-card-0').dataset.stale).toBeUndefined();
     expect(screen.queryByTestId('livestream-stale')).toBeNull();
     setTimeZone('local');
+  });
+
+  it('names the report suite the stream carries, from the 5-minute top lists', () => {
+    const { transport, frames } = renderMap();
+    expect(screen.queryByTestId('report-suites')).toBeNull();
+    act(() => {
+      transport.emit('top', {
+        windows: [
+          {
+            ...topFixture(300),
+            reportSuites: [
+              { key: 'summitoutfittersprod', count: 90 },
+              { key: '(other)', count: 1 },
+            ],
+          },
+        ],
+      });
+      frames.flush();
+    });
+    expect(screen.getByTestId('report-suites').textContent).toBe('summitoutfittersprod');
   });
 
   it('gives every shard card the same five rows whatever its state, so the header keeps its height', () => {
