@@ -59,7 +59,7 @@ export async function startRelayProcess(options: RelayProcessOptions): Promise<R
     url = dashboard!;
     simControl = '';
     if (!options.env.LIVESTREAM_URL) {
-      const [, control] = await proc.waitForLine(/embedded simulator \((http:\/\/\S+\/__sim)/, 5_000);
+      const [, control] = await proc.waitForLine(/embedded simulator \((?:control API )?(http:\/\/\S+\/__sim)/, 5_000);
       simControl = control!;
     }
   } catch (error) {

@@ -3,14 +3,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuShare, readProc, spawnTracked, type ProcSample } from '../lib/children.ts';
 import { profileTable, readProfile, summarizeProfile } from '../lib/cpu-profile.ts';
-import { figure, passes, type Figure, type SuiteResult } from '../lib/figures.ts';
+import { figure, type Figure, type SuiteResult } from '../lib/figures.ts';
 import { Histogram } from '../lib/histogram.ts';
 import { BENCH_DIR, ROOT } from '../lib/paths.ts';
 import { PoolControl } from '../lib/pool-control.ts';
 import { RatePin } from '../lib/rate-pin.ts';
 import { PROFILE_DIR, sleep, startRelayProcess, waitForHits, type RelayProcess } from '../lib/relay-process.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
-import { FEED_INTERVAL_MS } from '../../src/core/hub/feed.ts';
+import { FEED_MIN_GAP_MS } from '../../src/core/hub/feed.ts';
 
 /**
  * Fan-out: the relay in a child process (`src/relay/main.ts`, embedded simulator held at a flat
@@ -316,7 +316,7 @@ function runFigures(prefix: string, clients: number, r: RunFigures, targets: boo
       r.slices.map((s) => s.cpu),
       {
         overall: r.cpu,
-        ...(targets ? { target: { op: '<', value: 50 } } : {}),
+        ...(targets ? { target: { op: '<', value: 40 } } : {}),
         decimals: 0,
         note: `with no client: ${r.cpuIdle.toFixed(0)} % (the embedded simulator generating ${RATE} hits/s and the ingest); the client pool used ${r.poolCpu.toFixed(0)} % of a core`,
       },
@@ -342,9 +342,10 @@ export const fanOutSuite: Suite = {
     result.notes.push(
       `The embedded simulator follows a daily rhythm with bursts that cannot be turned off from the environment (SIM_RATE=1000 gives ~600 hits/s at 00:00 UTC, ~1,900 at 20:00); bench/lib/rate-pin.ts holds it at a flat ${RATE} hits/s through \`POST /__sim/rate\`. Each configuration gets a fresh relay, run ${ctx.quick ? 'a few seconds' : `${WARMUP_S} s`} with no client first (the RSS baseline is taken then${ctx.quick ? '; in a quick run the 60-s replay buffer is still filling, which the RSS growth includes' : ', once the 60-s replay buffer is full'}); 500 then 200 clients (raw \`http\` requests in bench/client-pool.ts, one process), ${seconds} s measured in ${ctx.quick ? 5 : 10}-s slices (min/median/max over slices, target checked on the whole run).`,
     );
-    const baseInterval = FEED_INTERVAL_MS;
-    const floor200 = await floorRun(ctx, 500, baseInterval, ctx.quick ? 5 : 15);
-    result.figures.push(floorFigure(`500 clients, ${baseInterval} ms batches`, floor200));
+    // The floor sends a batch every FEED_MIN_GAP_MS, as the relay does under this load.
+    const floors: Record<number, { delay: Histogram; poolCpu: number }> = {};
+    floors[500] = await floorRun(ctx, 500, FEED_MIN_GAP_MS, ctx.quick ? 5 : 15);
+    result.figures.push(floorFigure(`500 clients, ${FEED_MIN_GAP_MS} ms batches`, floors[500]));
     const r500 = await oneRun(ctx, 500, { eviction: true, label: '500' });
     result.figures.push(...runFigures('500 clients: ', 500, r500, true));
     const ev = r500.eviction!;
@@ -361,53 +362,34 @@ export const fanOutSuite: Suite = {
         note: `p50 ${ev.othersP50} ms, max ${Math.round(ev.othersMax)} ms, from the moment it stopped reading to its eviction; p99 second by second: ${ev.perSecondP99.join(', ')} ms`,
       }),
     );
+    floors[200] = await floorRun(ctx, 200, FEED_MIN_GAP_MS, ctx.quick ? 5 : 15);
+    result.figures.push(floorFigure(`200 clients, ${FEED_MIN_GAP_MS} ms batches`, floors[200]));
     const r200 = await oneRun(ctx, 200, { eviction: false, label: '200' });
     result.figures.push(...runFigures('200 clients: ', 200, r200, true));
-
-    const delayMissed = [r500, r200].some((r) => r.delay.percentile(0.99) >= 50);
-    const cpuMissed = [r500, r200].some((r) => r.cpu >= 50);
-    if ((delayMissed || cpuMissed) && ctx.quick) {
-      result.profiles.push(
-        `**Fan-out — ${[delayMissed && 'delivery delay', cpuMissed && 'relay CPU'].filter(Boolean).join(' and ')} target missed** (quick run: the prototype run and the profile are in the full run, \`npm run bench -- --only fan-out\`). 500 clients: p99 ${r500.delay.percentile(0.99)} ms, transit p99 ${r500.transit.percentile(0.99)} ms, relay CPU ${r500.cpu.toFixed(0)} %.`,
+    for (const [clients, r] of [
+      [500, r500],
+      [200, r200],
+    ] as const) {
+      const floor = floors[clients]!.delay.percentile(0.99);
+      result.figures.push(
+        figure(
+          `${clients} clients: delivery delay p99 ÷ same-run floor p99 (stretch)`,
+          '×',
+          r.delay.percentile(0.99) / floor,
+          {
+            target: { op: '<=', value: 1.5 },
+            decimals: 2,
+            note: `relay p99 ${r.delay.percentile(0.99)} ms (a hit's wait for its batch included: none when idle, at most ${FEED_MIN_GAP_MS} ms under load) against the bare SSE server's ${floor} ms (send → receipt, no batch wait) in the same run`,
+          },
+        ),
       );
     }
-    if (delayMissed && !ctx.quick) {
-      // The relay batches hits every feedIntervalMs (createRelay): the wait in the batch is up to
-      // that by design. Measure a shorter interval with a bench-side host.
-      const interval = 25;
-      ctx.log(
-        `fan-out: delay target missed; trying the feed batch every ${interval} ms (bench/prototypes/relay-host.ts)`,
-      );
-      const proto: Record<number, RunFigures> = {};
-      const floors: Record<number, { delay: Histogram; poolCpu: number }> = {};
-      for (const clients of [500, 200]) {
-        floors[clients] = await floorRun(ctx, clients, interval, 15);
-        result.figures.push(floorFigure(`${clients} clients, ${interval} ms batches`, floors[clients]));
-        proto[clients] = await oneRun(ctx, clients, {
-          eviction: false,
-          warmup: false,
-          label: `${clients}-feed${interval}`,
-          entry: join(BENCH_DIR, 'prototypes/relay-host.ts'),
-          env: { BENCH_FEED_INTERVAL_MS: String(interval) },
-        });
-        result.figures.push(
-          ...runFigures(
-            `${clients} clients, feed batch every ${interval} ms (prototype): `,
-            clients,
-            proto[clients],
-            false,
-          ).slice(0, 3),
-        );
-      }
-      const p500 = proto[500]!;
-      const p200 = proto[200]!;
-      const p99 = r500.delay.percentile(0.99);
+
+    const delayMissed = [r500, r200].some((r) => r.delay.percentile(0.99) >= 50);
+    const cpuMissed = [r500, r200].some((r) => r.cpu >= 40);
+    if (delayMissed) {
       result.profiles.push(
-        [
-          `**Delivery delay** — target p99 < 50 ms missed: p99 ${p99} ms with 500 clients, but transit (newest hit of a batch → receipt) p99 is only ${r500.transit.percentile(0.99)} ms. The delay is the wait in the relay's feed batch: \`createRelay\` (src/relay/relay.ts, \`flushFeed\`) publishes the FeedBatcher every \`feedIntervalMs\` = ${FEED_INTERVAL_MS} ms, so a hit waits 0–${FEED_INTERVAL_MS} ms before it is even written (p99 of that wait alone ≈ ${Math.round(FEED_INTERVAL_MS * 0.99)} ms, whatever the machine). No CPU profile is needed for this one: it is the schedule, not the work.`,
-          `Measured change (bench/prototypes/relay-host.ts: the same host with \`feedIntervalMs: ${interval}\`): 500 clients p50 ${p500.delay.percentile(0.5)} ms, p99 ${p500.delay.percentile(0.99)} ms, relay CPU ${p500.cpu.toFixed(0)} % (vs ${r500.cpu.toFixed(0)} % at ${FEED_INTERVAL_MS} ms); 200 clients p50 ${p200.delay.percentile(0.5)} ms, p99 ${p200.delay.percentile(0.99)} ms, CPU ${p200.cpu.toFixed(0)} %. The same-run floor (a bare SSE server sending the same bytes every ${interval} ms to the same pool) is p99 ${floors[500]!.delay.percentile(0.99)} ms for 500 clients and ${floors[200]!.delay.percentile(0.99)} ms for 200 on this machine right now (at ${FEED_INTERVAL_MS} ms batches: ${floor200.delay.percentile(0.99)} ms): whatever is above 50 ms in the prototype's p99 and also in the floor is this shared 2-core machine and the one-process client pool (${Math.round(1000 / interval)} events/s × 500 sockets), not the relay. What the interval itself buys shows in the median: p50 ${r500.delay.percentile(0.5)} → ${p500.delay.percentile(0.5)} ms (500 clients), ${r200.delay.percentile(0.5)} → ${p200.delay.percentile(0.5)} ms (200).`,
-          `Not changed in src/, on purpose: a p99 under 50 ms needs the batch wait well under 50 ms (a \`feedIntervalMs\` of ${interval} ms, or a flush armed by the first hit of a batch), while the relay issue asks for \`hits\` batches every ~100–250 ms and docs/decisions.md keeps ${FEED_INTERVAL_MS} ms. The figure that shows what the relay adds is the transit above (batch written → receipt); the batch wait is the schedule. Which one gives is the team's call; the measured price of ${interval} ms is above (relay CPU ${p500.cpu.toFixed(0)} % vs ${r500.cpu.toFixed(0)} % with 500 clients).`,
-        ].join('\n\n'),
+        `**Fan-out — delivery delay target missed**: 500 clients p99 ${r500.delay.percentile(0.99)} ms (transit, newest hit of a batch → receipt, p99 ${r500.transit.percentile(0.99)} ms; the floor p99 ${floors[500].delay.percentile(0.99)} ms), 200 clients p99 ${r200.delay.percentile(0.99)} ms (floor ${floors[200].delay.percentile(0.99)} ms). A hit waits at most ${FEED_MIN_GAP_MS} ms for its batch (\`FEED_MIN_GAP_MS\`, src/core/hub/feed.ts); what is above that and also in the floor is this shared 2-core machine and the one-process client pool.`,
       );
     }
     if (cpuMissed && !ctx.quick) {
@@ -418,11 +400,10 @@ export const fanOutSuite: Suite = {
       if (file) {
         const summary = summarizeProfile(readProfile(file), 20);
         result.profiles.push(
-          `**Relay CPU** — target < 50 % of a core missed. \`node --cpu-prof\` of the relay with 500 clients (${file.replace(/^.*\/bench\//, 'bench/')}):\n\n${profileTable(summary, 14)}`,
+          `**Relay CPU** — target < 40 % of a core missed. \`node --cpu-prof\` of the relay with 500 clients (${file.replace(/^.*\/bench\//, 'bench/')}):\n\n${profileTable(summary, 14)}`,
         );
       }
     }
     result.profiles.push(HISTORY);
-    if (passes(result.figures[0]!) === false && !delayMissed) result.notes.push('Delay target missed.');
   },
 };

@@ -8,7 +8,7 @@
  * - decode:   gunzip → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
  * - relay:    the relay's whole path as `createRelay` wires it: gunzip → RecordDecoder → Ingest
  *             (Dedup, HitStore, Redactor(['ip']), summary, StatsCollector, FeedBatcher) with the
- *             feed batch taken and published into the Broadcaster (no subscriber) every FEED_INTERVAL_MS and
+ *             feed batch taken and published into the Broadcaster (no subscriber) every FEED_MIN_GAP_MS and
  *             the stats/top events every second.
  * - parse:    `parseHitLine` (the hot path) and `parseExact` (exact throughout) against `JSON.parse`
  *             on the same decompressed lines, alternating.
@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import { systemClock } from '../../src/core/clock.ts';
-import { FEED_INTERVAL_MS, FeedBatcher } from '../../src/core/hub/feed.ts';
+import { FEED_MIN_GAP_MS, FeedBatcher } from '../../src/core/hub/feed.ts';
 import { Ingest } from '../../src/core/ingest/ingest.ts';
 import { Redactor } from '../../src/core/ingest/redact.ts';
 import { Broadcaster } from '../../src/core/hub/broadcaster.ts';
@@ -136,7 +136,7 @@ async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
     hub.broadcast('stats', closed);
     hub.broadcast('top', { windows: stats.topAll(now) });
   };
-  const feedTimer = setInterval(flushFeed, FEED_INTERVAL_MS);
+  const feedTimer = setInterval(flushFeed, FEED_MIN_GAP_MS);
   const statsTimer = setInterval(tickStats, 1000);
   const stream = gunzip();
   const decoder = ingest.decoder(0);

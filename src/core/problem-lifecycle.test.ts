@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProblem, type CountersEvent, type Problem, type Stats } from '../contract/index.ts';
-import { ManualClock } from './clock.ts';
-import { MALFORMED_QUIET_MS, createRelayCore, type RelayCore, type RelaySettings } from './relay-core.ts';
+import { MALFORMED_QUIET_MS, type RelayCore } from './relay-core.ts';
 import { CORE_ROUTES } from './routes/routes.ts';
 import { ProblemLog } from './store/problem-log.ts';
-import { MemoryShardMemory } from './store/shard-memory.ts';
-import { FakeBody } from './testing/fake-body.ts';
-import type { ConnectOutcome, ConnectRequest } from './upstream/connector.ts';
+import { COOLDOWN_S, startCore, T0, type CoreHarnessOptions, type Step } from './testing/core-harness.ts';
 
 /**
  * An error object has a life (docs/api.md, "Problem"): a shard's connection Problem is resolved
@@ -14,104 +11,15 @@ import type { ConnectOutcome, ConnectRequest } from './upstream/connector.ts';
  * one; relay-level Problems resolve by their own rules (docs/decisions.md, "Error objects").
  */
 
-const T0 = Date.UTC(2026, 0, 1, 12);
-const COOLDOWN_S = 60;
-
-type Step = { kind: 'open' } | { kind: 'refuse'; status: number };
-
-function settings(maxConnections = 1): RelaySettings {
-  return {
-    version: '0.0.0-test',
-    mode: 'simulator',
-    url: 'http://upstream.test/api/1/stream/x',
-    publicUrl: 'http://upstream.test/api/1/stream/x',
-    apiKey: 'key',
-    maxConnections,
-    cooldownS: COOLDOWN_S,
-    stallTimeoutS: 3600,
-    maxWaitS: 3600,
-    redirectHosts: [],
-    redactFields: ['ip'],
-    feedMaxHitsPerS: 1000,
-    passwordProtected: false,
-  };
-}
-
 const running: RelayCore[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((core) => core.stop()));
 });
 
-/** A core on a manual clock whose shards meet `scripts` in order (the last step repeats). */
-function start(scripts: Step[][], options: { log?: ProblemLog; at?: number; memory?: MemoryShardMemory } = {}) {
-  const clock = new ManualClock(options.at ?? T0);
-  const bodies: FakeBody[][] = scripts.map(() => []);
-  const attempts = scripts.map(() => 0);
-  const connect = (request: ConnectRequest): Promise<ConnectOutcome> => {
-    const script = scripts[request.shard]!;
-    const step = script[Math.min(attempts[request.shard]!++, script.length - 1)]!;
-    if (step.kind === 'refuse') {
-      return Promise.resolve({
-        kind: 'http-error',
-        status: step.status,
-        url: request.url,
-        redirects: 0,
-        contentType: 'text/plain',
-        body: '',
-      });
-    }
-    const body = new FakeBody();
-    bodies[request.shard]!.push(body);
-    let bytes = 0;
-    const listen = body.listen.bind(body);
-    body.listen = (handlers) =>
-      listen({
-        ...handlers,
-        data: (chunk) => {
-          bytes += chunk.length;
-          handlers.data(chunk);
-        },
-      });
-    return Promise.resolve({
-      kind: 'open',
-      status: 200,
-      url: request.url,
-      redirects: 0,
-      encoding: 'identity',
-      body,
-      compressedBytes: () => bytes,
-      socketBytes: () => bytes,
-      close: () => body.destroy(),
-    });
-  };
-  let issued = 1;
-  const log = options.log ?? new ProblemLog();
-  const core = createRelayCore(settings(scripts.length), {
-    clock,
-    connect,
-    tokens: {
-      get: () => Promise.resolve(`token-${issued}`),
-      invalidate: () => {
-        issued++;
-      },
-      canRefresh: true,
-      secrets: () => [],
-      requests: 0,
-    },
-    memory: options.memory ?? new MemoryShardMemory(),
-    problemLog: log,
-    runId: 'rtest',
-  });
-  running.push(core);
-  const sent: Problem[] = [];
-  const events: { name: string; data: unknown }[] = [];
-  const broadcast = core.hub.broadcast.bind(core.hub);
-  core.hub.broadcast = (name, data, id) => {
-    if (name === 'problem') sent.push(data as Problem);
-    events.push({ name, data });
-    return broadcast(name, data, id);
-  };
-  return { core, clock, bodies, log, sent, events };
+function start(scripts: Step[][], options: CoreHarnessOptions = {}) {
+  const started = startCore(scripts, options);
+  running.push(started.core);
+  return started;
 }
 
 const byCode = (core: RelayCore, code: string) => core.problems(1000).filter((p) => p.code === code);

@@ -12,7 +12,7 @@ import {
 import type { ByteOps } from './bytes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { Broadcaster, type BroadcasterOptions, type Subscription, type SubscriberSink } from './hub/broadcaster.ts';
-import { FEED_INTERVAL_MS, FeedBatcher } from './hub/feed.ts';
+import { FEED_MIN_GAP_MS, FeedBatcher } from './hub/feed.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Redactor } from './ingest/redact.ts';
 import { DOWN_STATES, StatsCollector, worstDown, type DownState } from './stats/stats.ts';
@@ -73,7 +73,7 @@ export interface RelayCoreDeps {
   bytes?: ByteOps;
   log?: RelayLog;
   hub?: Partial<Omit<BroadcasterOptions, 'clock' | 'runId'>>;
-  /** Feed batch interval. Default `FEED_INTERVAL_MS`. */
+  /** Shortest gap between two feed batches under load. Default `FEED_MIN_GAP_MS`. */
   feedIntervalMs?: number;
   userAgent?: string;
   /** When the relay started (epoch ms). Default: now. */
@@ -142,7 +142,16 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   const scrub = (text: string) =>
     [...secrets, ...tokens.secrets()].reduce((out, secret) => out.split(secret).join('****'), text);
   const stats = new StatsCollector(settings.maxConnections, () => clock.now());
-  const feed = new FeedBatcher(settings.feedMaxHitsPerS, clock.now());
+  // A batch is armed by the first hit it holds (see FEED_MIN_GAP_MS): at once when the last
+  // batch left long enough ago, else when the gap is over.
+  const feedGapMs = deps.feedIntervalMs ?? FEED_MIN_GAP_MS;
+  let feedTimer: TimerHandle | undefined;
+  let lastFeedAt = -Infinity;
+  let stopped = false;
+  const feed = new FeedBatcher(settings.feedMaxHitsPerS, clock.now(), () => {
+    if (feedTimer !== undefined || stopped) return;
+    feedTimer = clock.setTimeout(flushFeed, Math.max(0, lastFeedAt + feedGapMs - clock.now()));
+  });
   const hub = new Broadcaster({ clock, runId, ...deps.hub });
 
   /** Scrubs secrets and masks redacted fields from every text field of a Problem. */
@@ -294,9 +303,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     return upstream.shards().some((s) => states.includes(s.state));
   }
 
-  // Feed batches every FEED_INTERVAL_MS; stats and top lists once a second, on the second.
-  const feedIntervalMs = deps.feedIntervalMs ?? FEED_INTERVAL_MS;
-  let feedTimer: TimerHandle | undefined;
+  // Feed batches as the first hit of each arms them; stats and top lists once a second, on the second.
   let statsTimer: TimerHandle | undefined;
   /** Runs a timer's work; what it throws is logged, never the end of the process or of the timer. */
   const guarded = (name: string, work: () => void) => {
@@ -306,13 +313,14 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       log.warn(`${name} failed`, { error: error instanceof Error ? error.message : String(error) });
     }
   };
-  const flushFeed = () => {
+  function flushFeed() {
+    feedTimer = undefined;
+    lastFeedAt = clock.now();
     guarded('feed batch', () => {
-      const batch = feed.take(clock.now());
+      const batch = feed.take(lastFeedAt);
       if (batch) hub.publishBatch(batch);
     });
-    feedTimer = clock.setTimeout(flushFeed, feedIntervalMs);
-  };
+  }
   let lastSecond = -1;
   let lastCounters = '';
   const tickStats = () => {
@@ -363,7 +371,6 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     }
     statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
   };
-  feedTimer = clock.setTimeout(flushFeed, feedIntervalMs);
   statsTimer = clock.setTimeout(tickStats, 1000 - (clock.now() % 1000) + 5);
 
   // What an earlier run left active and a new run re-checks by itself: malformed records (the
@@ -405,7 +412,6 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     return { ...ingest.counters, reconnects: upstream.reconnects(), activeProblems: problemLog.active().length };
   }
 
-  let stopped = false;
   return {
     settings,
     runId,

@@ -31,7 +31,7 @@ export interface MockHostOptions {
   version?: string;
   /** The page's clock (epoch ms). Default `Date.now`. */
   now?: () => number;
-  /** Feed batch interval. Default the relay's. */
+  /** Shortest gap between two feed batches under load. Default the relay's. */
   feedIntervalMs?: number;
   /** The core's log (state changes and Problems, as the Node host logs them). */
   log?: RelayLog;
