@@ -283,7 +283,9 @@ function floorFigure(label: string, floor: { delay: Histogram; poolCpu: number }
 function newestProfile(since: number): string | undefined {
   try {
     const files = readdirSync(PROFILE_DIR)
-      .filter((f) => f.endsWith('.cpuprofile') && f.startsWith('CPU.'))
+      // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the relay's main thread
+      // (thread 1 is tsx's module loader).
+      .filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
       .map((f) => ({ f, t: statSync(join(PROFILE_DIR, f)).mtimeMs }))
       .filter((x) => x.t >= since)
       .sort((a, b) => b.t - a.t);
