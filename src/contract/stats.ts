@@ -1,5 +1,37 @@
 import { z } from 'zod';
 
+/**
+ * Extension: the figures Adobe's 2026 docs say to watch, the same in a second's `Stats` and a
+ * window's `Top`. One difference: a second's `hits` counts its excluded hits, a window's `hits`
+ * leaves them out (its lists are traffic); `truncated` and `timestamped` are of all hits either way.
+ */
+const QualityFields = {
+  /** The currency `revenue` is in (ISO 4217): the one most purchases came in since the relay started. */
+  currency: z.string().optional(),
+  /**
+   * Revenue per currency (ISO 4217 code → major unit, rounded to cents), set when the
+   * second had revenue. `XXX` (ISO 4217's "no currency"): hits without a readable `currency`.
+   */
+  revenueByCurrency: z.record(z.string(), z.number()).optional(),
+  /** Purchase hits (a `purchaseId`, or the `purchase` event), excluded ones left out. */
+  purchases: z.int().nonnegative().optional(),
+  /** Hits Adobe excluded from reporting (`exclude.value` "yes"); not traffic. */
+  excluded: z.int().nonnegative().optional(),
+  /** Hits Adobe marked incomplete (`truncated`). */
+  truncated: z.int().nonnegative().optional(),
+  /**
+   * Timestamped hits: `receivedTimeGMT` more than `TIMESTAMPED_AFTER_S` after
+   * `timeGMT` (the hit carried its own, older timestamp: offline or batched collection).
+   */
+  timestamped: z.int().nonnegative().optional(),
+  /** Hits with a lag (they carry `receivedTimeGMT`): the base of the two shares below. */
+  lagged: z.int().nonnegative().optional(),
+  /** Hits whose lag was below Adobe's band (under `ADOBE_LAG_BAND_MS.min`). */
+  lagBelowBand: z.int().nonnegative().optional(),
+  /** Hits whose lag was beyond Adobe's band (over `ADOBE_LAG_BAND_MS.max`): late data. */
+  lagAboveBand: z.int().nonnegative().optional(),
+};
+
 /** One second of relay activity (docs/api.md, "Routes"), computed over every hit, never a sample. */
 export const StatsSchema = z.looseObject({
   /** Epoch seconds. */
@@ -35,30 +67,7 @@ export const StatsSchema = z.looseObject({
    * single-currency site this is all of it. Never counts excluded hits.
    */
   revenue: z.number().optional(),
-  /** Extension: the currency `revenue` is in (ISO 4217): the one most purchases came in since the relay started. */
-  currency: z.string().optional(),
-  /**
-   * Extension: revenue per currency (ISO 4217 code → major unit, rounded to cents), set when the
-   * second had revenue. `XXX` (ISO 4217's "no currency"): hits without a readable `currency`.
-   */
-  revenueByCurrency: z.record(z.string(), z.number()).optional(),
-  /** Extension: purchase hits (a `purchaseId`, or the `purchase` event), excluded ones left out. */
-  purchases: z.int().nonnegative().optional(),
-  /** Extension: hits Adobe excluded from reporting (`exclude.value` "yes"); part of `hits`, not traffic. */
-  excluded: z.int().nonnegative().optional(),
-  /** Extension: hits Adobe marked incomplete (`truncated`); part of `hits`. */
-  truncated: z.int().nonnegative().optional(),
-  /**
-   * Extension: timestamped hits: `receivedTimeGMT` more than `TIMESTAMPED_AFTER_S` after
-   * `timeGMT` (the hit carried its own, older timestamp: offline or batched collection).
-   */
-  timestamped: z.int().nonnegative().optional(),
-  /** Extension: hits with a lag (they carry `receivedTimeGMT`): the base of the two shares below. */
-  lagged: z.int().nonnegative().optional(),
-  /** Extension: hits whose lag was below Adobe's band (under `ADOBE_LAG_BAND_MS.min`). */
-  lagBelowBand: z.int().nonnegative().optional(),
-  /** Extension: hits whose lag was beyond Adobe's band (over `ADOBE_LAG_BAND_MS.max`): late data. */
-  lagAboveBand: z.int().nonnegative().optional(),
+  ...QualityFields,
 });
 export type Stats = z.output<typeof StatsSchema>;
 
@@ -149,22 +158,7 @@ export const TopSchema = z.looseObject({
   revenue: z.number(),
   bots: z.int().nonnegative(),
   errorPages: z.array(CountSchema),
-  /** Extension: the currency `revenue` is in (ISO 4217), as `Stats.currency`. */
-  currency: z.string().optional(),
-  /** Extension: revenue per currency (ISO 4217 → major unit, rounded to cents; `XXX`: no currency). */
-  revenueByCurrency: z.record(z.string(), z.number()).optional(),
-  /** Extension: purchase hits (excluded ones left out). */
-  purchases: z.int().nonnegative().optional(),
-  /** Extension: excluded hits of the window (`exclude.value` "yes"), not in `hits` nor in any list. */
-  excluded: z.int().nonnegative().optional(),
-  /** Extension, of all the window's hits (`hits` + `excluded`): truncated ones. */
-  truncated: z.int().nonnegative().optional(),
-  /** Extension, of all the window's hits: timestamped ones (see `Stats.timestamped`). */
-  timestamped: z.int().nonnegative().optional(),
-  /** Extension: hits with a lag, and those below / beyond Adobe's band (see `Stats`). */
-  lagged: z.int().nonnegative().optional(),
-  lagBelowBand: z.int().nonnegative().optional(),
-  lagAboveBand: z.int().nonnegative().optional(),
+  ...QualityFields,
   /** Extension: the window's lag percentiles over every hit (a log histogram: within 5 %). */
   lagP50Ms: z.int().optional(),
   lagP95Ms: z.int().optional(),

@@ -9,6 +9,12 @@ export class ApiProblemError extends Error {
   }
 }
 
+/** The error object a failed request gives: the relay's own, or an `internal_error` around anything else. */
+export function problemOfError(error: Error | null | undefined): Problem | undefined {
+  if (error instanceof ApiProblemError) return error.problem;
+  return error ? makeProblem({ code: 'internal_error', source: 'relay', details: String(error) }) : undefined;
+}
+
 /**
  * GETs a relay route and validates the answer against its contract schema. Relay errors arrive
  * as `{error: Problem}`; anything else unexpected becomes a Problem with `source: "relay"`.

@@ -11,30 +11,33 @@ export interface ExportButtonsProps {
   testId?: string;
 }
 
+const FORMATS: readonly { format: ExportFormat; name: string }[] = [
+  { format: 'csv', name: 'CSV' },
+  { format: 'ndjson', name: 'NDJSON' },
+];
+
+/** Builds the file for `format` and hands it to the browser, named for what it is and when. */
+function save(what: string, format: ExportFormat, build: (format: ExportFormat) => string): void {
+  downloadText(exportFileName(what, format, Date.now()), format, build(format));
+}
+
 /** "Export CSV · NDJSON": two small buttons that download what the panel shows. */
 export function ExportButtons({ what, label, build, disabled, testId }: ExportButtonsProps) {
-  const save = (format: ExportFormat) => downloadText(exportFileName(what, format, Date.now()), format, build(format));
   return (
     <span className="export-buttons" role="group" aria-label={`Export ${label}`} data-testid={testId}>
       <span aria-hidden="true">Export</span>
-      <button
-        type="button"
-        className="export-buttons__button"
-        disabled={disabled}
-        onClick={() => save('csv')}
-        aria-label={`Export ${label} as CSV`}
-      >
-        CSV
-      </button>
-      <button
-        type="button"
-        className="export-buttons__button"
-        disabled={disabled}
-        onClick={() => save('ndjson')}
-        aria-label={`Export ${label} as NDJSON`}
-      >
-        NDJSON
-      </button>
+      {FORMATS.map(({ format, name }) => (
+        <button
+          key={format}
+          type="button"
+          className="export-buttons__button"
+          disabled={disabled}
+          onClick={() => save(what, format, build)}
+          aria-label={`Export ${label} as ${name}`}
+        >
+          {name}
+        </button>
+      ))}
     </span>
   );
 }

@@ -3,11 +3,10 @@ import {
   lookupAction,
   lookupCode,
   lookupGuidance,
-  makeProblem,
   type Shard,
   type Problem,
 } from '../../../../contract/index.ts';
-import { ApiProblemError } from '../../../lib/api-client.ts';
+import { problemOfError } from '../../../lib/api-client.ts';
 import { formatAgo, formatCountdown, formatDuration, formatRate } from '../../../lib/format.ts';
 import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
 import { useRelayNow } from '../../../lib/ticker.ts';
@@ -173,13 +172,7 @@ function ReconnectButton({ shard, now }: { shard: Shard; now: number }) {
   const mutation = useReconnectShard();
   const remaining = shard.cooldownUntil !== undefined ? shard.cooldownUntil - now : 0;
   const cooling = remaining > 0;
-  const error = mutation.error;
-  const problem =
-    error instanceof ApiProblemError
-      ? error.problem
-      : error
-        ? makeProblem({ code: 'internal_error', source: 'relay', details: String(error) })
-        : undefined;
+  const problem = problemOfError(mutation.error);
   return (
     <>
       <button

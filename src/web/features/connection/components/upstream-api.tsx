@@ -1,12 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
-  makeProblem,
   UpstreamEnableResponseSchema,
   type Problem,
   type Status,
   type UpstreamEnableResponse,
 } from '../../../../contract/index.ts';
-import { ApiProblemError, fetchJson } from '../../../lib/api-client.ts';
+import { fetchJson, problemOfError } from '../../../lib/api-client.ts';
 import { formatDuration } from '../../../lib/format.ts';
 import { formatTimeWithZone } from '../../../lib/format-time.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
@@ -81,13 +80,7 @@ export function UpstreamApi({ problems }: UpstreamApiProps = {}) {
   const notEnabled = notEnabledProblem(data, problems);
   const lastCall = upstream.enableCall;
   const answer = mutation.data;
-  const error = mutation.error;
-  const refusal =
-    error instanceof ApiProblemError
-      ? error.problem
-      : error
-        ? makeProblem({ code: 'internal_error', source: 'relay', details: String(error) })
-        : undefined;
+  const refusal = problemOfError(mutation.error);
   return (
     <div className="upstream-api" data-testid="upstream-api">
       <dl className="facts">
