@@ -69,6 +69,24 @@ describe('hit records', () => {
     expect(summariseRecord({ bot: '<Bot>' }, { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' }).bot).toBe(true);
   });
 
+  it('gives every summary the same fields in the same order, and JSON only the ones the record had', () => {
+    const meta = { seq: 1, shard: 0, arrivedAt: 1, hitId: 'x' };
+    const full = summariseRecord(record, meta);
+    const bare = summariseRecord({ pageName: 'Home' }, meta);
+    // One shape for every hit keeps the hot path's readers monomorphic (bench/RESULTS.md, ingest).
+    expect(Object.keys(bare)).toEqual(Object.keys(full));
+    expect(JSON.parse(JSON.stringify(bare))).toStrictEqual({
+      seq: 1,
+      hitId: 'x',
+      shard: 0,
+      arrivedAt: 1,
+      pageName: 'Home',
+    });
+    const sent = JSON.parse(JSON.stringify(full)) as Record<string, unknown>;
+    expect(Object.keys(sent)).toEqual(
+      Object.entries(full).flatMap(([key, value]) => (value === undefined ? [] : [key])),
+    );
+  });
   it('gives the same number the same id: no leading zeros, exact 64-bit digits', () => {
     expect(hitIdOf({ hitIdHigh: '00001', hitIdLow: '0002' })).toBe('1-2');
     expect(hitIdOf({ hitIdHigh: 1, hitIdLow: 2 })).toBe('1-2');

@@ -242,24 +242,26 @@ function deviceName(manufacturer: string | undefined, name: string | undefined):
 }
 
 /**
- * Sets `device` and `deviceType`: from the mobile device fields, which Livestream fills since
- * April 2026 (with `userAgent` empty; the two are exclusive), else from `userAgent`.
+ * `device` and `deviceType` (in `deviceOut` and the return value): from the mobile device fields,
+ * which Livestream fills since April 2026 (with `userAgent` empty; the two are exclusive), else
+ * from `userAgent`. Module-level out value: no object made per hit.
  */
-function setDevice(summary: HitSummary, record: HitRecord): void {
+let deviceTypeOut: string | undefined;
+function deviceOf(record: HitRecord): string | undefined {
   const name = str(record.mobileDeviceName);
   const type = str(record.mobileDeviceType);
-  // A record without mobile fields (a stream still sending userAgent) costs one read less.
-  const manufacturer = name || type ? str(record.mobileManufacturer) : undefined;
   if (name || type) {
-    setIf(summary, 'device', deviceName(manufacturer, name) ?? type);
-    setIf(summary, 'deviceType', type);
-    return;
+    deviceTypeOut = type;
+    return deviceName(str(record.mobileManufacturer), name) ?? type;
   }
   const userAgent = record.userAgent;
-  if (typeof userAgent !== 'string' || userAgent === '') return;
+  if (typeof userAgent !== 'string' || userAgent === '') {
+    deviceTypeOut = undefined;
+    return undefined;
+  }
   const kind = uaDevice(userAgent);
-  summary.device = UA_DEVICES[kind];
-  summary.deviceType = UA_DEVICE_TYPES[kind];
+  deviceTypeOut = UA_DEVICE_TYPES[kind];
+  return UA_DEVICES[kind];
 }
 
 /**
@@ -307,34 +309,39 @@ export interface SummaryMeta {
   hitId: string;
 }
 
-/** What a browser sees of a record. Only fields present in the record are set. */
+/**
+ * What a browser sees of a record. Every summary has every field, in the same order (undefined
+ * where the record had nothing: JSON leaves those out), so every summary has the same shape and
+ * the code reading them on the hot path (stats, quality, feed, JSON.stringify) stays monomorphic.
+ */
 export function summariseRecord(record: HitRecord, meta: SummaryMeta): HitSummary {
-  const summary: HitSummary = { seq: meta.seq, hitId: meta.hitId, shard: meta.shard, arrivedAt: meta.arrivedAt };
-  setIf(summary, 'timeGMT', int(record.timeGMT));
-  setIf(summary, 'receivedTimeGMT', int(record.receivedTimeGMT));
-  setIf(summary, 'reportSuite', str(record.reportSuite));
-  setIf(summary, 'pageName', str(record.pageName));
-  setIf(summary, 'pageURL', str(record.pageURL));
-  setIf(summary, 'geoCountry', str(record.geoCountry));
-  setIf(summary, 'geoCity', str(record.geoCity));
-  setIf(summary, 'browser', str(record.browser) ?? uaBrowser(record.userAgent));
-  setIf(summary, 'operatingSystem', str(record.operatingSystem));
-  setDevice(summary, record);
   const events = record.events;
-  setIf(summary, 'events', eventNames(events));
-  setIf(summary, 'currency', str(record.currency));
-  if (isExcluded(record.exclude)) summary.excluded = true;
-  else if (isPurchase(record.purchaseId, events)) {
-    summary.purchase = true;
-    setIf(summary, 'revenue', revenueOf(events, record.products));
-  }
-  if (truthy(record.truncated)) summary.truncated = true;
-  setIf(summary, 'bot', isBot(record.bot));
-  setIf(summary, 'isErrorPage', truthy(record.isErrorPage));
-  return summary;
-}
-
-/** Sets a summary field only when the record had it (module level: no closure per hit). */
-function setIf<K extends keyof HitSummary>(summary: HitSummary, key: K, value: HitSummary[K] | undefined): void {
-  if (value !== undefined) summary[key] = value;
+  const excluded = isExcluded(record.exclude);
+  const purchase = !excluded && isPurchase(record.purchaseId, events);
+  const device = deviceOf(record);
+  return {
+    seq: meta.seq,
+    hitId: meta.hitId,
+    shard: meta.shard,
+    arrivedAt: meta.arrivedAt,
+    timeGMT: int(record.timeGMT),
+    receivedTimeGMT: int(record.receivedTimeGMT),
+    reportSuite: str(record.reportSuite),
+    pageName: str(record.pageName),
+    pageURL: str(record.pageURL),
+    geoCountry: str(record.geoCountry),
+    geoCity: str(record.geoCity),
+    browser: str(record.browser) ?? uaBrowser(record.userAgent),
+    operatingSystem: str(record.operatingSystem),
+    device,
+    deviceType: deviceTypeOut,
+    events: eventNames(events),
+    currency: str(record.currency),
+    excluded: excluded || undefined,
+    purchase: purchase || undefined,
+    revenue: purchase ? revenueOf(events, record.products) : undefined,
+    truncated: truthy(record.truncated) || undefined,
+    bot: isBot(record.bot),
+    isErrorPage: truthy(record.isErrorPage),
+  };
 }
