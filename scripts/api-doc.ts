@@ -7,6 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
+  AlertSchema,
+  AlertWebhookBodySchema,
+  AlertsResponseSchema,
   ApiErrorSchema,
   CATALOG_ACTIONS,
   CATALOG_CODES,
@@ -119,6 +122,10 @@ const ROUTES: [string, string][] = [
     '`{password}` (JSON or form) → 204 (form: 303 to /) + HttpOnly session cookie; 401 `dashboard_authentication_required` (extension)',
   ],
   ['POST /api/logout', '204, session closed (extension)'],
+  [
+    'GET /api/alerts',
+    '`AlertsResponse`: the firing alerts first (newest first), then those resolved in the last 24 h (newest first); survives a restart (docs/alerts.md)',
+  ],
   ['GET /metrics', 'Prometheus text format'],
   ['GET /healthz', '200 `ok` while the process serves (never needs the password)'],
 ];
@@ -158,6 +165,23 @@ const CONFIGURATION: [name: string, fallback: string, meaning: string][] = [
   ['REDACT_FIELDS', '`ip`', 'hit fields masked before anything reaches a browser (`ip` keeps three octets)'],
   ['DASHBOARD_PASSWORD', 'unset', 'guards every route but `/healthz`; required when `HOST` is not loopback'],
   ['FEED_MAX_HITS_PER_S', '`1000`', 'above this rate the browser feed is sampled'],
+  [
+    'ALERT_WEBHOOK_URLS',
+    'unset',
+    'comma-separated URLs that receive every alert as it fires and resolves (`AlertWebhookBody`, JSON POST; retried with backoff for 6 minutes; never echoed in logs: they are secrets)',
+  ],
+  [
+    'ALERTMANAGER_URL',
+    'unset',
+    'a Prometheus Alertmanager (`http(s)://[user:password@]host:port`): alerts are pushed to its v2 API and re-sent every minute while firing',
+  ],
+  ['ALERT_DOWN_AFTER_S', '`120`', '`stream_down` fires when no shard has been streaming for this long'],
+  ['ALERT_LAG_P95_S` / `ALERT_LAG_FOR_S', '`300` / `300`', '`lag_high`: the p95 lag above this, for this long'],
+  [
+    'ALERT_TRAFFIC_DROP_RATIO` / `ALERT_TRAFFIC_WINDOW_S',
+    '`0.3` / `300`',
+    "`traffic_drop`: the window's traffic on Adobe's clock below this share of the trailing hour (0 < ratio < 1; 60–1800 s)",
+  ],
   ['LIVESTREAM_REDIRECT_HOSTS', 'unset', 'hosts a redirect may lead to with the credentials'],
   ['TRUST_PROXY', 'unset', 'proxies whose `X-Forwarded-*` headers are believed (addresses or CIDR ranges, or `true`)'],
   [
@@ -232,6 +256,9 @@ export function renderApiDoc(): string {
     table('ProblemsResponse', ProblemsResponseSchema),
     table('UpstreamEnableResponse', UpstreamEnableResponseSchema, 'The 202 answer of `POST /api/upstream/enable`.'),
     table('HitSummary', HitSummarySchema),
+    table('Alert', AlertSchema),
+    table('AlertsResponse', AlertsResponseSchema),
+    table('AlertWebhookBody', AlertWebhookBodySchema, 'What each URL of `ALERT_WEBHOOK_URLS` receives (JSON POST).'),
     table('Catalog', CatalogSchema),
     '## SSE events on `/api/stream`',
     '',

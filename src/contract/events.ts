@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertSchema } from './alert.ts';
 import { HitSummarySchema } from './hit-summary.ts';
 import { ProblemSchema } from './problem.ts';
 import { ShardSchema } from './shard.ts';
@@ -66,6 +67,8 @@ export const SSE_EVENTS = {
   traffic: TrafficSchema,
   /** Extension: the status's counters, clients and shard hits, once a second when they changed. */
   counters: CountersEventSchema,
+  /** An alert fired or resolved (the whole Alert, its `state` says which). */
+  alert: AlertSchema,
 } as const;
 
 export type SseEventName = keyof typeof SSE_EVENTS;

@@ -3,6 +3,7 @@
  * error catalogue with the Problem factory, event ids, and the record format. No behaviour of the
  * relay lives here (that is src/core), no Node or DOM imports.
  */
+export * from './alert.ts';
 export * from './catalog.ts';
 export * from './events.ts';
 export * from './hit-record.ts';

@@ -1,4 +1,4 @@
-import { SHARD_STATES } from '../contract/index.ts';
+import { ALERT_RULES, SHARD_STATES } from '../contract/index.ts';
 import type { RelayCore } from './relay-core.ts';
 
 /**
@@ -22,6 +22,9 @@ interface Family {
 function families(core: RelayCore): Family[] {
   const counters = core.counters();
   const shards = core.upstream.shards();
+  const lagP95 = core.recentLagP95Ms();
+  const firing = core.alerts().filter((a) => a.state === 'firing');
+  const delivery = core.alertDelivery();
   const counter = (name: string, help: string, value: number): Family => ({
     name,
     help,
@@ -81,6 +84,36 @@ function families(core: RelayCore): Family[] {
         value: shard.retryAt ? shard.retryAt / 1000 : 0,
       })),
     },
+    {
+      name: 'livestream_lag_p95_seconds',
+      help: '95th percentile of the delay from Adobe receiving a hit to the relay receiving it, over the newest second that had hits (absent when none had in the last minute).',
+      type: 'gauge',
+      samples: lagP95 === undefined ? [] : [{ value: lagP95 / 1000 }],
+    },
+    {
+      name: 'livestream_alerts_firing',
+      help: "The relay's own alerts firing now, by rule and severity.",
+      type: 'gauge',
+      samples: ALERT_RULES.map((rule) => ({
+        labels: { rule },
+        value: firing.filter((a) => a.rule === rule).length,
+      })),
+    },
+    counter(
+      'livestream_alert_deliveries_total',
+      'Alert bodies a webhook or Alertmanager accepted.',
+      delivery.delivered,
+    ),
+    counter(
+      'livestream_alert_delivery_failures_total',
+      'Failed alert delivery attempts (each retry counts).',
+      delivery.failedAttempts,
+    ),
+    counter(
+      'livestream_alert_deliveries_given_up_total',
+      'Alert bodies a webhook never accepted within the retry time (or dropped from a full queue).',
+      delivery.givenUp,
+    ),
     {
       name: 'livestream_replay_buffer_bytes',
       help: 'Bytes held for Last-Event-ID replay.',

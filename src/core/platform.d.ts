@@ -86,3 +86,6 @@ interface RequestInit {
   signal?: AbortSignal;
 }
 declare function fetch(input: string, init?: RequestInit): Promise<Response>;
+
+/** Base64 of a Latin-1 string (HTTP Basic credentials). */
+declare function btoa(data: string): string;

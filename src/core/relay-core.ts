@@ -1,6 +1,7 @@
 import {
   catalogDocument,
   makeProblem,
+  type Alert,
   type CountersEvent,
   type Problem,
   type Shard,
@@ -9,6 +10,9 @@ import {
   type Status,
   type Top,
 } from '../contract/index.ts';
+import { AlertBook, MemoryAlertStore, type AlertStore } from './alerts/alert-book.ts';
+import { AlertDelivery, type AlertFetch } from './alerts/delivery.ts';
+import { AlertRules, DEFAULT_ALERT_RULES, type AlertRuleSettings } from './alerts/rules.ts';
 import type { ByteOps } from './bytes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { Broadcaster, type BroadcasterOptions, type Subscription, type SubscriberSink } from './hub/broadcaster.ts';
@@ -82,6 +86,21 @@ export interface RelayCoreDeps {
   unreadable?: readonly string[];
   /** The HTTP call of the enable call (`POST /api/upstream/enable`). Default: the platform's `fetch`. */
   enableFetch?: EnableFetch;
+  /** Alerting: where alerts are kept and sent, and the rules' settings. Default: memory, nowhere, defaults. */
+  alerts?: RelayAlertOptions;
+}
+
+export interface RelayAlertOptions {
+  store?: AlertStore;
+  rules?: Partial<AlertRuleSettings>;
+  webhookUrls?: readonly string[];
+  alertmanagerUrl?: string;
+  /** The HTTP calls of webhooks and Alertmanager. Default: the platform's `fetch`. */
+  fetch?: AlertFetch;
+  /** Labels of every Alertmanager alert (`service`, `stream`). */
+  labels?: Record<string, string>;
+  /** The dashboard's URL, for Alertmanager's `generatorURL`. */
+  dashboardUrl?: string;
 }
 
 export interface RelayCore {
@@ -118,6 +137,14 @@ export interface RelayCore {
    */
   acknowledge(id: string): Problem | undefined;
   malformedSamples(): string[];
+  /** Firing alerts first, then those resolved in the last 24 h (`GET /api/alerts`). */
+  alerts(): Alert[];
+  /** The alert rules' settings in force. */
+  readonly alertRules: AlertRuleSettings;
+  /** What the alert delivery did: bodies delivered, failed attempts, bodies given up. */
+  alertDelivery(): { delivered: number; failedAttempts: number; givenUp: number; pending: number };
+  /** The p95 lag of the newest second that had hits, when it is less than a minute old. */
+  recentLagP95Ms(): number | undefined;
   counters(): Status['counters'] & { evicted: number; tokenRequests: number };
   stop(): Promise<void>;
 }
@@ -299,6 +326,35 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     return { ok: true, accepted };
   }
 
+  const alertRules: AlertRuleSettings = { ...DEFAULT_ALERT_RULES, ...deps.alerts?.rules };
+  const alertBook = new AlertBook(deps.alerts?.store ?? new MemoryAlertStore(), () => clock.now());
+  const delivery = new AlertDelivery({
+    webhookUrls: deps.alerts?.webhookUrls ?? [],
+    ...(deps.alerts?.alertmanagerUrl ? { alertmanagerUrl: deps.alerts.alertmanagerUrl } : {}),
+    clock,
+    ...(deps.alerts?.fetch ? { fetch: deps.alerts.fetch } : {}),
+    log,
+    labels: deps.alerts?.labels ?? {},
+    ...(deps.alerts?.dashboardUrl ? { generatorUrl: deps.alerts.dashboardUrl } : {}),
+  });
+  const rules = new AlertRules(alertRules, alertBook, startedAt, (alert) => {
+    // Alert texts are the relay's own, built from cleaned Problems: cleaned once more all the same.
+    const sent: Alert = {
+      ...alert,
+      summary: redactor.text(scrub(alert.summary)),
+      description: redactor.text(scrub(alert.description)),
+    };
+    hub.broadcast('alert', sent);
+    delivery.notify(sent);
+    const fields = { rule: alert.rule, severity: alert.severity, shard: alert.shard, id: alert.id };
+    if (alert.state === 'firing') log.warn('alert firing', fields);
+    else log.info('alert resolved', fields);
+  });
+  // What was firing when the relay stopped goes on firing (no new notification); Alertmanager,
+  // which forgets an alert not re-sent in time, hears of it again.
+  delivery.restore(alertBook.firingAlerts().map((k) => k.alert));
+  let lastLag: { at: number; p95: number } | undefined;
+
   function anyShardIn(...states: string[]): boolean {
     return upstream.shards().some((s) => states.includes(s.state));
   }
@@ -348,6 +404,15 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
             .reduce<DownState | undefined>(worstDown, undefined),
         );
         hub.broadcast('stats', closed);
+        if (closed.lagP95Ms !== undefined) lastLag = { at: now, p95: closed.lagP95Ms };
+        guarded('alert rules', () =>
+          rules.evaluate({
+            now,
+            shards: upstream.shards().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
+            ...(closed.lagP95Ms === undefined ? {} : { lagP95Ms: closed.lagP95Ms }),
+            adobeHits: (fromS, toS) => stats.adobe.hitsBetween(fromS, toS),
+          }),
+        );
         hub.broadcast('top', { windows: stats.topAll(now) });
         stats.adobe.tick();
         const traffic = stats.adobe.flush();
@@ -447,6 +512,10 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     },
     acknowledge: (id) => update(id, { acknowledgedAt: clock.now() }),
     malformedSamples: () => ingest.malformedSamples(),
+    alerts: () => alertBook.list(),
+    alertRules,
+    alertDelivery: () => ({ ...delivery.counters, pending: delivery.pending }),
+    recentLagP95Ms: () => (lastLag && clock.now() - lastLag.at < 60_000 ? lastLag.p95 : undefined),
     counters: () => ({
       ...ingest.counters,
       reconnects: upstream.reconnects(),
@@ -458,6 +527,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       stopped = true;
       clock.clearTimeout(feedTimer);
       clock.clearTimeout(statsTimer);
+      delivery.stop();
       await upstream.stop();
       hub.close();
     },

@@ -191,6 +191,37 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
 
+  it('reads the alert destinations and rule settings, never echoing a webhook URL or an Alertmanager password', () => {
+    const defaults = loadConfig({}).alerts;
+    expect(defaults).toEqual({
+      webhookUrls: [],
+      rules: { downAfterS: 120, lagP95S: 300, lagForS: 300, trafficDropRatio: 0.3, trafficWindowS: 300 },
+    });
+    const hook = 'https://hooks.slack.example/services/T1/B2/secret-hook-token';
+    const config = loadConfig({
+      ALERT_WEBHOOK_URLS: ` ${hook} , http://127.0.0.1:9000/hook `,
+      ALERTMANAGER_URL: 'http://am:am-password-42@127.0.0.1:9093',
+      ALERT_DOWN_AFTER_S: '30',
+      ALERT_TRAFFIC_DROP_RATIO: '0.5',
+    });
+    expect(config.alerts).toMatchObject({
+      webhookUrls: [hook, 'http://127.0.0.1:9000/hook'],
+      alertmanagerUrl: 'http://am:am-password-42@127.0.0.1:9093',
+      rules: { downAfterS: 30, trafficDropRatio: 0.5 },
+    });
+    // Scrubbed from every text the relay sends.
+    expect(config.secrets).toEqual(expect.arrayContaining([hook, 'am-password-42']));
+    const bad = error({ ALERT_WEBHOOK_URLS: `${hook},ftp://files.example/x-secret` });
+    expect(bad).toMatch(/^ALERT_WEBHOOK_URLS: must be a comma-separated list of absolute http\(s\) URLs$/);
+    expect(error({ ALERTMANAGER_URL: 'am:secret@nowhere' })).not.toContain('secret');
+    expect(error({ ALERT_TRAFFIC_DROP_RATIO: '1.5' })).toMatch(
+      /^ALERT_TRAFFIC_DROP_RATIO: must be a number between 0 and 1/,
+    );
+    expect(error({ ALERT_TRAFFIC_WINDOW_S: '10' })).toMatch(
+      /^ALERT_TRAFFIC_WINDOW_S: must be an integer from 60 to 1800/,
+    );
+  });
+
   it('shows URLs without credentials', () => {
     expect(publicUrl('https://user:pw@host/api/1/stream/x?access_token=abc&maxConnections=2')).toBe(
       'https://host/api/1/stream/x?access_token=****&maxConnections=2',

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LOG_FORMATS, type LogFormat } from './logger.ts';
+import { DEFAULT_ALERT_RULES, type AlertRuleSettings } from '../core/alerts/rules.ts';
 import type { SimulatorOptions } from '../simulator/server.ts';
 import { readSimulatorEnv } from '../simulator/simulator-env.ts';
 
@@ -110,6 +111,19 @@ const EnvSchema = z.object({
   REDACT_FIELDS: z.preprocess(blankToUndefined, z.string().default('ip')),
   DASHBOARD_PASSWORD: optionalText,
   FEED_MAX_HITS_PER_S: numberAtLeast(1, 1000),
+  ALERT_WEBHOOK_URLS: optionalText,
+  ALERTMANAGER_URL: httpUrl('ALERTMANAGER_URL'),
+  ALERT_DOWN_AFTER_S: numberAtLeast(1, DEFAULT_ALERT_RULES.downAfterS),
+  ALERT_LAG_P95_S: numberAtLeast(1, DEFAULT_ALERT_RULES.lagP95S),
+  ALERT_LAG_FOR_S: numberAtLeast(1, DEFAULT_ALERT_RULES.lagForS),
+  ALERT_TRAFFIC_DROP_RATIO: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a number between 0 and 1 (exclusive)' })
+      .refine((n) => n > 0 && n < 1, { message: 'must be a number between 0 and 1 (exclusive)' })
+      .default(DEFAULT_ALERT_RULES.trafficDropRatio),
+  ),
+  ALERT_TRAFFIC_WINDOW_S: z.preprocess(blankToUndefined, integer(60, 1800).default(DEFAULT_ALERT_RULES.trafficWindowS)),
   // The embedded simulator (used when LIVESTREAM_URL is unset).
   SIM_RATE: numberAtLeast(0, 300),
   SIM_CHURN_WINDOW_S: numberAtLeast(0, ADOBE_ADVISED_COOLDOWN_S),
@@ -155,6 +169,12 @@ export interface RelayConfig {
   redactFields: string[];
   dashboardPassword?: string;
   feedMaxHitsPerS: number;
+  /** `ALERT_WEBHOOK_URLS`, `ALERTMANAGER_URL` and the rules' settings (`ALERT_*`). */
+  alerts: {
+    webhookUrls: string[];
+    alertmanagerUrl?: string;
+    rules: AlertRuleSettings;
+  };
   simulator: {
     rate: number;
     churnWindowS: number;
@@ -193,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     const raw = env[variable];
     throw new ConfigError(
       variable,
-      `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD/.test(variable) ? ` (got "${raw}")` : ''}`,
+      `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD|ALERT/.test(variable) ? ` (got "${raw}")` : ''}`,
     );
   }
   const e = result.data;
@@ -248,6 +268,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     );
   }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  const webhookUrls = (e.ALERT_WEBHOOK_URLS ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  for (const url of webhookUrls) {
+    let ok: boolean;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(url).protocol);
+    } catch {
+      ok = false;
+    }
+    // The URL itself is a secret (a chat webhook carries its token): never echoed.
+    if (!ok) throw new ConfigError('ALERT_WEBHOOK_URLS', 'must be a comma-separated list of absolute http(s) URLs');
+  }
   // The embedded simulator's other settings, read as the standalone simulator reads them.
   const simEnv = readSimulatorEnv(env);
   if (!simEnv.ok) {
@@ -268,6 +302,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     dataDir: e.DATA_DIR,
     redactFields,
     feedMaxHitsPerS: e.FEED_MAX_HITS_PER_S,
+    alerts: {
+      webhookUrls,
+      ...(e.ALERTMANAGER_URL ? { alertmanagerUrl: e.ALERTMANAGER_URL } : {}),
+      rules: {
+        downAfterS: e.ALERT_DOWN_AFTER_S,
+        lagP95S: e.ALERT_LAG_P95_S,
+        lagForS: e.ALERT_LAG_FOR_S,
+        trafficDropRatio: e.ALERT_TRAFFIC_DROP_RATIO,
+        trafficWindowS: e.ALERT_TRAFFIC_WINDOW_S,
+      },
+    },
     simulator: {
       rate: e.SIM_RATE,
       churnWindowS: e.SIM_CHURN_WINDOW_S,
@@ -278,9 +323,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
       ...(sim.quiet ? { quiet: sim.quiet } : {}),
     },
     logLevel: e.LOG_LEVEL,
-    secrets: [e.ADOBE_CLIENT_SECRET, e.ADOBE_ACCESS_TOKEN, e.DASHBOARD_PASSWORD].filter(
-      (s): s is string => typeof s === 'string' && s.length >= 4,
-    ),
+    secrets: [
+      e.ADOBE_CLIENT_SECRET,
+      e.ADOBE_ACCESS_TOKEN,
+      e.DASHBOARD_PASSWORD,
+      ...webhookUrls,
+      ...alertmanagerSecrets(e.ALERTMANAGER_URL),
+    ].filter((s): s is string => typeof s === 'string' && s.length >= 4),
   };
   if (e.LIVESTREAM_URL) config.livestreamUrl = e.LIVESTREAM_URL;
   if (e.LIVESTREAM_RESET) config.reset = e.LIVESTREAM_RESET;
@@ -293,6 +342,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   if (e.DASHBOARD_PASSWORD) config.dashboardPassword = e.DASHBOARD_PASSWORD;
   if (e.LOG_FORMAT) config.logFormat = e.LOG_FORMAT;
   return config;
+}
+
+/** The credentials an `ALERTMANAGER_URL` may carry (`https://user:password@host`): never shown. */
+function alertmanagerSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  const parsed = new URL(url);
+  return [url, decodeURIComponent(parsed.password)].filter(Boolean);
 }
 
 /** `TRUST_PROXY`: unset/false/0 → false; true/1 → true; else a list of addresses or CIDR ranges. */

@@ -63,6 +63,7 @@ export function problemAnswer(problem: Problem): RouteAnswer {
 export const CORE_ROUTES: readonly CoreRoute[] = [
   { method: 'GET', path: '/api/status', answer: (core) => json(200, core.status()) },
   { method: 'GET', path: '/api/catalog', answer: (core) => json(200, core.catalog()) },
+  { method: 'GET', path: '/api/alerts', answer: (core) => json(200, { alerts: core.alerts() }) },
   {
     method: 'GET',
     path: '/api/problems',

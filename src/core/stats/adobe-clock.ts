@@ -173,6 +173,13 @@ export class AdobeClock {
     return { seconds, outages: this.outageList() };
   }
 
+  /** Distinct hits Adobe received in `[fromS, toS)` (epoch seconds), as far as the last hour holds them. */
+  hitsBetween(fromS: number, toS: number): number {
+    let sum = 0;
+    for (let t = Math.max(fromS, toS - MAX_STATS_WINDOW_S); t < toS; t++) sum += this.count(t);
+    return sum;
+  }
+
   private count(t: number): number {
     const slot = t % MAX_STATS_WINDOW_S;
     return this.seconds[slot] === t ? this.counts[slot]! : 0;
