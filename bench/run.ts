@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the named benchmark suites and rewrites bench/RESULTS.md.
  *
- *   npm run bench                      ingest, fan-out, browser, start-up, memory
+ *   npm run bench                      ingest, ingest-http, fan-out, browser, catch-up, start-up, memory
  *   npm run bench -- --quick           the same, shorter (about 3 minutes)
  *   npm run bench -- --only ingest     one suite (comma-separated for several)
  *   npm run bench -- --long            browser suite for 5 minutes (heap growth)
@@ -16,14 +16,25 @@ import { newResult, type Suite, type SuiteContext } from './lib/suite.ts';
 import { gitState, machine, machineBusy } from './lib/machine.ts';
 import { writeResults } from './lib/report.ts';
 import { browserSuite } from './suites/browser.ts';
+import { catchUpSuite } from './suites/catch-up.ts';
 import { fanOutSuite } from './suites/fan-out.ts';
 import { ingestSuite } from './suites/ingest.ts';
+import { ingestHttpSuite } from './suites/ingest-http.ts';
 import { memorySuite } from './suites/memory.ts';
 import { soakSuite } from './suites/soak.ts';
 import { startUpSuite } from './suites/start-up.ts';
 
-const SUITES: Suite[] = [ingestSuite, fanOutSuite, browserSuite, startUpSuite, memorySuite, soakSuite];
-const DEFAULT = ['ingest', 'fan-out', 'browser', 'start-up', 'memory'];
+const SUITES: Suite[] = [
+  ingestSuite,
+  ingestHttpSuite,
+  fanOutSuite,
+  browserSuite,
+  catchUpSuite,
+  startUpSuite,
+  memorySuite,
+  soakSuite,
+];
+const DEFAULT = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory'];
 
 function parseArgs(argv: string[]) {
   const flags = {
@@ -53,7 +64,7 @@ function parseArgs(argv: string[]) {
     else if (arg.startsWith('--ingest-against')) flags.ingestAgainst = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,fan-out,browser,start-up,memory,soak]',
+        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,ingest-http,catch-up,fan-out,browser,start-up,memory,soak]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);

@@ -7,14 +7,15 @@ import { figure, type Figure, type SuiteResult } from '../lib/figures.ts';
 import { Histogram } from '../lib/histogram.ts';
 import { BENCH_DIR, ROOT } from '../lib/paths.ts';
 import { PoolControl } from '../lib/pool-control.ts';
-import { RatePin } from '../lib/rate-pin.ts';
 import { PROFILE_DIR, sleep, startRelayProcess, waitForHits, type RelayProcess } from '../lib/relay-process.ts';
+import { startSimProcess } from '../lib/sim-process.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
 import { FEED_MIN_GAP_MS } from '../../src/core/hub/feed.ts';
 
 /**
- * Fan-out: the relay in a child process (`src/relay/main.ts`, embedded simulator held at a flat
- * 1,000 hits/s) and N SSE clients in another process (bench/client-pool.ts). Delivery delay is
+ * Fan-out: the relay in a child process (`src/relay/main.ts`), pointed at the simulator in a
+ * process of its own at a flat 1,000 hits/s (so the relay's CPU is the relay's alone), and N SSE
+ * clients in another process (bench/client-pool.ts). Delivery delay is
  * receipt time − `hit.arrivedAt` for every hit at every client; relay CPU and RSS come from
  * /proc/<pid>. Then one more client stops reading: how long until the relay evicts it, and
  * what the others' delay was meanwhile.
@@ -91,16 +92,32 @@ async function oneRun(
 ): Promise<RunFigures> {
   const seconds = options.seconds ?? (ctx.quick ? 10 : 60);
   const sliceS = ctx.quick ? 5 : 10;
-  const relay: RelayProcess = await startRelayProcess({
-    env: { SIM_RATE: String(RATE), RECONNECT_COOLDOWN_S: '60', ...options.env },
-    logName: `fan-out-${options.label}-relay`,
-    ...(options.entry ? { entry: options.entry } : {}),
-    ...(options.profile ? { cpuProfDir: PROFILE_DIR } : {}),
-  });
-  const pin = new RatePin(relay.simControl, RATE);
+  const { sim, info } = await startSimProcess(
+    { rate: RATE, rhythm: false, redirectFirstConnect: false },
+    `fan-out-${options.label}-sim`,
+  );
+  let relay: RelayProcess;
+  try {
+    relay = await startRelayProcess({
+      env: {
+        LIVESTREAM_URL: info.streamUrl,
+        ADOBE_CLIENT_ID: info.clientId,
+        ADOBE_CLIENT_SECRET: info.clientSecret,
+        ADOBE_SCOPES: 'openid',
+        ADOBE_IMS_TOKEN_URL: info.tokenUrl,
+        RECONNECT_COOLDOWN_S: '60',
+        ...options.env,
+      },
+      logName: `fan-out-${options.label}-relay`,
+      ...(options.entry ? { entry: options.entry } : {}),
+      ...(options.profile ? { cpuProfDir: PROFILE_DIR } : {}),
+    });
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
   const pool = PoolControl.start(`fan-out-${options.label}-pool`);
   try {
-    await pin.start();
     await waitForHits(relay);
     // The replay buffer keeps the last 60 s of events: let it fill before the RSS baseline
     // (the quick run cannot wait; its RSS growth includes that fill).
@@ -237,9 +254,9 @@ async function oneRun(
     }
     return figures;
   } finally {
-    pin.stop();
     await pool.close();
     await relay.stop();
+    await sim.stop();
   }
 }
 
@@ -320,7 +337,7 @@ function runFigures(prefix: string, clients: number, r: RunFigures, targets: boo
         overall: r.cpu,
         ...(targets ? { target: { op: '<', value: 40 } } : {}),
         decimals: 0,
-        note: `with no client: ${r.cpuIdle.toFixed(0)} % (the embedded simulator generating ${RATE} hits/s and the ingest); the client pool used ${r.poolCpu.toFixed(0)} % of a core`,
+        note: `with no client: ${r.cpuIdle.toFixed(0)} % (the ingest of ${RATE} hits/s; the simulator runs in its own process); the client pool used ${r.poolCpu.toFixed(0)} % of a core`,
       },
     ),
     figure(`${prefix}relay RSS growth (before the clients → end)`, 'MB', r.rssEndMB - r.rssBeforeMB, {
@@ -342,7 +359,7 @@ export const fanOutSuite: Suite = {
   async run(ctx, result: SuiteResult) {
     const seconds = ctx.quick ? 10 : 60;
     result.notes.push(
-      `The embedded simulator follows a daily rhythm with bursts that cannot be turned off from the environment (SIM_RATE=1000 gives ~600 hits/s at 00:00 UTC, ~1,900 at 20:00); bench/lib/rate-pin.ts holds it at a flat ${RATE} hits/s through \`POST /__sim/rate\`. Each configuration gets a fresh relay, run ${ctx.quick ? 'a few seconds' : `${WARMUP_S} s`} with no client first (the RSS baseline is taken then${ctx.quick ? '; in a quick run the 60-s replay buffer is still filling, which the RSS growth includes' : ', once the 60-s replay buffer is full'}); 500 then 200 clients (raw \`http\` requests in bench/client-pool.ts, one process), ${seconds} s measured in ${ctx.quick ? 5 : 10}-s slices (min/median/max over slices, target checked on the whole run).`,
+      `The simulator runs in its own process (bench/lib/sim-process.ts) at a flat ${RATE} hits/s (no daily rhythm, no bursts), the relay pointed at it with LIVESTREAM_URL and its client credentials, so the relay's CPU is the relay's alone (until 7db2d69 the embedded simulator ran inside the relay, ~10 % of its busy time). Each configuration gets a fresh relay, run ${ctx.quick ? 'a few seconds' : `${WARMUP_S} s`} with no client first (the RSS baseline is taken then${ctx.quick ? '; in a quick run the 60-s replay buffer is still filling, which the RSS growth includes' : ', once the 60-s replay buffer is full'}); 500 then 200 clients (raw \`http\` requests in bench/client-pool.ts, one process), ${seconds} s measured in ${ctx.quick ? 5 : 10}-s slices (min/median/max over slices, target checked on the whole run).`,
     );
     // The floor sends a batch every FEED_MIN_GAP_MS, as the relay does under this load.
     const floors: Record<number, { delay: Histogram; poolCpu: number }> = {};

@@ -84,8 +84,14 @@ async function build(seed: number, count: number): Promise<{ meta: CorpusMeta; g
   return { meta: { records: count, emptyRecords, rawBytes, gzBytes: gz.length, chunkSizes }, gz };
 }
 
+/**
+ * Bumped when the generator's records change shape (2: the 2026 records, ~1.5 KB with the mobile
+ * device fields), so a corpus cached from an older generator is not measured again.
+ */
+const CORPUS_VERSION = 2;
+
 export function corpusPath(seed: number, count: number): string {
-  return join(OUT_DIR, 'corpus', `ingest-${seed}-${count}`);
+  return join(OUT_DIR, 'corpus', `ingest-v${CORPUS_VERSION}-${seed}-${count}`);
 }
 
 /** Builds the corpus (or finds it cached) and returns its base path. */

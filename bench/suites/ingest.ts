@@ -31,6 +31,7 @@ const SEED = 7;
 const HISTORY = [
   "**First change** (src/ commit 7827155, after the run at 61bb4bc, 2026-11-22 01:31 UTC, same corpus and machine): then 37k hits/CPU-s, 0.27 of the baseline. The profile showed `HitStore.add` evicting through `byId.keys().next()` (V8's ordered map keeps deleted entries as holes at the front until it rehashes; every fresh iterator walks them: 8–25 µs per add at the 20,000 capacity, 0.4 µs with a ring), the FeedBatcher holding every summary of the batch window even when it samples nearly all of them away (young-generation GC 16 % of the profile), and `parseExact` rewriting each line with a regex `replace` before parsing. After: a ring in `HitStore`, a bounded `FeedBatcher`, a one-pass `parseExact`: 52k hits/CPU-s, 0.42 (quick run at 6202275, 2026-11-22 03:10 UTC).",
   "**Second change** (after that run): `--trace-gc` showed the heap reaching 470 MB over the 200,000 records, and the scavenger taking ~720 ms of the run. The hit ids held by `Dedup` were concatenations (`${high}-${low}`) of digits sliced out of the line, itself a slice of the decoded chunk: V8 keeps both as references to their parent, so every id kept a whole decoded chunk alive (200,000 ids: ~400 MB). `hitIdOf` now flattens the id (one regex test over it), and the heap stays under ~80 MB. The decoder now cuts lines at the byte level and `HitStore` keeps each line's bytes where gunzip wrote them (offsets into the chunk, no object and no string per stored hit), so the scavenger no longer copies 20,000 live lines. The hot path parses with `parseHitLine` (`JSON.parse`, then the digits of `hitIdHigh`/`hitIdLow` read from the text only when a value is beyond 2^53) instead of `parseExact`'s regex scan of the whole line; `parseExact` stays for `GET /api/hits/:hitId`, where every field must be exact. `Dedup.add` does one lookup per generation instead of three, and the closures `hitIdOf`/`summariseRecord` created per call are module functions.",
+  "**Third change** (2026-11-30, after the issue asked for ≥ 0.9 of the baseline): a quiet run gave 0.78 (baseline 2.93 CPU-s, decode only 2.29, relay path 3.78); the profile put `JSON.parse` (inside `parseHitLine`) at 27–29 % and zlib at 15 %, and what the relay adds beyond decoding at ~1.5 CPU-s for 200,000 hits, split in a same-process microbenchmark as: hit id 1.2 µs a hit, de-duplication 0.6, the hit store 0.7–1.3, the summary 2.0–2.8, the stats 0.9–1.4. Summaries were built field by field (`setIf`), so each hit's summary had one of many hidden classes and every reader (stats, quality, feed, `JSON.stringify`) ran megamorphic: the summary now has every field in one order (undefined where the record has none; JSON leaves those out, the wire is byte for byte the same over the 200,000 corpus records), and summary + stats went from ~2.5 to ~1.7 µs a hit. Tried and dropped: a parse that reads only the ~28 fields the hot path needs (a one-pass validating scanner, exact or declining to `JSON.parse`), on the line's string (1.75 s for the corpus against `JSON.parse`'s 0.93–1.19 s) and on its bytes (2.0 s against `TextDecoder` + `parseHitLine`'s 1.65 s): V8's native parser builds a 1 KB record in ~5 µs, while a JavaScript loop only stepping over the same bytes already costs 1.3–2.3 µs (0.26–0.45 s for the corpus) before it decodes a single string; each of the ~12 strings a summary needs then costs 0.1–0.2 µs to decode (`latin1Slice`/`TextDecoder`), and `events`/`products` a nested `JSON.parse`. A field-only parse in JavaScript does not beat `JSON.parse` here.",
 ];
 const RECORDS = 200_000;
 const WORKER = join(BENCH_DIR, 'suites/ingest-worker.ts');
@@ -228,7 +229,7 @@ export const ingestSuite: Suite = {
       note: `${rounds} runs, each a fresh process on one CPU`,
     });
     const relayRatio = figure('relay path ÷ baseline', 'ratio', ratio('relay', 'cpuS'), {
-      target: { op: '>=', value: 0.6 },
+      target: { op: '>=', value: 0.9 },
       decimals: 2,
       note: 'per round, CPU time',
     });
@@ -318,11 +319,11 @@ export const ingestSuite: Suite = {
     const decodeRatio = med(ratio('decode', 'cpuS'));
     result.profiles.push(
       [
-        `**Ingest${missed ? ' — target missed' : ''}.** As in src/ now: ${k(med(rate('relay', 'cpuS')))} hits/CPU-s (${passes(relayRate) ? 'meets' : 'misses'} ≥ 50k), ${relayRatioMed.toFixed(2)} of the baseline (${passes(relayRatio) ? 'meets' : 'misses'} ≥ 0.6). \`node --cpu-prof\` of one run (bench/out/profiles/${profileName}):`,
+        `**Ingest${missed ? ' — target missed' : ''}.** As in src/ now: ${k(med(rate('relay', 'cpuS')))} hits/CPU-s (${passes(relayRate) ? 'meets' : 'misses'} ≥ 50k), ${relayRatioMed.toFixed(2)} of the baseline (${passes(relayRatio) ? 'meets' : 'misses'} ≥ 0.9). \`node --cpu-prof\` of one run (bench/out/profiles/${profileName}):`,
         profileTable(summary, 12),
         `Where it goes: ${top}; the garbage collector ${pct(gc)}.`,
         ...HISTORY,
-        `${passes(relayRatio) ? '**What is left**' : '**What stops 0.6**'}: the decode step alone (gunzip + byte-level lines + \`parseHitLine\`, no ingest) is at ${decodeRatio.toFixed(2)} of the baseline; what the relay then does per hit (de-duplication over 200,000–400,000 ids, the ring of 20,000 stored lines, the summary, the stats over every hit, the feed) costs the rest. The rates move by ±15 % from run to run on this shared machine; the ratio is taken per round, both modes pinned to the same core.`,
+        `${passes(relayRatio) ? '**What is left**' : '**What stops 0.9**'}: the decode step alone (gunzip + byte-level lines + \`parseHitLine\`, no ingest) is at ${decodeRatio.toFixed(2)} of the baseline; what the relay then does per hit (de-duplication over 200,000–400,000 ids, the ring of 20,000 stored lines, the summary, the stats over every hit, the feed) costs the rest. The rates move by ±15 % from run to run on this shared machine; the ratio is taken per round, both modes pinned to the same core.`,
       ].join('\n\n'),
     );
 
