@@ -5,7 +5,8 @@
  *   node --import tsx bench/suites/ingest-worker.ts <baseline|decode|relay|parse> <corpus base>
  *
  * - baseline: gunzip → split lines → `JSON.parse` (what any NDJSON reader must do at least).
- * - decode:   gunzip → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
+ * - baseline-64k: the same with the relay's 64 KiB gunzip buffer instead of zlib's 16 KiB default.
+ * - decode:   gunzip (the relay's 64 KiB buffer) → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
  * - relay:    the relay's whole path as `createRelay` wires it: gunzip → RecordDecoder → Ingest
  *             (Dedup, HitStore, Redactor(['ip']), summary, StatsCollector, FeedBatcher) with the
  *             feed batch taken and published into the Broadcaster (no subscriber) every FEED_MIN_GAP_MS and
@@ -22,6 +23,7 @@ import { Ingest } from '../../src/core/ingest/ingest.ts';
 import { Redactor } from '../../src/core/ingest/redact.ts';
 import { Broadcaster } from '../../src/core/hub/broadcaster.ts';
 import { nodeBytes } from '../../src/relay/node-bytes.ts';
+import { GUNZIP_CHUNK_BYTES } from '../../src/relay/upstream/connect.ts';
 import { StatsCollector } from '../../src/core/stats/stats.ts';
 import { parseExact, parseHitLine, RecordDecoder } from '../../src/core/ingest/decode.ts';
 import { loadCorpus, type Corpus } from './ingest-corpus.ts';
@@ -39,8 +41,9 @@ export interface WorkerResult {
 
 const FEED_MAX_HITS_PER_S = 1000;
 
-function gunzip(): zlib.Gunzip {
-  return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+/** zlib's defaults for the baseline (any NDJSON reader); the relay's own buffer size for its paths. */
+function gunzip(chunkSize?: number): zlib.Gunzip {
+  return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, ...(chunkSize ? { chunkSize } : {}) });
 }
 
 async function pump(corpus: Corpus, stream: zlib.Gunzip, onBytes?: (n: number) => void): Promise<void> {
@@ -53,8 +56,8 @@ async function pump(corpus: Corpus, stream: zlib.Gunzip, onBytes?: (n: number) =
   await ended;
 }
 
-async function baseline(corpus: Corpus): Promise<Record<string, number>> {
-  const stream = gunzip();
+async function baseline(corpus: Corpus, chunkSize?: number): Promise<Record<string, number>> {
+  const stream = gunzip(chunkSize);
   const text = new StringDecoder('utf8');
   let pending = '';
   let parsed = 0;
@@ -79,7 +82,7 @@ async function baseline(corpus: Corpus): Promise<Record<string, number>> {
 }
 
 async function decodeOnly(corpus: Corpus): Promise<Record<string, number>> {
-  const stream = gunzip();
+  const stream = gunzip(GUNZIP_CHUNK_BYTES);
   let records = 0;
   let malformed = 0;
   const decoder = new RecordDecoder(
@@ -138,7 +141,7 @@ async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
   };
   const feedTimer = setInterval(flushFeed, FEED_MIN_GAP_MS);
   const statsTimer = setInterval(tickStats, 1000);
-  const stream = gunzip();
+  const stream = gunzip(GUNZIP_CHUNK_BYTES);
   const decoder = ingest.decoder(0);
   stream.on('data', (chunk: Buffer) => decoder.push(chunk));
   await pump(corpus, stream, (n) => ingest.bytes(n));
@@ -185,7 +188,7 @@ function parseRounds(corpus: Corpus, rounds: number): { json: number[]; hit: num
 
 const [mode, base, roundsArg] = process.argv.slice(2);
 if (!mode || !base) {
-  console.error('usage: ingest-worker.ts <baseline|decode|relay|parse> <corpus base> [rounds]');
+  console.error('usage: ingest-worker.ts <baseline|baseline-64k|decode|relay|parse> <corpus base> [rounds]');
   process.exit(2);
 }
 const corpus = loadCorpus(base);
@@ -194,6 +197,7 @@ const t0 = performance.now();
 let check: Record<string, number> = {};
 let rounds: WorkerResult['rounds'];
 if (mode === 'baseline') check = await baseline(corpus);
+else if (mode === 'baseline-64k') check = await baseline(corpus, GUNZIP_CHUNK_BYTES);
 else if (mode === 'decode') check = await decodeOnly(corpus);
 else if (mode === 'relay') check = await relayPath(corpus);
 else if (mode === 'parse') rounds = parseRounds(corpus, Number(roundsArg ?? 5));
