@@ -92,7 +92,7 @@ function families(core: RelayCore): Family[] {
     },
     {
       name: 'livestream_alerts_firing',
-      help: "The relay's own alerts firing now, by rule and severity.",
+      help: "The relay's own alerts firing now, by rule.",
       type: 'gauge',
       samples: ALERT_RULES.map((rule) => ({
         labels: { rule },

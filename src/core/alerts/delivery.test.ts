@@ -137,6 +137,7 @@ describe('alert delivery', () => {
     expect(sent).toEqual({
       labels: {
         alertname: 'shard_failed',
+        rule: 'shard_failed',
         severity: 'critical',
         service: 'livestream-monitor',
         stream: 'x',

@@ -295,6 +295,7 @@ export function toAlertmanager(
   return {
     labels: {
       alertname: alert.rule,
+      rule: alert.rule,
       severity: alert.severity,
       ...labels,
       ...(alert.shard === undefined ? {} : { shard: String(alert.shard) }),

@@ -45,7 +45,7 @@ const ADOBE_CLOCK_KEPT_S = 3600;
 /** Below this baseline (hits/s) a drop is noise: `traffic_drop` does not judge. */
 export const TRAFFIC_MIN_BASELINE_PER_S = 1;
 /** `traffic_drop` resolves once the rate is back above this multiple of the firing threshold. */
-const TRAFFIC_CLEAR_FACTOR = 1.5;
+export const TRAFFIC_CLEAR_FACTOR = 1.5;
 
 const SEVERITY: Record<AlertRule, AlertSeverity> = {
   stream_down: 'critical',
