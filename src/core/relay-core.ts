@@ -337,19 +337,20 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     labels: deps.alerts?.labels ?? {},
     ...(deps.alerts?.dashboardUrl ? { generatorUrl: deps.alerts.dashboardUrl } : {}),
   });
-  const rules = new AlertRules(alertRules, alertBook, startedAt, (alert) => {
+  const rules = new AlertRules(
+    alertRules,
+    alertBook,
+    startedAt,
+    (alert) => {
+      hub.broadcast('alert', alert);
+      delivery.notify(alert);
+      const fields = { rule: alert.rule, severity: alert.severity, shard: alert.shard, id: alert.id };
+      if (alert.state === 'firing') log.warn('alert firing', fields);
+      else log.info('alert resolved', fields);
+    },
     // Alert texts are the relay's own, built from cleaned Problems: cleaned once more all the same.
-    const sent: Alert = {
-      ...alert,
-      summary: redactor.text(scrub(alert.summary)),
-      description: redactor.text(scrub(alert.description)),
-    };
-    hub.broadcast('alert', sent);
-    delivery.notify(sent);
-    const fields = { rule: alert.rule, severity: alert.severity, shard: alert.shard, id: alert.id };
-    if (alert.state === 'firing') log.warn('alert firing', fields);
-    else log.info('alert resolved', fields);
-  });
+    (text) => redactor.text(scrub(text)),
+  );
   // What was firing when the relay stopped goes on firing (no new notification); Alertmanager,
   // which forgets an alert not re-sent in time, hears of it again.
   delivery.restore(alertBook.firingAlerts().map((k) => k.alert));

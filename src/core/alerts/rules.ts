@@ -81,6 +81,8 @@ export class AlertRules {
     startedAt: number,
     /** An alert fired or resolved: send it. */
     private readonly onChange: (alert: Alert) => void,
+    /** Applied to an alert's texts before it is kept or sent (secrets, redacted fields). */
+    private readonly clean: (text: string) => string = (text) => text,
   ) {
     this.lastStreamingAt = startedAt;
     this.downSince = startedAt;
@@ -219,8 +221,8 @@ export class AlertRules {
       state: 'firing',
       severity: SEVERITY[rule],
       startsAt: at,
-      summary: text.summary,
-      description: text.description,
+      summary: this.clean(text.summary),
+      description: this.clean(text.description),
       ...(shard === undefined ? {} : { shard }),
     };
     this.book.fire({ alert, ...(baselinePerS === undefined ? {} : { baselinePerS }) });
