@@ -95,7 +95,7 @@ export default tseslint.config(
               except: ['./generator'],
               message: "Only the simulator's generator runs in the browser.",
             },
-            ...['connection', 'problems', 'traffic', 'feed'].map((feature) => ({
+            ...['connection', 'problems', 'traffic', 'feed', 'alerts'].map((feature) => ({
               target: `./src/web/features/${feature}`,
               from: './src/web/features',
               except: [`./${feature}`],

@@ -11,7 +11,7 @@ test('the scenario panel switches scenario from the keyboard', async ({ page, mo
   await page.keyboard.press('Enter');
   const nav = panel.getByRole('navigation', { name: 'Mock scenarios' });
   // One link per scenario of src/mocks/scenarios.ts.
-  await expect(nav.getByRole('link')).toHaveCount(12);
+  await expect(nav.getByRole('link')).toHaveCount(13);
   await expect(nav.getByRole('link', { name: 'Healthy' })).toHaveAttribute('aria-current', 'page');
 
   await page.keyboard.press('Tab');

@@ -22,7 +22,8 @@ export type ScenarioName =
   | 'unstable'
   | 'relay-down'
   | 'unknown-action'
-  | 'bad-records';
+  | 'bad-records'
+  | 'alerts';
 
 /** What `src/mocks/browser.ts` exposes as `window.__msw` in demo mode (the part tests use). */
 interface MockControls {

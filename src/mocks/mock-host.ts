@@ -21,7 +21,8 @@ import { subscribeStream, type SubscriberStream } from './stream-sink.ts';
  * `page.clock` drives in e2e tests) whenever `sync()` runs: on a timer (`start()`) and before
  * every answer. A later jump only gets hits for its last `MAX_CATCH_UP_MS` (a sleeping tab, a
  * test's fast-forward stay cheap). What belongs to the host alone: the browser's link to the
- * relay (`linkOutages`: open streams break, `linkDown()` tells the handlers to answer 503).
+ * relay (`linkOutages`: open streams break, `linkDown()` tells the handlers to answer 503), and
+ * the operator a scenario scripts (`operatorReconnects`: "Reconnect now", answered by the core).
  */
 
 export interface MockHostOptions {
@@ -113,6 +114,7 @@ export class MockHost {
       scenario,
       streams: this.connector,
       seed: options.seed ?? hashText(`mock:${scenario.name}`),
+      openedAt: this.openedAt,
     });
     const shards = scenario.shards.length;
     const url = `http://127.0.0.1:8081/api/1/stream/demo-${scenario.name}${shards > 1 ? `?maxConnections=${shards}` : ''}`;
@@ -143,9 +145,13 @@ export class MockHost {
         ...(options.feedIntervalMs !== undefined ? { feedIntervalMs: options.feedIntervalMs } : {}),
         startedAt: this.startedAt,
         enableFetch: mockEnableFetch,
+        ...(scenario.alertRules ? { alerts: { rules: scenario.alertRules } } : {}),
       },
     );
     for (const { from } of this.outages) clock.setTimeout(() => this.breakStreams(), from - this.startedAt);
+    for (const { shard, atS } of scenario.operatorReconnects ?? []) {
+      clock.setTimeout(() => this.core.reconnect(shard), this.openedAt + atS * 1000 - this.startedAt);
+    }
     // The history is played in full: it is what fills the charts when the page opens.
     this.queue = clock.advanceTo(this.openedAt);
     this.ready = this.queue;

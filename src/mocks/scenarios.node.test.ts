@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  ALERT_RULES,
+  AlertsResponseSchema,
   ApiErrorSchema,
   CatalogSchema,
   EXACT_HIT_ID,
@@ -47,6 +49,7 @@ const DURATION_S: Record<ScenarioName, number> = {
   'relay-down': 60,
   'unknown-action': 100,
   'bad-records': 60,
+  alerts: 90,
 };
 
 interface Frame {
@@ -154,6 +157,10 @@ async function checkRest(h: Harness, hitId?: string) {
   const stats = await h.get('/api/stats?window=3600');
   const statsParsed = StatsResponseSchema.safeParse(stats.body);
   expect(statsParsed.success, JSON.stringify(statsParsed.error?.issues)).toBe(true);
+
+  const alerts = await h.get('/api/alerts');
+  const alertsParsed = AlertsResponseSchema.safeParse(alerts.body);
+  expect(alertsParsed.success, JSON.stringify(alertsParsed.error?.issues)).toBe(true);
 
   for (const window of TOP_WINDOWS_S) {
     const top = await h.get(`/api/top?window=${window}`);
@@ -403,6 +410,34 @@ describe('mock scenarios: every payload passes the contract', () => {
     const events = parsed(frames, 'traffic');
     expect(events.length).toBeGreaterThan(10);
   });
+
+  it("alerts: a quiet start, then every rule fires and resolves within the first 90 s, by the relay's own rules", async () => {
+    const { frames, h } = await play('alerts');
+    const openedAt = h.mock.host.openedAt;
+    const events = parsed(frames, 'alert');
+    const firing = events.filter((a) => a.state === 'firing');
+    const resolved = events.filter((a) => a.state === 'resolved');
+    expect(firing.map((a) => a.rule).sort()).toEqual([...ALERT_RULES].sort());
+    // Each resolves once, with the id it fired with, after it started.
+    expect(resolved.map((a) => a.id).sort()).toEqual(firing.map((a) => a.id).sort());
+    for (const alert of resolved) {
+      const fired = firing.find((a) => a.id === alert.id)!;
+      expect(alert).toMatchObject({ rule: fired.rule, startsAt: fired.startsAt, severity: fired.severity });
+      expect(alert.endsAt!).toBeGreaterThan(fired.startsAt);
+      // Nothing in the first 10 s (the e2e spec sees the banner appear).
+      expect(fired.startsAt - openedAt).toBeGreaterThanOrEqual(10_000);
+      expect(alert.endsAt! - openedAt).toBeLessThanOrEqual(90_000);
+    }
+    expect(firing.find((a) => a.rule === 'shard_failed')).toMatchObject({ shard: 1, severity: 'critical' });
+    expect(firing.find((a) => a.rule === 'stream_down')).toMatchObject({ severity: 'critical' });
+    expect(firing.find((a) => a.rule === 'lag_high')?.summary).toMatch(/^Hits arrive late/);
+    expect(firing.find((a) => a.rule === 'traffic_drop')?.summary).toMatch(/^Traffic down \d+ %/);
+    // GET /api/alerts keeps the history: all four, resolved, newest first.
+    const { alerts } = AlertsResponseSchema.parse((await h.get('/api/alerts')).body);
+    expect(alerts.map((a) => a.state)).toEqual(['resolved', 'resolved', 'resolved', 'resolved']);
+    const ends = alerts.map((a) => a.endsAt!);
+    expect(ends).toEqual([...ends].sort((a, b) => b - a));
+  }, 60_000);
 
   it('unstable: from the third connection in a row cut within seconds, connection_unstable', async () => {
     const { frames, h } = await play('unstable');

@@ -1,3 +1,5 @@
+import type { AlertRuleSettings } from '../core/alerts/rules.ts';
+
 /**
  * Mock-mode scenarios, as data: the relay's settings, the site's traffic, and for every shard the
  * outcomes of its upstream connection attempts in order. The mock host (`mock-host.ts`) runs the
@@ -41,7 +43,21 @@ export interface Scenario {
     feedMaxHitsPerS: number;
   };
   /** Site traffic: `rateAt(now, baseRate)` hits/s, never below `minRate`. */
-  traffic: { baseRate: number; minRate?: number };
+  traffic: {
+    baseRate: number;
+    minRate?: number;
+    /**
+     * The site loses hits (a release broke its tracking): of the hits Adobe would have received
+     * in these windows (its clock, `receivedTimeGMT`; seconds after the page opened, negative in
+     * the history), only `share` reach it.
+     */
+    losses?: readonly { fromS: number; toS: number; share: number }[];
+    /**
+     * Adobe's processing falls behind: hits that reach the stream in these windows (seconds
+     * after the page opened) were received `extraS` earlier than usual.
+     */
+    delays?: readonly { fromS: number; toS: number; extraS: number }[];
+  };
   /** How long the relay had been running when the page opened (seconds): fills the charts. */
   historyS: number;
   /** One script per shard (`maxConnections` = their count); a script's last outcome repeats. */
@@ -50,11 +66,23 @@ export interface Scenario {
   malformedEveryS?: number;
   /** The browser's own link to the relay is down in these windows (seconds after the page opened). */
   linkOutages?: readonly { fromS: number; toS: number }[];
+  /** The relay's alert rules (`ALERT_*` settings) where they differ from its defaults. */
+  alertRules?: Partial<AlertRuleSettings>;
+  /**
+   * An operator presses "Reconnect now" (`POST /api/upstream/:shard/reconnect`) on this shard at
+   * `atS` (seconds after the page opened); the relay answers it as it would the button.
+   */
+  operatorReconnects?: readonly { shard: number; atS: number }[];
 }
 
 const HISTORY_S = 600;
 const RELAY_DEFAULTS = { cooldownS: 60, stallTimeoutS: 90, feedMaxHitsPerS: 1000 } as const;
 const OPEN: AttemptOutcome = { kind: 'open' };
+/**
+ * `alerts`: the relay has run for more than an hour when the page opens, since `traffic_drop`
+ * measures its baseline over the hour of Adobe's clock the relay keeps.
+ */
+const ALERTS_HISTORY_S = 3700;
 
 /** A Livestream-style JSON error body (what `normaliseErrorBody` turns into `details`). */
 function errorBody(error: string, description: string): string {
@@ -233,6 +261,50 @@ export const SCENARIOS = [
     historyS: HISTORY_S,
     shards: [[OPEN]],
     malformedEveryS: 4,
+  },
+  /*
+   * The relay's own alert rules, with short durations (`ALERT_DOWN_AFTER_S=5`, `ALERT_LAG_FOR_S=5`,
+   * `ALERT_TRAFFIC_WINDOW_S=30`), met by what happens upstream, in seconds after the page opened:
+   * - traffic_drop: the site lost its hits Adobe received from -124 to -97 s; the rule judges
+   *   Adobe's clock 120 s behind (hits still arriving), against the hour before: fires ~16 s,
+   *   resolves ~44 s as the hole leaves its window;
+   * - lag_high: hits reaching the stream from 13 to 19 s are 7 min late: fires ~18 s, resolves
+   *   after a minute back in Adobe's band, ~79 s;
+   * - shard_failed: shard 1, lost at -43 s, is refused with 403 when its cooldown ends: fires
+   *   ~18 s; an operator reconnects it at 80 s (its cooldown after the refusal is over): resolves;
+   * - stream_down: shard 0 is lost at 57 s while shard 1 is failed: fires ~61 s, resolves when
+   *   shard 1 streams again (~81 s). It comes after traffic_drop resolved: a stream that is down
+   *   stops the traffic rule from judging.
+   */
+  {
+    name: 'alerts',
+    title: 'Alerts fire and resolve',
+    description:
+      'A quiet start, then each alert rule fires (from about 15 s) and resolves (by about 80 s): traffic drops, hits arrive late, shard 1 fails and is reconnected by an operator, no shard streams.',
+    relay: RELAY_DEFAULTS,
+    traffic: {
+      // A few hits a second (never below the rule's 1 hit/s baseline): the hour of history stays quick to play.
+      baseRate: 2.5,
+      minRate: 1.5,
+      losses: [{ fromS: -124, toS: -97, share: 0 }],
+      delays: [{ fromS: 13, toS: 19, extraS: 420 }],
+    },
+    historyS: ALERTS_HISTORY_S,
+    shards: [
+      [{ kind: 'open', forS: ALERTS_HISTORY_S + 56, end: 'lost' }, OPEN],
+      [
+        { kind: 'open', forS: ALERTS_HISTORY_S - 44, end: 'lost' },
+        {
+          kind: 'refuse',
+          status: 403,
+          body: errorBody('access_denied', 'These credentials may no longer read this stream.'),
+          contentType: 'application/json',
+        },
+        OPEN,
+      ],
+    ],
+    alertRules: { downAfterS: 5, lagForS: 5, trafficWindowS: 30 },
+    operatorReconnects: [{ shard: 1, atS: 80 }],
   },
 ] as const satisfies readonly Scenario[];
 

@@ -1,4 +1,4 @@
-import { stringifyRecord } from '../contract/index.ts';
+import { stringifyRecord, type HitRecord } from '../contract/index.ts';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import { createHitGenerator, rateAt, visitorSlot, type HitGenerator } from '../simulator/generator/index.ts';
 import type { Scenario } from './scenarios.ts';
@@ -18,6 +18,10 @@ import type { ScriptedStream } from './script-connector.ts';
  *
  * Before `hitsFrom` (a catch-up the host keeps cheap) nothing is generated: open streams get
  * keep-alive bytes only, as a quiet stream would.
+ *
+ * The scenario's `losses` drop hits by when Adobe received them (only `share` of them reach
+ * Adobe, so the hole is on Adobe's clock, as a broken tag leaves it), and its `delays` make the
+ * hits that reach the stream in a window that much older (Adobe's processing behind).
  */
 
 export interface SiteTrafficOptions {
@@ -28,6 +32,13 @@ export interface SiteTrafficOptions {
   seed: number;
   /** How often records are written. Default 100 ms. */
   tickMs?: number;
+  /** When the page opened (epoch ms): the scenario's `losses` and `delays` count from here. Default: the clock's start. */
+  openedAt?: number;
+}
+
+interface TimeWindow {
+  from: number;
+  to: number;
 }
 
 /** Lines a broken upstream sends now and then (none of them a JSON record). */
@@ -65,6 +76,10 @@ export class SiteTraffic {
   private readonly streamed: boolean[] = [];
   /** What each shard missed while it was not streaming, oldest first: resent when it is back. */
   private readonly backlog: { at: number; line: string }[][] = [];
+  private readonly losses: (TimeWindow & { share: number })[];
+  private readonly delays: (TimeWindow & { extraS: number })[];
+  /** Hits a loss window owes Adobe: whole ones are kept, so exactly `share` of them get through. */
+  private lossCarry = 0;
 
   constructor(private readonly options: SiteTrafficOptions) {
     const { clock, scenario } = options;
@@ -72,6 +87,13 @@ export class SiteTraffic {
     this.tickMs = options.tickMs ?? 100;
     this.shards = scenario.shards.length;
     this.last = clock.now();
+    const openedAt = options.openedAt ?? clock.now();
+    const toWindow = (w: { fromS: number; toS: number }): TimeWindow => ({
+      from: openedAt + w.fromS * 1000,
+      to: openedAt + w.toS * 1000,
+    });
+    this.losses = (scenario.traffic.losses ?? []).map((w) => ({ ...toWindow(w), share: w.share }));
+    this.delays = (scenario.traffic.delays ?? []).map((w) => ({ ...toWindow(w), extraS: w.extraS }));
     this.timer = clock.setTimeout(() => this.tick(), this.tickMs);
     const every = scenario.malformedEveryS;
     if (every) this.malformedTimer = clock.setTimeout(() => this.malformed(every * 1000), every * 1000);
@@ -117,7 +139,9 @@ export class SiteTraffic {
     this.carry = expected - count;
     const lines: string[][] = streams.map(() => []);
     for (let i = 1; i <= count; i++) {
-      const record = this.generator.next(Math.round(from + ((to - from) * i) / (count + 1)));
+      const at = Math.round(from + ((to - from) * i) / (count + 1));
+      const record = this.generator.next(at);
+      if (!this.reachesAdobe(record, at)) continue;
       const shard = visitorSlot(record, this.shards);
       if (streams[shard]) lines[shard]!.push(stringifyRecord(record));
       else if (missing[shard]) this.keep(shard, to, stringifyRecord(record));
@@ -129,6 +153,26 @@ export class SiteTraffic {
       const bytes = encoder.encode(`${text.join('\r\n')}\r\n`);
       stream.write(bytes, wireBytes(bytes));
     });
+  }
+
+  /**
+   * Applies the scenario's delays to a record reaching the stream at `at`, and its losses:
+   * false when the site lost it (Adobe never received it).
+   */
+  private reachesAdobe(record: HitRecord, at: number): boolean {
+    const delay = this.delays.find((w) => at >= w.from && at < w.to);
+    if (delay && typeof record.receivedTimeGMT === 'number') {
+      record.receivedTimeGMT -= delay.extraS;
+      if (typeof record.timeGMT === 'number') record.timeGMT -= delay.extraS;
+    }
+    if (this.losses.length === 0 || typeof record.receivedTimeGMT !== 'number') return true;
+    const received = record.receivedTimeGMT * 1000;
+    const loss = this.losses.find((w) => received >= w.from && received < w.to);
+    if (!loss) return true;
+    this.lossCarry += loss.share;
+    if (this.lossCarry < 1) return false;
+    this.lossCarry -= 1;
+    return true;
   }
 
   /** Keeps a record a shard missed: the last `RESUME_WINDOW_MS`, at most `MAX_BACKLOG` records. */

@@ -39,6 +39,7 @@ const RUN_S: Record<ScenarioName, number> = {
   'relay-down': 30,
   'unknown-action': 120,
   'bad-records': 40,
+  alerts: 3730,
 };
 
 /**
@@ -266,8 +267,15 @@ async function onNodeHost(scenario: Scenario): Promise<Trace> {
   return trace;
 }
 
+/**
+ * `alerts` is not played here: its fault plan lies an hour into the relay's run (traffic_drop's
+ * baseline is the hour before), which the Node host reaches only after about a minute of real
+ * time, and the operator's reconnect it scripts is the mock host's alone.
+ */
+const PLAYED = SCENARIOS.filter((s) => s.name !== 'alerts');
+
 describe('the mock host and the Node host make the same decisions', () => {
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+  it.each(PLAYED.map((s) => [s.name, s] as const))(
     '%s: the same states, Problems and actions per shard',
     async (_name, scenario) => {
       const mock = await onMockHost(scenario);

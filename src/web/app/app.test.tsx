@@ -50,6 +50,7 @@ describe('<App/>', () => {
     expect(within(main).getByRole('heading', { name: 'Traffic' })).toBeTruthy();
     expect(within(main).getByRole('heading', { name: 'Live feed' })).toBeTruthy();
     expect(within(main).getByRole('heading', { name: 'Error objects' })).toBeTruthy();
+    expect(within(main).getByRole('heading', { name: 'Alerts' })).toBeTruthy();
     expect(within(main).getByRole('heading', { name: 'Connection details' })).toBeTruthy();
     expect((await within(main).findAllByTestId('problem-card')).length).toBeGreaterThan(0);
     // Shard 2's error objects are active: a background tab shows how many in its title.

@@ -1,3 +1,4 @@
+import { AlertBanner, AlertsPanel } from '../features/alerts/index.ts';
 import { ConnectionDetails, ConnectionMap, useStatus } from '../features/connection/index.ts';
 import { ProblemsPanel } from '../features/problems/index.ts';
 import { ApiProblemError } from '../lib/api-client.ts';
@@ -12,9 +13,10 @@ import { LiveRegion, StateAnnouncer } from './state-announcer.tsx';
 import { ThemeSwitch, TimeZoneSwitch } from './theme-switch.tsx';
 
 /**
- * The page: header (name, connection map, pause, theme, time zone), main panels (traffic and,
- * beside it, error objects and connection details; then the feed across the whole width),
- * footer (relay version and mode), and the one polite live region.
+ * The page: the firing alerts' banner above everything, header (name, connection map, pause,
+ * theme, time zone), main panels (traffic and, beside it, alerts, error objects and connection
+ * details; then the feed across the whole width), footer (relay version and mode), and the one
+ * polite live region (the alerts keep their own, in the banner).
  *
  * The header keeps one height whatever the connection does (no layout shift). On a phone it
  * stacks: name, then the connection state (Livestream first), then the controls.
@@ -32,6 +34,11 @@ export function Layout() {
       <a className="skip-link" href="#main">
         Skip to the panels
       </a>
+      {needsLogin ? null : (
+        <PanelErrorBoundary name="Alerts banner">
+          <AlertBanner />
+        </PanelErrorBoundary>
+      )}
       <header className="app-header" data-testid="app-header">
         <h1 className="app-title">Livestream Monitor</h1>
         <ConnectionMap />
@@ -52,6 +59,9 @@ export function Layout() {
               </PanelErrorBoundary>
             </div>
             <div className="panels__side">
+              <PanelErrorBoundary name="Alerts">
+                <AlertsPanel />
+              </PanelErrorBoundary>
               <PanelErrorBoundary name="Error objects">
                 <ProblemsPanel relayVersion={relay?.version} relayMode={relay?.mode} />
               </PanelErrorBoundary>

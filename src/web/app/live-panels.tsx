@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { Stats } from '../../contract/index.ts';
 import { useStatus } from '../features/connection/index.ts';
 import { FeedPanel, useRevenueCurrency } from '../features/feed/index.ts';
@@ -13,7 +13,7 @@ import {
 } from '../features/traffic/index.ts';
 import { useFeed, useFeedStats, useLatestStats, useLink, usePause, useTopWindows } from '../lib/live-store/index.ts';
 import { useRelayNow } from '../lib/ticker.ts';
-import { formatPick, parsePick } from '../lib/top-pick.ts';
+import { formatPick, parsePick, type TopPick } from '../lib/top-pick.ts';
 import { useSearchParam } from '../lib/url-state.ts';
 import { PAUSE_SHORTCUT } from './keyboard-shortcuts.ts';
 
@@ -47,21 +47,27 @@ export function TrafficSection() {
   const currency = top?.find((t) => t.window === windowS)?.currency ?? feedCurrency;
   const [pickParam, setPick] = useSearchParam(VIEW_PARAMS.pick);
   const pick = useMemo(() => parsePick(pickParam), [pickParam]);
+  // Kept across renders (this section re-renders with every feed update): the top lists are memoised.
+  const onPick = useCallback(
+    (pick: TopPick) => {
+      setPick(formatPick(pick));
+      // Take the operator to what the click changed: the feed, now showing only those hits.
+      const feed = document.getElementById(FEED_SECTION_ID);
+      feed?.scrollIntoView({ block: 'start' });
+      feed?.focus({ preventScroll: true });
+    },
+    [setPick],
+  );
+  const onWindowChange = useCallback((windowS: TrafficWindowS) => setWindowParam(String(windowS)), [setWindowParam]);
   return (
     <TrafficPanel
       pick={pick}
-      onPick={(pick) => {
-        setPick(formatPick(pick));
-        // Take the operator to what the click changed: the feed, now showing only those hits.
-        const feed = document.getElementById(FEED_SECTION_ID);
-        feed?.scrollIntoView({ block: 'start' });
-        feed?.focus({ preventScroll: true });
-      }}
+      onPick={onPick}
       series={stats.data?.series ?? NO_STATS}
       traffic={traffic.data}
       top={top}
       windowS={windowS}
-      onWindowChange={(windowS) => setWindowParam(String(windowS))}
+      onWindowChange={onWindowChange}
       sampled={sampled}
       received={counts.received}
       shown={counts.shown}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   currencyCode,
   formatAgo,
@@ -67,5 +67,12 @@ describe('format', () => {
     expect(formatMoney(1234.5, 'dollars')).toBe('1,234.50');
     expect(currencyCode(' usd ')).toBe('USD');
     expect(currencyCode('US')).toBeUndefined();
+  });
+
+  it('asks Intl about a currency code once, however many amounts are in it', () => {
+    const built = vi.spyOn(Intl, 'NumberFormat');
+    for (let i = 0; i < 100; i++) expect(currencyCode(i % 2 ? 'nok' : 'NOK')).toBe('NOK');
+    expect(built).toHaveBeenCalledTimes(1);
+    expect(currencyCode('C1F')).toBeUndefined();
   });
 });

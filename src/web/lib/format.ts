@@ -51,16 +51,28 @@ export function formatRate(perSecond: number): string {
   return COUNT.format(Math.round(perSecond));
 }
 
+/**
+ * Whether `Intl` writes each three-letter code asked about so far, found out once per code (at
+ * most 26³ entries): building an `Intl.NumberFormat` to find out costs more than the formatting,
+ * and every revenue cell of the feed asks.
+ */
+const knownCurrencies = new Map<string, boolean>();
+
 /** An ISO 4217 code `Intl` can write (`USD`, `eur` → `EUR`), or undefined. */
 export function currencyCode(currency: string | undefined): string | undefined {
   const code = currency?.trim().toUpperCase();
   if (!code || !/^[A-Z]{3}$/.test(code)) return undefined;
-  try {
-    new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
-    return code;
-  } catch {
-    return undefined;
+  let known = knownCurrencies.get(code);
+  if (known === undefined) {
+    try {
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownCurrencies.set(code, known);
   }
+  return known ? code : undefined;
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();

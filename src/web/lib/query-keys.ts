@@ -1,8 +1,8 @@
 /**
  * Query keys for every relay route, in one place: the live store (`live-store/cache-bridge.ts`)
  * writes live events into the same cache entries the REST queries fill (a `problem` event lands
- * in the problems list, a `stats` event in the stats history, a `state` event in the status), so
- * nothing refetches.
+ * in the problems list, an `alert` event in the alerts, a `stats` event in the stats history, a
+ * `state` event in the status), so nothing refetches.
  */
 export const queryKeys = {
   status: () => ['status'] as const,
@@ -15,4 +15,5 @@ export const queryKeys = {
   trafficAll: () => ['traffic'] as const,
   top: (windowS: number) => ['top', { windowS }] as const,
   hit: (hitId: string) => ['hit', hitId] as const,
+  alerts: () => ['alerts'] as const,
 };

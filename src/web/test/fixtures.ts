@@ -1,4 +1,4 @@
-import type { HitSummary, Problem, Shard, Stats, Status, Top } from '../../contract/index.ts';
+import type { Alert, HitSummary, Problem, Shard, Stats, Status, Top } from '../../contract/index.ts';
 
 /** A fixed relay time for fixtures: 2025-01-15T12:00:00Z. */
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -48,6 +48,23 @@ export function problemFixture(overrides: Partial<Problem> = {}): Problem {
     source: 'upstream',
     shard: 0,
     id: `problem-${problemSeq}`,
+    ...overrides,
+  };
+}
+
+let alertSeq = 0;
+/** A firing `stream_down` alert that started at `startsAt` (default `T0`), unless overridden. */
+export function alertFixture(overrides: Partial<Alert> = {}): Alert {
+  alertSeq++;
+  return {
+    id: `alert-${alertSeq}`,
+    rule: 'stream_down',
+    state: 'firing',
+    severity: 'critical',
+    startsAt: T0,
+    summary: 'No Livestream data: no shard has been streaming for 2 min',
+    description:
+      'No upstream connection has streamed hits since 11:58:00 UTC (shard 0 waiting (connection_lost)). The relay keeps retrying.',
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { QueryCacheNotifyEvent, QueryClient, QueryKey } from '@tanstack/react-query';
 import type {
+  Alert,
   CountersEvent,
   Problem,
   Shard,
@@ -10,6 +11,7 @@ import type {
   Traffic,
 } from '../../../contract/index.ts';
 import { queryKeys } from '../query-keys.ts';
+import { mergeAlert, withAlert, type AlertsData } from './alert-merge.ts';
 import { withTraffic } from './traffic-merge.ts';
 
 /** Problems list length assumed for a cached problems query whose key names no limit. */
@@ -23,16 +25,17 @@ export interface ProblemsData {
  * Where the live stream meets the TanStack Query cache, so the REST queries and the stream share
  * one source of truth:
  * - it writes SSE events into the cached queries: `hello` the status, `state` one shard of it,
- *   `counters` its totals, `problem` every problems list, `stats` every stats history, `top`
- *   each window;
+ *   `counters` its totals, `problem` every problems list, `alert` the alerts, `stats` every
+ *   stats history, `top` each window;
  * - it reconciles: a REST answer that was in flight while events arrived replaces what they wrote,
- *   so it puts those live events back (a stats second, a problem, a newer shard state).
+ *   so it puts those live events back (a stats second, a problem, an alert, a newer shard state).
  */
 export class CacheBridge {
   /** Recent live events, re-applied to a REST answer that was in flight when they arrived. */
   private recentStats: Stats[] = [];
   private recentTraffic: Traffic[] = [];
   private recentProblems: Problem[] = [];
+  private recentAlerts: Alert[] = [];
   /** The newest state of each shard the stream told us; a late status answer must not undo it. */
   private readonly latestShards = new Map<number, Shard>();
   /** The newest totals the stream told us (`hello`, `counters`); an older status answer must not undo them. */
@@ -71,6 +74,7 @@ export class CacheBridge {
     // The stream only carries what happens from now on: the second that closed between a REST
     // answer and this hello (or everything during a gap) must come from REST again.
     void this.queryClient.invalidateQueries({ queryKey: queryKeys.problemsAll() });
+    void this.queryClient.invalidateQueries({ queryKey: queryKeys.alerts() });
     void this.queryClient.invalidateQueries({ queryKey: queryKeys.statsAll() });
     void this.queryClient.invalidateQueries({ queryKey: queryKeys.trafficAll() });
   }
@@ -96,6 +100,12 @@ export class CacheBridge {
       if (!data) continue;
       this.queryClient.setQueryData<ProblemsData>(key, withProblem(data, problem, limitOf(key)));
     }
+  }
+
+  /** An alert fired or resolved: added to the cached alerts, or replacing its earlier copy. */
+  alert(alert: Alert): void {
+    this.recentAlerts = [...this.recentAlerts.slice(-49), alert];
+    this.queryClient.setQueryData<AlertsData>(queryKeys.alerts(), (data) => withAlert(data, alert));
   }
 
   stats(stats: Stats): void {
@@ -171,6 +181,18 @@ export class CacheBridge {
       if (missing.length === 0) return;
       for (const problem of missing) data = withProblem(data, problem, limitOf(key));
       this.queryClient.setQueryData<ProblemsData>(key, data);
+    } else if (key[0] === queryKeys.alerts()[0]) {
+      let data = event.query.state.data as AlertsData | undefined;
+      if (!data) return;
+      const known = new Map(data.alerts.map((a) => [a.id, a]));
+      // Missing from the answer, or further in their life (resolved) than it says.
+      const missing = this.recentAlerts.filter((a) => {
+        const answered = known.get(a.id);
+        return !answered || mergeAlert(answered, a) !== answered;
+      });
+      if (missing.length === 0) return;
+      for (const alert of missing) data = withAlert(data, alert);
+      this.queryClient.setQueryData<AlertsData>(key, data);
     }
   };
 }

@@ -9,13 +9,15 @@
  * - `link-status.ts`: the link state shown, with `lastEventAt` moving at most once a second.
  * - `frame-batcher.ts`: one flush per animation frame (a timer in a hidden tab).
  * - `cache-bridge.ts`: events written into the TanStack Query cache, and put back into REST
- *   answers that were in flight when they arrived.
+ *   answers that were in flight when they arrived (`alert-merge.ts`, `traffic-merge.ts`: how a
+ *   live copy joins what is cached).
  *
  * The rest of the SPA uses only what is exported here.
  */
 export { createLiveStore, type LiveSnapshot, type LiveStore, type LiveStoreOptions } from './live-store.ts';
 export type { FlushScheduler } from './frame-batcher.ts';
 export { mergeProblem, withProblem, type ProblemsData } from './cache-bridge.ts';
+export { mergeAlert, sortAlerts, withAlert, MAX_RESOLVED_ALERTS, type AlertsData } from './alert-merge.ts';
 export type { FeedCounts, FeedReset, Sampled } from './hit-feed.ts';
 export {
   LiveStoreProvider,

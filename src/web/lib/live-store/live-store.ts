@@ -188,6 +188,9 @@ export class LiveStore {
       case 'problem':
         this.parsed('problem', event, (problem) => this.cache.problem(problem));
         break;
+      case 'alert':
+        this.parsed('alert', event, (alert) => this.cache.alert(alert));
+        break;
       case 'stats':
         this.parsed('stats', event, (stats) => {
           this.latestStats = stats;

@@ -310,6 +310,27 @@ describe('HitTable', () => {
     await waitFor(() => expect(scroller.scrollTop).toBe(13 * ROW_HEIGHT));
   });
 
+  it('keeps its row elements as hits arrive: each shows the hit now at its place, and opens that one', async () => {
+    const onOpen = vi.fn();
+    const { rerender } = render(<HitTable rows={newestFirst(0, 50)} onOpen={onOpen} label="Hits" />);
+    const grid = screen.getByRole('grid', { name: 'Hits' });
+    const rowsBefore = within(grid).getAllByRole('row').slice(1);
+    expect(rowsBefore[0]!.textContent).toContain('Page 49');
+    rerender(<HitTable rows={newestFirst(0, 53)} onOpen={onOpen} label="Hits" />);
+    const rowsAfter = within(grid).getAllByRole('row').slice(1);
+    // The same elements (the DOM is not rebuilt 60 times a second), with the newest hits on top.
+    expect(rowsAfter.slice(0, rowsBefore.length)).toEqual(rowsBefore);
+    expect(rowsAfter.slice(0, 4).map((row) => row.textContent?.match(/Page \d+/)?.[0])).toEqual([
+      'Page 52',
+      'Page 51',
+      'Page 50',
+      'Page 49',
+    ]);
+    expect(rowsAfter[3]!.id).toMatch(/-hit-1049-2049$/);
+    await userEvent.click(rowsAfter[1]!);
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ seq: 51 }));
+  });
+
   it('stays at the top for a reader who has not scrolled', () => {
     const { rerender } = render(<HitTable rows={newestFirst(0, 50)} onOpen={() => {}} label="Hits" />);
     const scroller = screen.getByRole('grid', { name: 'Hits' }).parentElement!;

@@ -138,11 +138,14 @@ export function HitTable({ rows, onOpen, label, currency }: HitTableProps) {
               <td colSpan={COLUMNS.length} />
             </tr>
           ) : null}
+          {/* Rows are keyed by position: when hits arrive (up to 60 times a second) each row shows
+              the hit now at its place, and the DOM keeps its rows instead of replacing them all
+              (bench/suites/browser.ts). */}
           {items.map((item) => {
             const hit = rows[item.index]!;
             return (
               <tr
-                key={item.key}
+                key={item.index}
                 id={rowId(hit.hitId)}
                 aria-rowindex={item.index + 2}
                 className="feed-table__row"

@@ -19,5 +19,9 @@ export function getStatsOptions(windowS: number = MAX_STATS_WINDOW_S) {
     queryKey: queryKeys.stats(windowS),
     queryFn: ({ signal }) => getStats(windowS, signal),
     staleTime: Infinity,
+    // An hour of seconds, rewritten every second (live-store/cache-bridge.ts): the new array
+    // already keeps each unchanged second by reference. Structural sharing would compare it,
+    // shifted by a second, deep against the old one, entry by entry, and copy every entry.
+    structuralSharing: false,
   });
 }

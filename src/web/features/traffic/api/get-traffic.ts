@@ -21,5 +21,9 @@ export function getTrafficOptions(windowS: number = MAX_STATS_WINDOW_S) {
     queryKey: queryKeys.traffic(windowS),
     queryFn: ({ signal }) => getTraffic(windowS, signal),
     staleTime: Infinity,
+    // An hour of seconds, rebuilt whole by each `traffic` event (live-store/traffic-merge.ts) and
+    // read whole by the chart. Structural sharing would compare it, shifted by a second, deep
+    // against the old one, entry by entry, every second, for no reader.
+    structuralSharing: false,
   });
 }

@@ -1,10 +1,11 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { Area, AreaChart, ReferenceArea, YAxis } from 'recharts';
 import { formatCount, formatRate } from '../../../lib/format.ts';
 import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
 import type { SiteView } from '../utils/site-series.ts';
 import { ChartFigure } from './chart-figure.tsx';
-import { Plot, timeAxisParts } from './time-charts.tsx';
+import { useStaggered } from '../../../lib/frame-stagger.ts';
+import { Plot, TICK, useTimeAxisParts } from './time-charts.tsx';
 
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 const AXIS = 'var(--color-muted, #6b7280)';
@@ -49,6 +50,8 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
   settlingS,
   zone,
 }: SiteTrafficChartProps) {
+  const plot = useMemo(() => ({ view, startT, endT, settlingS }), [view, startT, endT, settlingS]);
+  const plotted = useStaggered(plot);
   return (
     <ChartFigure
       title="Site traffic on Adobe's clock"
@@ -56,43 +59,87 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
       note={describeOutages(view, zone)}
       testId="chart-site"
     >
-      <Plot>
-        <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {timeAxisParts(startT, endT, zone, (v) => `${formatRate(v)} hits/s`)}
-          <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
-          {view.outages.map((o) => (
-            <ReferenceArea
-              key={o.id}
-              x1={Math.max(Math.floor(o.from / 1000), startT)}
-              x2={Math.min(o.to === undefined ? endT : Math.ceil(o.to / 1000), endT)}
-              ifOverflow="hidden"
-              fill={WARN}
-              fillOpacity={0.12}
-              stroke="none"
-              className="traffic-outage"
-            />
-          ))}
-          <ReferenceArea
-            x1={Math.max(startT, endT - settlingS)}
-            x2={endT}
-            ifOverflow="hidden"
-            fill={AXIS}
-            fillOpacity={0.08}
-            stroke="none"
-            className="traffic-settling"
-          />
-          <Area
-            type="linear"
-            dataKey="site"
-            name="Hits/s (Adobe's clock)"
-            stroke={SITE}
-            fill={SITE}
-            fillOpacity={0.3}
-            isAnimationActive={false}
-            dot={false}
-          />
-        </AreaChart>
-      </Plot>
+      <SitePlot plot={plotted} zone={zone} />
     </ChartFigure>
   );
 });
+
+const siteValue = (v: number) => `${formatRate(v)} hits/s`;
+const rateTick = (v: number) => formatRate(v);
+
+/**
+ * The plot, memoised on what it draws, which changes in its turn (`useStaggered`), its Recharts
+ * children kept while what they show is (`useTimeAxisParts`, in time-charts.tsx).
+ */
+const SitePlot = memo(function SitePlot(props: {
+  plot: Pick<SiteTrafficChartProps, 'view' | 'startT' | 'endT' | 'settlingS'>;
+  zone: TimeZoneMode;
+}) {
+  performance.mark('r-Site');
+  const { view, startT, endT, settlingS } = props.plot;
+  const { zone } = props;
+  const axis = useTimeAxisParts(startT, endT, zone, siteValue);
+  const spans = JSON.stringify(
+    view.outages.map((o) => ({
+      id: o.id,
+      x1: Math.max(Math.floor(o.from / 1000), startT),
+      x2: Math.min(o.to === undefined ? endT : Math.ceil(o.to / 1000), endT),
+    })),
+  );
+  const outages = useMemo(
+    () =>
+      (JSON.parse(spans) as { id: string; x1: number; x2: number }[]).map((o) => (
+        <ReferenceArea
+          key={o.id}
+          x1={o.x1}
+          x2={o.x2}
+          ifOverflow="hidden"
+          fill={WARN}
+          fillOpacity={0.12}
+          stroke="none"
+          className="traffic-outage"
+        />
+      )),
+    [spans],
+  );
+  const settlingFrom = Math.max(startT, endT - settlingS);
+  const settling = useMemo(
+    () => (
+      <ReferenceArea
+        x1={settlingFrom}
+        x2={endT}
+        ifOverflow="hidden"
+        fill={AXIS}
+        fillOpacity={0.08}
+        stroke="none"
+        className="traffic-settling"
+      />
+    ),
+    [settlingFrom, endT],
+  );
+  return (
+    <Plot>
+      <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+        {axis}
+        {SITE_Y_AXIS}
+        {outages}
+        {settling}
+        {SITE_AREA}
+      </AreaChart>
+    </Plot>
+  );
+});
+
+const SITE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={rateTick} />;
+const SITE_AREA = (
+  <Area
+    type="linear"
+    dataKey="site"
+    name="Hits/s (Adobe's clock)"
+    stroke={SITE}
+    fill={SITE}
+    fillOpacity={0.3}
+    isAnimationActive={false}
+    dot={false}
+  />
+);

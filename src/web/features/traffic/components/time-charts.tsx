@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import {
   Area,
   AreaChart,
@@ -28,6 +28,7 @@ import { formatLagTick, formatMs, formatPercent, formatTick, lagAxisUnit } from 
 import { gapLabelLayout } from '../utils/gap-label.ts';
 import { shardKey, type TrafficView } from '../utils/series.ts';
 import { tickStep, timeTicks } from '../utils/windows.ts';
+import { useStaggered } from '../../../lib/frame-stagger.ts';
 import { ChartFigure } from './chart-figure.tsx';
 
 /** Plot height in px; the width follows the grid cell. */
@@ -47,6 +48,11 @@ const ACCENT = 'var(--color-accent, #2563eb)';
 const WARN = 'var(--color-warn, #d97706)';
 const BAD = 'var(--color-bad, #dc2626)';
 const OK = 'var(--color-ok, #059669)';
+/** Axis tick text. */
+export const TICK = { fontSize: 11 };
+const SHARE_DOMAIN: [number, string] = [0, 'auto'];
+const rateTick = (v: number) => formatRate(v);
+const percentTick = (v: number) => formatPercent(v);
 
 interface TimeChartProps {
   view: TrafficView;
@@ -55,54 +61,99 @@ interface TimeChartProps {
   zone: TimeZoneMode;
 }
 
+const TOOLTIP_STYLE = { background: 'var(--color-surface, #fff)', borderColor: GRID, color: 'var(--color-fg, #111)' };
+
+const GRID_ELEMENT = <CartesianGrid key="grid" stroke={GRID} strokeDasharray="3 3" vertical={false} />;
+
 /**
- * The pieces every time chart shares, as elements (not components) so Recharts sees them as
- * its own direct children.
+ * The pieces every time chart shares (grid, time axis, tooltip), as elements (not components)
+ * so Recharts sees them as its own direct children, each kept while what it shows is. Recharts
+ * renders again only the children it is given anew, and every render of an axis, tooltip or
+ * reference area registers it again in the chart's store, where each registration makes the
+ * chart compute its scales, points and ticks again. With the elements kept, a new second
+ * reaches the store as new data only. The x-axis's domain, which moves every second, is a
+ * function reading the window's bounds (updated in a layout effect, before Recharts stores the
+ * new data, in a passive one, and reads the domain), so the axis element changes only with its
+ * ticks. `valueFormat` must keep its identity (a module function, or memoised).
  */
-export function timeAxisParts(startT: number, endT: number, zone: TimeZoneMode, valueFormat: (v: number) => string) {
+export function useTimeAxisParts(startT: number, endT: number, zone: TimeZoneMode, valueFormat: (v: number) => string) {
   const step = tickStep(endT - startT + 1);
-  return [
-    <CartesianGrid key="grid" stroke={GRID} strokeDasharray="3 3" vertical={false} />,
-    <XAxis
-      key="x"
-      dataKey="t"
-      type="number"
-      domain={[startT, endT]}
-      ticks={timeTicks(startT, endT)}
-      tickFormatter={(v: number) => formatTick(v, zone, step)}
-      allowDataOverflow
-      stroke={AXIS}
-      tick={{ fontSize: 11 }}
-    />,
-    <Tooltip
-      key="tooltip"
-      isAnimationActive={false}
-      labelFormatter={(t) => formatTimeWithZone(Number(t) * 1000, zone)}
-      formatter={(v) => (typeof v === 'number' ? valueFormat(v) : String(v))}
-      contentStyle={{ background: 'var(--color-surface, #fff)', borderColor: GRID, color: 'var(--color-fg, #111)' }}
-    />,
-  ];
+  const bounds = useRef<[number, number]>([startT, endT]);
+  useLayoutEffect(() => {
+    bounds.current = [startT, endT];
+  }, [startT, endT]);
+  const domain = useCallback((): [number, number] => bounds.current, []);
+  const ticks = timeTicks(startT, endT).join(' ');
+  const xAxis = useMemo(
+    () => (
+      <XAxis
+        key="x"
+        dataKey="t"
+        type="number"
+        domain={domain}
+        ticks={ticks ? ticks.split(' ').map(Number) : []}
+        tickFormatter={(v: number) => formatTick(v, zone, step)}
+        allowDataOverflow
+        stroke={AXIS}
+        tick={TICK}
+      />
+    ),
+    [domain, ticks, zone, step],
+  );
+  const tooltip = useMemo(
+    () => (
+      <Tooltip
+        key="tooltip"
+        isAnimationActive={false}
+        labelFormatter={(t) => formatTimeWithZone(Number(t) * 1000, zone)}
+        formatter={(v) => (typeof v === 'number' ? valueFormat(v) : String(v))}
+        contentStyle={TOOLTIP_STYLE}
+      />
+    ),
+    [zone, valueFormat],
+  );
+  return [GRID_ELEMENT, xAxis, tooltip];
 }
 
-/** The time axis parts and the view's gaps, shaded. */
-function commonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: number) => string) {
+/** A shaded gap as drawn: where, and its label. */
+interface GapArea {
+  from: number;
+  x1: number;
+  x2: number;
+  text: string;
+}
+
+/** The time axis parts and the view's gaps, shaded; the gaps kept while they do not move. */
+function useCommonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: number) => string) {
   const { startT, endT } = view;
-  return [
-    ...timeAxisParts(startT, endT, zone, valueFormat),
-    ...view.gaps.map((gap) => (
-      <ReferenceArea
-        key={`gap-${gap.from}`}
-        x1={Math.max(gap.from, startT)}
-        x2={Math.min(gap.to + 1, endT)}
-        ifOverflow="hidden"
-        fill={AXIS}
-        fillOpacity={0.18}
-        stroke="none"
-        label={<GapLabel text={gapLabel(gap)} />}
-        className="traffic-gap"
-      />
-    )),
-  ];
+  const parts = useTimeAxisParts(startT, endT, zone, valueFormat);
+  // The view (and its gaps) is new every second; the shaded areas mostly stay where they were.
+  const areas = JSON.stringify(
+    view.gaps.map((gap): GapArea => ({
+      from: gap.from,
+      x1: Math.max(gap.from, startT),
+      x2: Math.min(gap.to + 1, endT),
+      text: gapLabel(gap),
+    })),
+  );
+  const gaps = useMemo(
+    () =>
+      (JSON.parse(areas) as GapArea[]).map((gap) => (
+        <ReferenceArea
+          key={`gap-${gap.from}`}
+          x1={gap.x1}
+          x2={gap.x2}
+          ifOverflow="hidden"
+          fill={AXIS}
+          fillOpacity={0.18}
+          stroke="none"
+          label={<GapLabel text={gap.text} />}
+          className="traffic-gap"
+        />
+      )),
+    [areas],
+  );
+  return [...parts, ...gaps];
 }
 
 /**
@@ -159,10 +210,16 @@ export function Plot({ children }: { children: ReactElement }) {
   );
 }
 
+/** What a time chart's plot draws: its caption is the chart's, drawn at once. */
+interface TimePlotProps {
+  view: TrafficView;
+  zone: TimeZoneMode;
+}
+
 /** Distinct hits per second, stacked by shard when the series says which shard each came from. */
 export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeChartProps) {
-  const lanes = Array.from({ length: view.lanes }, (_, i) => i);
   const coveredS = view.endT - view.coveredFromT + 1;
+  const plotted = useStaggered(view);
   return (
     <ChartFigure
       title="Hits per second"
@@ -170,97 +227,141 @@ export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeCh
       note={describeGaps(view.gaps, zone)}
       testId="chart-hits"
     >
-      <Plot>
-        <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, zone, formatRate)}
-          <YAxis width={48} stroke={AXIS} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatRate(v)} />
-          {lanes.length > 0 ? (
-            lanes.map((i) => (
-              <Area
-                key={i}
-                type="linear"
-                dataKey={shardKey(i)}
-                name={`Shard ${i}`}
-                stackId="hits"
-                stroke={shardColour(i)}
-                fill={shardColour(i)}
-                fillOpacity={0.35}
-                isAnimationActive={false}
-                dot={false}
-              />
-            ))
-          ) : (
+      <HitsPlot view={plotted} zone={zone} />
+    </ChartFigure>
+  );
+});
+
+/**
+ * The plots are apart from their captions, memoised on what they draw: a caption changes with
+ * more than its plot (the revenue's with each `top` event), and a plot gets a new view in its
+ * turn (`useStaggered`, one plot per frame), a few frames after its caption at most.
+ */
+const HitsPlot = memo(function HitsPlot({ view, zone }: TimePlotProps) {
+  performance.mark('r-Hits');
+  const common = useCommonParts(view, zone, formatRate);
+  const areas = useMemo(
+    () =>
+      view.lanes > 0
+        ? Array.from({ length: view.lanes }, (_, i) => (
             <Area
+              key={i}
               type="linear"
-              dataKey="hits"
-              name="Hits/s"
-              stroke={ACCENT}
-              fill={ACCENT}
-              fillOpacity={0.3}
+              dataKey={shardKey(i)}
+              name={`Shard ${i}`}
+              stackId="hits"
+              stroke={shardColour(i)}
+              fill={shardColour(i)}
+              fillOpacity={0.35}
               isAnimationActive={false}
               dot={false}
             />
-          )}
-          {lanes.length > 1 ? <Legend verticalAlign="top" height={20} iconSize={10} /> : null}
-        </AreaChart>
-      </Plot>
-    </ChartFigure>
+          ))
+        : [TOTAL_HITS_AREA],
+    [view.lanes],
+  );
+  return (
+    <Plot>
+      <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+        {common}
+        {RATE_Y_AXIS}
+        {areas}
+        {view.lanes > 1 ? LEGEND : null}
+      </AreaChart>
+    </Plot>
   );
 });
+
+const TOTAL_HITS_AREA = (
+  <Area
+    key="hits"
+    type="linear"
+    dataKey="hits"
+    name="Hits/s"
+    stroke={ACCENT}
+    fill={ACCENT}
+    fillOpacity={0.3}
+    isAnimationActive={false}
+    dot={false}
+  />
+);
+const RATE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={rateTick} />;
+const LEGEND = <Legend verticalAlign="top" height={20} iconSize={10} />;
 
 /** Relay arrival time − `receivedTimeGMT`, p50 and p95. */
 export const LagChart = memo(function LagChart({ view, zone }: TimeChartProps) {
-  // One unit for the whole axis ("0 s … 75 s", never "0ms" beside "70s"), from the largest lag drawn.
-  const unit = lagAxisUnit(view.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0, p.lagP50 ?? 0), 0));
+  const plotted = useStaggered(view);
   return (
     <ChartFigure title="Lag" summary={describeLag(view.summary, zone)} testId="chart-lag">
-      <Plot>
-        <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, zone, formatMs)}
-          <YAxis
-            width={56}
-            stroke={AXIS}
-            tick={{ fontSize: 11 }}
-            tickFormatter={(v: number) => formatLagTick(v, unit)}
-          />
-          <Line type="linear" dataKey="lagP50" name="p50" stroke={OK} dot={false} isAnimationActive={false} />
-          <Line type="linear" dataKey="lagP95" name="p95" stroke={WARN} dot={false} isAnimationActive={false} />
-          <Legend verticalAlign="top" height={20} iconSize={10} />
-        </LineChart>
-      </Plot>
+      <LagPlot view={plotted} zone={zone} />
     </ChartFigure>
   );
 });
 
+const LagPlot = memo(function LagPlot({ view, zone }: TimePlotProps) {
+  performance.mark('r-Lag');
+  const common = useCommonParts(view, zone, formatMs);
+  // One unit for the whole axis ("0 s … 75 s", never "0ms" beside "70s"), from the largest lag drawn.
+  const unit = lagAxisUnit(view.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0, p.lagP50 ?? 0), 0));
+  const yAxis = useMemo(
+    () => <YAxis width={56} stroke={AXIS} tick={TICK} tickFormatter={(v: number) => formatLagTick(v, unit)} />,
+    [unit],
+  );
+  return (
+    <Plot>
+      <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+        {common}
+        {yAxis}
+        {LAG_LINES}
+        {LEGEND}
+      </LineChart>
+    </Plot>
+  );
+});
+
+const LAG_LINES = [
+  <Line key="p50" type="linear" dataKey="lagP50" name="p50" stroke={OK} dot={false} isAnimationActive={false} />,
+  <Line key="p95" type="linear" dataKey="lagP95" name="p95" stroke={WARN} dot={false} isAnimationActive={false} />,
+];
+
 /** Share of bot hits and of error-page hits. */
 export const QualityChart = memo(function QualityChart({ view, zone }: TimeChartProps) {
+  const plotted = useStaggered(view);
   return (
     <ChartFigure title="Bots and error pages" summary={describeQuality(view.summary)} testId="chart-quality">
-      <Plot>
-        <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, zone, formatPercent)}
-          <YAxis
-            width={48}
-            stroke={AXIS}
-            tick={{ fontSize: 11 }}
-            domain={[0, 'auto']}
-            tickFormatter={(v: number) => formatPercent(v)}
-          />
-          <Line type="linear" dataKey="botShare" name="Bots" stroke={WARN} dot={false} isAnimationActive={false} />
-          <Line
-            type="linear"
-            dataKey="errorShare"
-            name="Error pages"
-            stroke={BAD}
-            dot={false}
-            isAnimationActive={false}
-          />
-          <Legend verticalAlign="top" height={20} iconSize={10} />
-        </LineChart>
-      </Plot>
+      <QualityPlot view={plotted} zone={zone} />
     </ChartFigure>
   );
 });
+
+const QualityPlot = memo(function QualityPlot({ view, zone }: TimePlotProps) {
+  performance.mark('r-Quality');
+  const common = useCommonParts(view, zone, formatPercent);
+  return (
+    <Plot>
+      <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+        {common}
+        {SHARE_Y_AXIS}
+        {QUALITY_LINES}
+        {LEGEND}
+      </LineChart>
+    </Plot>
+  );
+});
+
+const SHARE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} domain={SHARE_DOMAIN} tickFormatter={percentTick} />;
+const QUALITY_LINES = [
+  <Line key="bots" type="linear" dataKey="botShare" name="Bots" stroke={WARN} dot={false} isAnimationActive={false} />,
+  <Line
+    key="errors"
+    type="linear"
+    dataKey="errorShare"
+    name="Error pages"
+    stroke={BAD}
+    dot={false}
+    isAnimationActive={false}
+  />,
+];
 
 /** Revenue per minute over time, in the currency when it is known. */
 export const RevenueChart = memo(function RevenueChart({
@@ -270,33 +371,50 @@ export const RevenueChart = memo(function RevenueChart({
   top,
   currency,
 }: TimeChartProps & { top: Top | undefined; currency?: string | undefined }) {
+  const plotted = useStaggered(view);
   return (
     <ChartFigure
       title="Revenue per minute"
       summary={describeRevenue(view.summary, top, windowS, currency)}
       testId="chart-revenue"
     >
-      <Plot>
-        <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
-          {commonParts(view, zone, (v) => formatMoney(v, currency))}
-          <YAxis
-            width={56}
-            stroke={AXIS}
-            tick={{ fontSize: 11 }}
-            tickFormatter={(v: number) => formatMoneyCompact(v, currency)}
-          />
-          <Area
-            type="linear"
-            dataKey="revenuePerMin"
-            name="Revenue/min"
-            stroke={OK}
-            fill={OK}
-            fillOpacity={0.25}
-            isAnimationActive={false}
-            dot={false}
-          />
-        </AreaChart>
-      </Plot>
+      <RevenuePlot view={plotted} zone={zone} currency={currency} />
     </ChartFigure>
   );
 });
+
+const RevenuePlot = memo(function RevenuePlot({
+  view,
+  zone,
+  currency,
+}: TimePlotProps & { currency?: string | undefined }) {
+  performance.mark('r-Revenue');
+  const value = useCallback((v: number) => formatMoney(v, currency), [currency]);
+  const common = useCommonParts(view, zone, value);
+  const yAxis = useMemo(
+    () => <YAxis width={56} stroke={AXIS} tick={TICK} tickFormatter={(v: number) => formatMoneyCompact(v, currency)} />,
+    [currency],
+  );
+  return (
+    <Plot>
+      <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
+        {common}
+        {yAxis}
+        {REVENUE_AREA}
+      </AreaChart>
+    </Plot>
+  );
+});
+
+const REVENUE_AREA = (
+  <Area
+    type="linear"
+    dataKey="revenuePerMin"
+    name="Revenue/min"
+    stroke={OK}
+    fill={OK}
+    fillOpacity={0.25}
+    isAnimationActive={false}
+    dot={false}
+  />
+);

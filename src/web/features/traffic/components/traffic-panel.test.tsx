@@ -1,7 +1,9 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Stats, Top } from '../../../../contract/index.ts';
+import { formatTick } from '../utils/format.ts';
+import { timeTicks } from '../utils/windows.ts';
 import { TrafficPanel, type TrafficPanelProps } from './traffic-panel.tsx';
 
 // jsdom has no ResizeObserver: Recharts' ResponsiveContainer then keeps its initial size and
@@ -191,6 +193,32 @@ describe('TrafficPanel', () => {
     expect(screen.getByTestId('chart-hits').textContent).toContain('Now 10 hits/s');
     rerender(<TrafficPanel {...props} paused={false} series={run(T0, 20, { hits: 50, byShard: [50] })} />);
     expect(screen.getByTestId('chart-hits').textContent).toContain('Now 50 hits/s');
+  });
+
+  it('redraws each plot in its turn after its caption, its time axis on the window as it slides', async () => {
+    const { rerender, props } = setup({ series: run(T0, 300), windowS: 300 });
+    const ticks = () =>
+      [
+        ...screen
+          .getByTestId('chart-hits')
+          .querySelectorAll<SVGTextElement>('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+      ].map((tick) => ({ label: tick.textContent, x: Number(tick.getAttribute('x')) }));
+    const before = ticks();
+    // 100 s later, and busier.
+    rerender(<TrafficPanel {...props} series={run(T0, 400, { hits: 50, byShard: [25, 25] })} />);
+    // The caption at once; the plot a frame or a few later (one plot per frame).
+    expect(screen.getByTestId('chart-hits').textContent).toContain('Now 50 hits/s');
+    await waitFor(() => expect(ticks()).not.toEqual(before));
+    // The axis spans the new window, T0 + 100 … T0 + 399: a tick every minute, placed on it (the
+    // plot is 480 px wide in jsdom: the 48-px axis on the left, a 12-px margin on the right).
+    const [startT, endT] = [T0 + 100, T0 + 399];
+    const expected = timeTicks(startT, endT).map((t) => ({
+      label: formatTick(t, 'local', 60),
+      x: 48 + ((t - startT) / (endT - startT)) * (480 - 48 - 12),
+    }));
+    const after = ticks();
+    expect(after.map((t) => t.label)).toEqual(expected.map((t) => t.label));
+    after.forEach((tick, i) => expect(tick.x).toBeCloseTo(expected[i]!.x, 0));
   });
 
   it('hides the plots from assistive technology and leaves nothing focusable inside them', () => {

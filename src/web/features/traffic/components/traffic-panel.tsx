@@ -16,7 +16,7 @@ import { buildSiteView } from '../utils/site-series.ts';
 import { formatCountry } from '../../../lib/format-country.ts';
 import { TopList } from './top-list.tsx';
 import { ExportButtons } from '../../../lib/export-buttons.tsx';
-import type { TopDimension, TopPick } from '../../../lib/top-pick.ts';
+import { TOP_DIMENSIONS, type TopDimension, type TopPick } from '../../../lib/top-pick.ts';
 import { exportTop } from '../utils/export-top.ts';
 import { WindowSelector } from './window-selector.tsx';
 import '../traffic.css';
@@ -100,8 +100,18 @@ export function TrafficPanel(props: TrafficPanelProps) {
   const asOf = props.asOf ?? (lastT === undefined ? undefined : lastT * 1000);
   const total = top?.hits ?? 0;
   const { onPick, pick } = props;
+  // One handler per list, kept while `onPick` is: the lists are memoised, and the panel re-renders
+  // with every feed update (its counts), many times a second.
+  const pickHandlers = useMemo(() => {
+    if (!onPick) return undefined;
+    const handler = (dimension: TopDimension) => (key: string) => onPick({ dimension, key });
+    return Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, handler(d)])) as Record<
+      TopDimension,
+      (key: string) => void
+    >;
+  }, [onPick]);
   const pickProps = (dimension: TopDimension) => ({
-    onPick: onPick ? (key: string) => onPick({ dimension, key }) : undefined,
+    onPick: pickHandlers?.[dimension],
     pickedKey: pick?.dimension === dimension ? pick.key : undefined,
   });
 
