@@ -75,7 +75,6 @@ const SitePlot = memo(function SitePlot(props: {
   plot: Pick<SiteTrafficChartProps, 'view' | 'startT' | 'endT' | 'settlingS'>;
   zone: TimeZoneMode;
 }) {
-  performance.mark('r-Site');
   const { view, startT, endT, settlingS } = props.plot;
   const { zone } = props;
   const axis = useTimeAxisParts(startT, endT, zone, siteValue);

@@ -238,7 +238,6 @@ export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeCh
  * turn (`useStaggered`, one plot per frame), a few frames after its caption at most.
  */
 const HitsPlot = memo(function HitsPlot({ view, zone }: TimePlotProps) {
-  performance.mark('r-Hits');
   const common = useCommonParts(view, zone, formatRate);
   const areas = useMemo(
     () =>
@@ -299,7 +298,6 @@ export const LagChart = memo(function LagChart({ view, zone }: TimeChartProps) {
 });
 
 const LagPlot = memo(function LagPlot({ view, zone }: TimePlotProps) {
-  performance.mark('r-Lag');
   const common = useCommonParts(view, zone, formatMs);
   // One unit for the whole axis ("0 s … 75 s", never "0ms" beside "70s"), from the largest lag drawn.
   const unit = lagAxisUnit(view.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0, p.lagP50 ?? 0), 0));
@@ -335,7 +333,6 @@ export const QualityChart = memo(function QualityChart({ view, zone }: TimeChart
 });
 
 const QualityPlot = memo(function QualityPlot({ view, zone }: TimePlotProps) {
-  performance.mark('r-Quality');
   const common = useCommonParts(view, zone, formatPercent);
   return (
     <Plot>
@@ -388,7 +385,6 @@ const RevenuePlot = memo(function RevenuePlot({
   zone,
   currency,
 }: TimePlotProps & { currency?: string | undefined }) {
-  performance.mark('r-Revenue');
   const value = useCallback((v: number) => formatMoney(v, currency), [currency]);
   const common = useCommonParts(view, zone, value);
   const yAxis = useMemo(
