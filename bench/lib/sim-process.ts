@@ -30,3 +30,14 @@ export async function startSimProcess(
     throw error;
   }
 }
+
+/** The relay's environment pointed at a simulator process: its stream, token endpoint and client credentials. */
+export function relayEnvFor(info: SimInfo): Record<string, string> {
+  return {
+    LIVESTREAM_URL: info.streamUrl,
+    ADOBE_CLIENT_ID: info.clientId,
+    ADOBE_CLIENT_SECRET: info.clientSecret,
+    ADOBE_SCOPES: 'openid',
+    ADOBE_IMS_TOKEN_URL: info.tokenUrl,
+  };
+}

@@ -8,7 +8,7 @@ import { Histogram } from '../lib/histogram.ts';
 import { BENCH_DIR, ROOT } from '../lib/paths.ts';
 import { PoolControl } from '../lib/pool-control.ts';
 import { PROFILE_DIR, sleep, startRelayProcess, waitForHits, type RelayProcess } from '../lib/relay-process.ts';
-import { startSimProcess } from '../lib/sim-process.ts';
+import { relayEnvFor, startSimProcess } from '../lib/sim-process.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
 import { FEED_MIN_GAP_MS } from '../../src/core/hub/feed.ts';
 
@@ -100,11 +100,7 @@ async function oneRun(
   try {
     relay = await startRelayProcess({
       env: {
-        LIVESTREAM_URL: info.streamUrl,
-        ADOBE_CLIENT_ID: info.clientId,
-        ADOBE_CLIENT_SECRET: info.clientSecret,
-        ADOBE_SCOPES: 'openid',
-        ADOBE_IMS_TOKEN_URL: info.tokenUrl,
+        ...relayEnvFor(info),
         RECONNECT_COOLDOWN_S: '60',
         ...options.env,
       },

@@ -6,7 +6,7 @@ import { ProcSampler } from '../lib/children.ts';
 import { figure } from '../lib/figures.ts';
 import { sleep, startRelayProcess, waitForHits } from '../lib/relay-process.ts';
 import { SoakClient } from '../lib/soak-client.ts';
-import { startSimProcess } from '../lib/sim-process.ts';
+import { relayEnvFor, startSimProcess } from '../lib/sim-process.ts';
 import type { Suite } from '../lib/suite.ts';
 
 /**
@@ -116,11 +116,7 @@ export const soakSuite: Suite = {
     const { sim, info } = await startSimProcess({ rate: RATE, rhythm: false }, 'soak-sim');
     const relay = await startRelayProcess({
       env: {
-        LIVESTREAM_URL: info.streamUrl,
-        ADOBE_CLIENT_ID: info.clientId,
-        ADOBE_CLIENT_SECRET: info.clientSecret,
-        ADOBE_SCOPES: 'openid',
-        ADOBE_IMS_TOKEN_URL: info.tokenUrl,
+        ...relayEnvFor(info),
         FEED_MAX_HITS_PER_S: String(FEED_MAX),
         RECONNECT_MAX_WAIT_S: String(MAX_WAIT_S),
       },
