@@ -15,6 +15,9 @@ import {
   CATALOG_CODES,
   CODE_ALIASES,
   CatalogSchema,
+  HISTORY_TOP_KEYS,
+  HistoryBucketSchema,
+  HistoryResponseSchema,
   HitSummarySchema,
   ProblemSchema,
   ProblemsResponseSchema,
@@ -95,12 +98,22 @@ const ROUTES: [string, string][] = [
     'GET /api/catalog',
     "`Catalog`: every code of the seed table, the Livestream codes and the relay's own, with the 8 actions and their guidance",
   ],
-  ['GET /api/stats?window=S', '`{ series: Stats[] }` one per second, 1 ≤ S ≤ 3600 (default 300)'],
+  [
+    'GET /api/stats?window=S',
+    '`{ series: Stats[] }` one per second, oldest first, 1 ≤ S ≤ 86400 (default 300): the last hour from memory, older seconds from the history in `DATA_DIR` (they survive a restart)',
+  ],
+  [
+    'GET /api/history?window=S&points=N&end=T',
+    '`HistoryResponse`: the S seconds (60 ≤ S ≤ 2592000, default 86400) before epoch second T (default now) summed into at most N buckets (10 ≤ N ≤ 2000, default 720) of a round step: seconds while the span is within the 25 h of kept seconds and the step under a minute, else minutes; each bucket keeps its lowest and highest second, so spikes and gaps survive; buckets without data are left out; with the outages of the span (extension)',
+  ],
   [
     'GET /api/traffic?window=S',
     "`Traffic`: the site's hits per second on Adobe's clock (`receivedTimeGMT`), the last S seconds with zeros, 1 ≤ S ≤ 3600 (default 300), and the outages of the last hour with what came back (extension)",
   ],
-  [`GET /api/top?window=S`, `\`Top\` for S ∈ {${TOP_WINDOWS_S.join(', ')}} seconds (extension)`],
+  [
+    `GET /api/top?window=S`,
+    `\`Top\` for S ∈ {${TOP_WINDOWS_S.join(', ')}} seconds, live; or 3600 < S ≤ 2592000 from the history's per-minute and per-hour top lists (${HISTORY_TOP_KEYS} and ${2 * HISTORY_TOP_KEYS} keys a list kept; without the shard spread and report suites) (extension)`,
+  ],
   [
     'GET /api/hits/:hitId',
     'the full hit as received (redacted; unknown fields kept; 64-bit ids as bare numbers with exact digits), or 404 `hit_not_found`',
@@ -253,6 +266,12 @@ export function renderApiDoc(): string {
     table('Traffic', TrafficSchema),
     table('TrafficSecond', TrafficSecondSchema),
     table('Outage', OutageSchema),
+    table('HistoryResponse', HistoryResponseSchema),
+    table(
+      'HistoryBucket',
+      HistoryBucketSchema,
+      'A span of seconds summed (a minute of the store, a bucket of `/api/history`).',
+    ),
     table('ProblemsResponse', ProblemsResponseSchema),
     table('UpstreamEnableResponse', UpstreamEnableResponseSchema, 'The 202 answer of `POST /api/upstream/enable`.'),
     table('HitSummary', HitSummarySchema),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
-import { MAX_STATS_WINDOW_S, type Stats, type StatsResponse, type Traffic } from '../../src/contract/index.ts';
+import { LIVE_WINDOW_S, type Stats, type StatsResponse, type Traffic } from '../../src/contract/index.ts';
 import { ensureBuilt, heapAfterGc, launchChromium, TargetSession } from '../lib/chromium.ts';
 import {
   inclusiveByFile,
@@ -159,7 +159,7 @@ async function serveHourOfHistory(context: BrowserContext): Promise<{ stats: num
     const response = await route.fetch();
     if (!response.ok()) return route.fulfill({ response });
     served.stats++;
-    await route.fulfill({ response, json: withHistory((await response.json()) as StatsResponse, MAX_STATS_WINDOW_S) });
+    await route.fulfill({ response, json: withHistory((await response.json()) as StatsResponse, LIVE_WINDOW_S) });
   });
   await context.route(/\/api\/traffic\?/, async (route) => {
     const response = await route.fetch();

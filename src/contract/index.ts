@@ -6,6 +6,7 @@
 export * from './alert.ts';
 export * from './catalog.ts';
 export * from './events.ts';
+export * from './history.ts';
 export * from './hit-record.ts';
 export * from './hit-summary.ts';
 export * from './ids.ts';

@@ -87,8 +87,14 @@ export const NO_CURRENCY = 'XXX';
 export const StatsResponseSchema = z.looseObject({ series: z.array(StatsSchema) });
 export type StatsResponse = z.output<typeof StatsResponseSchema>;
 
-/** Longest history kept and served, in seconds. */
-export const MAX_STATS_WINDOW_S = 3600;
+/**
+ * Longest `window` of `GET /api/stats`, in seconds (a day): the last `LIVE_WINDOW_S` come from
+ * memory, the rest from the history store (src/contract/history.ts), so they survive a restart.
+ */
+export const MAX_STATS_WINDOW_S = 86_400;
+
+/** Seconds the relay holds in memory for the live charts: stats, traffic on Adobe's clock, outages. */
+export const LIVE_WINDOW_S = 3600;
 
 /**
  * Extension: the site's traffic on Adobe's clock — distinct hits counted in the second of their

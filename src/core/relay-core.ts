@@ -1,8 +1,10 @@
 import {
+  LIVE_WINDOW_S,
   catalogDocument,
   makeProblem,
   type Alert,
   type CountersEvent,
+  type HistoryResponse,
   type Problem,
   type Shard,
   type Stats,
@@ -17,6 +19,8 @@ import type { ByteOps } from './bytes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { Broadcaster, type BroadcasterOptions, type Subscription, type SubscriberSink } from './hub/broadcaster.ts';
 import { FEED_MIN_GAP_MS, FeedBatcher } from './hub/feed.ts';
+import { RelayHistory } from './history/history.ts';
+import { MemoryHistoryStore, type HistoryStore } from './history/history-store.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Redactor } from './ingest/redact.ts';
 import { DOWN_STATES, StatsCollector, worstDown, type DownState } from './stats/stats.ts';
@@ -86,6 +90,8 @@ export interface RelayCoreDeps {
   unreadable?: readonly string[];
   /** The HTTP call of the enable call (`POST /api/upstream/enable`). Default: the platform's `fetch`. */
   enableFetch?: EnableFetch;
+  /** Where the history is kept (per-second stats, minutes, top lists, outages). Default: memory. */
+  history?: HistoryStore;
   /** Alerting: where alerts are kept and sent, and the rules' settings. Default: memory, nowhere, defaults. */
   alerts?: RelayAlertOptions;
 }
@@ -111,9 +117,13 @@ export interface RelayCore {
   status(): Status;
   problems(limit: number): Problem[];
   catalog: typeof catalogDocument;
+  /** The last `windowS` seconds (up to a day: the live hour, then the history store's). */
   series(windowS: number): Stats[];
+  /** `GET /api/history`: a span downsampled into buckets, with its outages. */
+  history(windowS: number, points?: number, endS?: number): HistoryResponse;
   /** The site's traffic on Adobe's clock over the last `windowS` seconds, and the outages. */
   traffic(windowS: number): Traffic;
+  /** A live window (`TOP_WINDOWS_S`), or any longer one up to 30 days from the history's minutes. */
   top(windowS: number): Top | undefined;
   /** The full hit, redacted, as JSON text with exact 64-bit ids; undefined when not in memory. */
   hit(hitId: string): string | undefined;
@@ -168,7 +178,9 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   // The configured secrets and every access token the relay holds or recently held.
   const scrub = (text: string) =>
     [...secrets, ...tokens.secrets()].reduce((out, secret) => out.split(secret).join('****'), text);
-  const stats = new StatsCollector(settings.maxConnections, () => clock.now());
+  const stats = new StatsCollector(settings.maxConnections, () => clock.now(), `${runId}.o`);
+  const history = new RelayHistory(deps.history ?? new MemoryHistoryStore(), stats, () => clock.now());
+  history.restore();
   // A batch is armed by the first hit it holds (see FEED_MIN_GAP_MS): at once when the last
   // batch left long enough ago, else when the gap is over.
   const feedGapMs = deps.feedIntervalMs ?? FEED_MIN_GAP_MS;
@@ -405,6 +417,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
             .reduce<DownState | undefined>(worstDown, undefined),
         );
         hub.broadcast('stats', closed);
+        guarded('history', () => history.second(closed));
         if (closed.lagP95Ms !== undefined) lastLag = { at: now, p95: closed.lagP95Ms };
         guarded('alert rules', () =>
           rules.evaluate({
@@ -418,6 +431,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         stats.adobe.tick();
         const traffic = stats.adobe.flush();
         if (traffic) hub.broadcast('traffic', traffic);
+        if (traffic?.outages) guarded('history', () => history.outages(traffic.outages!));
       });
       guarded('counters', () => {
         const shards = upstream.shards();
@@ -486,9 +500,10 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     status,
     problems: (limit) => problemLog.list(limit),
     catalog: catalogDocument,
-    series: (windowS) => stats.series(windowS),
+    series: (windowS) => history.series(windowS, stats.series(LIVE_WINDOW_S)),
+    history: (windowS, points, endS) => history.query(windowS, points, endS),
     traffic: (windowS) => stats.adobe.series(windowS),
-    top: (windowS) => stats.top(windowS, clock.now()),
+    top: (windowS) => (windowS > LIVE_WINDOW_S ? history.top(windowS) : stats.top(windowS, clock.now())),
     hit: (hitId) => ingest.hit(hitId),
     reconnect: (shard) => upstream.reconnect(shard),
     enableStream,
@@ -531,6 +546,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       delivery.stop();
       await upstream.stop();
       hub.close();
+      history.flush();
     },
   };
 }

@@ -1,4 +1,8 @@
 import {
+  DEFAULT_HISTORY_POINTS,
+  LIVE_WINDOW_S,
+  MAX_HISTORY_POINTS,
+  MAX_HISTORY_WINDOW_S,
   MAX_STATS_WINDOW_S,
   TOP_WINDOWS_S,
   isProblem,
@@ -99,9 +103,22 @@ export const CORE_ROUTES: readonly CoreRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/history',
+    answer: (core, { query }) => {
+      const windowS = parseIntParam('window', query.window, 60, MAX_HISTORY_WINDOW_S, 86_400);
+      if (isProblem(windowS)) return problemAnswer(windowS);
+      const points = parseIntParam('points', query.points, 10, MAX_HISTORY_POINTS, DEFAULT_HISTORY_POINTS);
+      if (isProblem(points)) return problemAnswer(points);
+      const end = query.end === undefined ? undefined : parseIntParam('end', query.end, 0, 2 ** 40, 0);
+      if (isProblem(end)) return problemAnswer(end);
+      return json(200, core.history(windowS, points, end));
+    },
+  },
+  {
+    method: 'GET',
     path: '/api/traffic',
     answer: (core, { query }) => {
-      const windowS = parseIntParam('window', query.window, 1, MAX_STATS_WINDOW_S, 300);
+      const windowS = parseIntParam('window', query.window, 1, LIVE_WINDOW_S, 300);
       return isProblem(windowS) ? problemAnswer(windowS) : json(200, core.traffic(windowS));
     },
   },
@@ -109,13 +126,13 @@ export const CORE_ROUTES: readonly CoreRoute[] = [
     method: 'GET',
     path: '/api/top',
     answer: (core, { query }) => {
-      const windowS = parseIntParam('window', query.window, 1, MAX_STATS_WINDOW_S, 300);
+      const windowS = parseIntParam('window', query.window, 1, MAX_HISTORY_WINDOW_S, 300);
       const top = isProblem(windowS) ? undefined : core.top(windowS);
       if (top) return json(200, top);
       return problemAnswer(
         relayProblem({
           code: 'invalid_parameter_value',
-          message: `The parameter "window" must be one of ${TOP_WINDOWS_S.join(', ')} (seconds).`,
+          message: `The parameter "window" must be one of ${TOP_WINDOWS_S.join(', ')} (seconds), or longer than ${LIVE_WINDOW_S} up to ${MAX_HISTORY_WINDOW_S} (the history's minutes).`,
           details: `window=${String(query.window).slice(0, 50)}`,
         }),
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STATS_WINDOW_S } from '../../contract/index.ts';
+import { LIVE_WINDOW_S } from '../../contract/index.ts';
 import { AdobeClock, RESUME_WINDOW_MS, SETTLE_MS } from './adobe-clock.ts';
 
 const T0 = Date.UTC(2026, 10, 30, 12);
@@ -36,14 +36,14 @@ describe("AdobeClock: the site's traffic on Adobe's clock", () => {
 
   it('places no hit older than the hour it keeps, or far in the future, and forgets a second the ring reuses', () => {
     const { clock, at, nowS } = setup();
-    clock.hit(0, nowS() - MAX_STATS_WINDOW_S);
+    clock.hit(0, nowS() - LIVE_WINDOW_S);
     clock.hit(0, nowS() + 3600);
     clock.hit(0, undefined);
     expect(clock.unplaced).toBe(2);
     clock.hit(0, nowS() - 10);
-    at(MAX_STATS_WINDOW_S * 1000);
+    at(LIVE_WINDOW_S * 1000);
     clock.hit(0, nowS() - 10);
-    expect(clock.series(MAX_STATS_WINDOW_S).seconds.filter((s) => s.hits > 0)).toEqual([{ t: nowS() - 10, hits: 1 }]);
+    expect(clock.series(LIVE_WINDOW_S).seconds.filter((s) => s.hits > 0)).toEqual([{ t: nowS() - 10, hits: 1 }]);
   });
 
   it('a short outage: open, then recovering with the hits of the gap that came late, then recovered', () => {
@@ -94,7 +94,7 @@ describe("AdobeClock: the site's traffic on Adobe's clock", () => {
     clock.shardState(1, 'streaming');
     at(30_000 + SETTLE_MS);
     clock.tick();
-    at(30_000 + MAX_STATS_WINDOW_S * 1000 + 1000);
+    at(30_000 + LIVE_WINDOW_S * 1000 + 1000);
     const outages = clock.series(60).outages!;
     expect(outages).toHaveLength(1);
     expect(outages[0]).toMatchObject({ shard: 0, verdict: 'open' });

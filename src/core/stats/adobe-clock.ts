@@ -1,4 +1,4 @@
-import { MAX_STATS_WINDOW_S, type Outage, type Traffic, type TrafficSecond } from '../../contract/index.ts';
+import { LIVE_WINDOW_S, type Outage, type Traffic, type TrafficSecond } from '../../contract/index.ts';
 
 /**
  * The site's traffic on Adobe's clock, and what became of each outage.
@@ -9,7 +9,7 @@ import { MAX_STATS_WINDOW_S, type Outage, type Traffic, type TrafficSecond } fro
  * they fill the hole they belong to, and the chart shows the site's real traffic. The arrival
  * rate stays in `Stats.hits` (the relay's health).
  *
- * - Seconds are kept for `MAX_STATS_WINDOW_S` (a ring of counts, a few KB); a hit whose second
+ * - Seconds are kept for `LIVE_WINDOW_S` (a ring of counts, a few KB); a hit whose second
  *   is older than that, or more than `FUTURE_S` ahead of the relay's clock, is not placed (it
  *   still counts everywhere else).
  * - `flush()` gives the seconds that changed since the last flush (at most the ring), so the
@@ -72,9 +72,9 @@ export function describeOutage(outage: { from: number; to?: number; lateHits: nu
 }
 
 export class AdobeClock {
-  private readonly counts = new Uint32Array(MAX_STATS_WINDOW_S);
+  private readonly counts = new Uint32Array(LIVE_WINDOW_S);
   /** The second each slot of `counts` holds (-1: none). */
-  private readonly seconds = new Float64Array(MAX_STATS_WINDOW_S).fill(-1);
+  private readonly seconds = new Float64Array(LIVE_WINDOW_S).fill(-1);
   private readonly changed = new Set<number>();
   private readonly outages: OutageRecord[] = [];
   /** Each shard's open outage, and its last outage that may still receive backlog. */
@@ -87,7 +87,28 @@ export class AdobeClock {
   /** Hits whose second could not be placed (too old or too far ahead). */
   unplaced = 0;
 
-  constructor(private readonly now: () => number) {}
+  /** `idPrefix` keeps outage ids unique across runs (the history keeps them by id). */
+  constructor(
+    private readonly now: () => number,
+    private readonly idPrefix = 'o',
+  ) {}
+
+  /**
+   * Outages an earlier run recorded (the history store), so the chart keeps them and their
+   * verdicts after a restart. One still open then is closed where that run's record ends (its
+   * `to` unknown: the relay was not running) as `probably-lost` unless it already had a verdict.
+   */
+  restore(outages: readonly Outage[], endedAt: number): void {
+    for (const o of outages) {
+      if (this.outages.some((kept) => kept.id === o.id)) continue;
+      const to = o.to ?? Math.max(o.from, endedAt);
+      const verdict = o.to === undefined ? 'probably-lost' : o.verdict === 'recovering' ? 'recovered' : o.verdict;
+      this.outages.push({ id: o.id, shard: o.shard, from: o.from, to, lateHits: o.lateHits, verdict });
+    }
+    this.outages.sort((a, b) => a.from - b.from);
+    this.trim(this.now());
+    this.outagesChanged = true;
+  }
 
   /** Counts a distinct hit in its second on Adobe's clock; a backlog hit counts for its outage. */
   hit(shard: number, receivedTimeGMT: number | undefined): void {
@@ -99,17 +120,17 @@ export class AdobeClock {
       outage.lateHits++;
       this.outagesChanged = true;
     }
-    if (t <= nowS - MAX_STATS_WINDOW_S || t > nowS + FUTURE_S) {
+    if (t <= nowS - LIVE_WINDOW_S || t > nowS + FUTURE_S) {
       this.unplaced++;
       return;
     }
-    const slot = t % MAX_STATS_WINDOW_S;
+    const slot = t % LIVE_WINDOW_S;
     if (this.seconds[slot] !== t) {
       this.seconds[slot] = t;
       this.counts[slot] = 0;
     }
     this.counts[slot]!++;
-    if (this.changed.size < MAX_STATS_WINDOW_S) this.changed.add(t);
+    if (this.changed.size < LIVE_WINDOW_S) this.changed.add(t);
   }
 
   /**
@@ -134,7 +155,13 @@ export class AdobeClock {
     } else if ((state === 'waiting' || state === 'failed') && !open) {
       const from = this.stalledAt.get(shard) ?? at;
       this.stalledAt.delete(shard);
-      const outage: OutageRecord = { id: `o${this.nextId++}`, shard, from, lateHits: 0, verdict: 'open' };
+      const outage: OutageRecord = {
+        id: `${this.idPrefix}${this.nextId++}`,
+        shard,
+        from,
+        lateHits: 0,
+        verdict: 'open',
+      };
       this.open.set(shard, outage);
       this.outages.push(outage);
       this.outagesChanged = true;
@@ -167,7 +194,7 @@ export class AdobeClock {
   /** The last `windowS` seconds up to now (zeros included), oldest first, and the outages. */
   series(windowS: number): Traffic {
     const nowS = Math.floor(this.now() / 1000);
-    const span = Math.max(1, Math.min(Math.floor(windowS), MAX_STATS_WINDOW_S));
+    const span = Math.max(1, Math.min(Math.floor(windowS), LIVE_WINDOW_S));
     const seconds: TrafficSecond[] = [];
     for (let t = nowS - span + 1; t <= nowS; t++) seconds.push({ t, hits: this.count(t) });
     return { seconds, outages: this.outageList() };
@@ -176,12 +203,12 @@ export class AdobeClock {
   /** Distinct hits Adobe received in `[fromS, toS)` (epoch seconds), as far as the last hour holds them. */
   hitsBetween(fromS: number, toS: number): number {
     let sum = 0;
-    for (let t = Math.max(fromS, toS - MAX_STATS_WINDOW_S); t < toS; t++) sum += this.count(t);
+    for (let t = Math.max(fromS, toS - LIVE_WINDOW_S); t < toS; t++) sum += this.count(t);
     return sum;
   }
 
   private count(t: number): number {
-    const slot = t % MAX_STATS_WINDOW_S;
+    const slot = t % LIVE_WINDOW_S;
     return this.seconds[slot] === t ? this.counts[slot]! : 0;
   }
 
@@ -197,7 +224,7 @@ export class AdobeClock {
   /** Keeps the last `MAX_OUTAGES` outages that ended within the hour (open ones always). */
   private trim(at: number): void {
     const keep = this.outages.filter(
-      (o) => o.to === undefined || at - o.to <= MAX_STATS_WINDOW_S * 1000 || this.settling.get(o.shard) === o,
+      (o) => o.to === undefined || at - o.to <= LIVE_WINDOW_S * 1000 || this.settling.get(o.shard) === o,
     );
     const excess = Math.max(0, keep.length - MAX_OUTAGES);
     this.outages.splice(0, this.outages.length, ...keep.slice(excess));

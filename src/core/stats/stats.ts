@@ -1,10 +1,12 @@
 import {
-  MAX_STATS_WINDOW_S,
+  HISTORY_TOP_KEYS,
+  LIVE_WINDOW_S,
   MAX_SUMMARY_STRING,
   NO_CURRENCY,
   TOP_WINDOWS_S,
   type Count,
   type HitSummary,
+  type MinuteTop,
   type Stats,
   type Top,
 } from '../../contract/index.ts';
@@ -182,6 +184,32 @@ class MinuteBucket extends Totals {
   }
 }
 
+/** The lists of `MinuteTop` in `DIMENSIONS` order. */
+const MINUTE_TOP_LISTS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
+
+/** A folded minute as the history keeps it: `HISTORY_TOP_KEYS` keys per list, the rest in "(other)". */
+function minuteTopOf(bucket: MinuteBucket): MinuteTop {
+  const lists = MINUTE_TOP_LISTS.map((_, d) => {
+    const ranked = [...bucket.counts[d]!].filter(([key]) => key !== OTHER).sort(byCountThenKey);
+    const kept = ranked.slice(0, HISTORY_TOP_KEYS);
+    let other = bucket.counts[d]!.get(OTHER) ?? 0;
+    for (let i = HISTORY_TOP_KEYS; i < ranked.length; i++) other += ranked[i]![1];
+    if (other > 0) kept.push([OTHER, other]);
+    return kept;
+  });
+  return {
+    t: bucket.minute * 60,
+    hits: bucket.hits,
+    bots: bucket.bots,
+    pages: lists[0]!,
+    countries: lists[1]!,
+    browsers: lists[2]!,
+    devices: lists[3]!,
+    events: lists[4]!,
+    errorPages: lists[5]!,
+  };
+}
+
 /** A window of whole minutes (plus the partial one when read). */
 interface MinuteWindow {
   minutes: number;
@@ -200,7 +228,8 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** The `TOP_N` largest counts of `a` + `b` (either may lack a key), without sorting everything. */
-function topOf(a: Map<string, number>, b: Map<string, number> | undefined): Count[] {
+/** The `TOP_N` most counted keys of `a` (plus `b`'s counts), largest first, ties by key. */
+export function topOf(a: Map<string, number>, b: Map<string, number> | undefined): Count[] {
   const best: Count[] = [];
   for (const [key, count] of a) offer(best, key, count + (b?.get(key) ?? 0));
   if (b) for (const [key, count] of b) if (!a.has(key)) offer(best, key, count);
@@ -263,11 +292,15 @@ export class StatsCollector {
   /** The site's traffic on Adobe's clock and what became of each outage. */
   readonly adobe: AdobeClock;
 
+  /** Called with each minute's top lists as the minute is folded (the history keeps them). */
+  onMinute: ((top: MinuteTop) => void) | undefined;
+
   constructor(
     private readonly shards: number,
     now: () => number = () => Date.now(),
+    outageIdPrefix?: string,
   ) {
-    this.adobe = new AdobeClock(now);
+    this.adobe = new AdobeClock(now, outageIdPrefix);
     this.byShard = new Array<number>(shards).fill(0);
     this.spread = new ShardSpread(shards, TOP_WINDOWS_S);
   }
@@ -386,7 +419,7 @@ export class StatsCollector {
       stats.lagP95Ms = percentile(sorted, 0.95);
     }
     this.history.push(stats);
-    if (this.history.length > MAX_STATS_WINDOW_S) this.history.shift();
+    if (this.history.length > LIVE_WINDOW_S) this.history.shift();
     this.spread.tick(t);
     this.slide(t, this.bucket);
     this.current = { hits: 0, duplicates: 0, malformed: 0, bytes: 0, bots: 0, errorPages: 0 };
@@ -436,7 +469,8 @@ export class StatsCollector {
     }
   }
 
-  private fold(folded: MinuteBucket, minute: number): void {
+  private fold(folded: MinuteBucket, minute: number, fresh = true): void {
+    if (fresh) this.onMinute?.(minuteTopOf(folded));
     for (const window of this.minuteWindows.values()) {
       if (folded.minute <= minute - window.minutes) continue;
       window.included.push(folded);
@@ -444,9 +478,30 @@ export class StatsCollector {
     }
   }
 
+  /**
+   * What an earlier run left (the history store): its last hour of seconds, for `series`, and its
+   * minutes' top lists, for the 5/15/60-minute windows (their hits, bots and lists; the stream's
+   * quality of a restored minute is not kept, its seconds have it). Called once, before any tick.
+   */
+  restore(seconds: readonly Stats[], tops: readonly MinuteTop[]): void {
+    this.history.push(...seconds.slice(-LIVE_WINDOW_S));
+    const last = tops[tops.length - 1];
+    if (last === undefined) return;
+    const minute = Math.floor(last.t / 60) + 1;
+    for (const top of tops) {
+      const totals = new Totals();
+      totals.hits = top.hits;
+      totals.bots = top.bots;
+      MINUTE_TOP_LISTS.forEach((list, d) => {
+        for (const [key, count] of top[list]) totals.counts[d]!.set(key, count);
+      });
+      this.fold(new MinuteBucket(Math.floor(top.t / 60), totals), minute, false);
+    }
+  }
+
   /** The last `windowS` seconds, oldest first. */
   series(windowS: number): Stats[] {
-    return this.history.slice(-Math.max(0, Math.min(windowS, MAX_STATS_WINDOW_S)));
+    return this.history.slice(-Math.max(0, Math.min(windowS, LIVE_WINDOW_S)));
   }
 
   latest(): Stats | undefined {

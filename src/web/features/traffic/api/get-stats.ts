@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { MAX_STATS_WINDOW_S, StatsResponseSchema, type StatsResponse } from '../../../../contract/index.ts';
+import { LIVE_WINDOW_S, StatsResponseSchema, type StatsResponse } from '../../../../contract/index.ts';
 import { fetchJson } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
@@ -14,7 +14,7 @@ export function getStats(windowS: number, signal?: AbortSignal): Promise<StatsRe
  * window. Never stale on its own: the stream keeps it current (the live store invalidates it
  * after a gap it cannot replay).
  */
-export function getStatsOptions(windowS: number = MAX_STATS_WINDOW_S) {
+export function getStatsOptions(windowS: number = LIVE_WINDOW_S) {
   return queryOptions({
     queryKey: queryKeys.stats(windowS),
     queryFn: ({ signal }) => getStats(windowS, signal),

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { MAX_STATS_WINDOW_S, TrafficSchema, type Traffic } from '../../../../contract/index.ts';
+import { LIVE_WINDOW_S, TrafficSchema, type Traffic } from '../../../../contract/index.ts';
 import { fetchJson } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
@@ -16,7 +16,7 @@ export function getTraffic(windowS: number, signal?: AbortSignal): Promise<Traff
  * seconds late hits changed, and the outages) into `queryKeys.traffic(3600)`; the panel windows
  * it client-side.
  */
-export function getTrafficOptions(windowS: number = MAX_STATS_WINDOW_S) {
+export function getTrafficOptions(windowS: number = LIVE_WINDOW_S) {
   return queryOptions({
     queryKey: queryKeys.traffic(windowS),
     queryFn: ({ signal }) => getTraffic(windowS, signal),

@@ -1,0 +1,222 @@
+import {
+  DEFAULT_HISTORY_POINTS,
+  HISTORY_TOP_KEYS,
+  LIVE_WINDOW_S,
+  SECONDS_KEPT_S,
+  type HistoryBucket,
+  type HistoryResponse,
+  type MinuteTop,
+  type Outage,
+  type Stats,
+  type Top,
+} from '../../contract/index.ts';
+import { topOf, type StatsCollector } from '../stats/stats.ts';
+import { BucketBuilder, bucketize, stepFor } from './buckets.ts';
+import type { HistoryStore } from './history-store.ts';
+
+/** Forgetting what is past the retention runs this often (seconds of the relay's clock). */
+const PRUNE_EVERY_S = 600;
+/** Keys kept per list in an hour's top lists. */
+const HOUR_TOP_KEYS = 2 * HISTORY_TOP_KEYS;
+const OTHER = '(other)';
+const LISTS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
+
+/**
+ * The relay's history (docs/api.md, "History"): each closed second and each minute (its sums and
+ * its top lists) go to the store; at start, what an earlier run left is put back into the live
+ * figures (the last hour of seconds, the minutes' top lists, the outages); long windows are
+ * answered from the store, downsampled by the relay so a day or a month arrives small.
+ */
+export class RelayHistory {
+  private minute: BucketBuilder | undefined;
+  private readonly pendingTops = new Map<number, MinuteTop>();
+  private lastPrune = -Infinity;
+  private restored = false;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly stats: StatsCollector,
+    private readonly nowMs: () => number,
+  ) {
+    stats.onMinute = (top) => {
+      this.pendingTops.set(top.t, top);
+      // A minute's top lists wait for its sums (the next closed second); never more than a few.
+      if (this.pendingTops.size > 4) this.pendingTops.delete(this.pendingTops.keys().next().value!);
+    };
+  }
+
+  /** Puts back what an earlier run recorded in the last hour. Call once, before the first tick. */
+  restore(): void {
+    if (this.restored) return;
+    this.restored = true;
+    const nowS = Math.floor(this.nowMs() / 1000);
+    const fromS = nowS - LIVE_WINDOW_S;
+    const seconds = this.store.seconds(fromS, nowS + 1);
+    this.stats.restore(seconds, this.store.tops(fromS, nowS + 1));
+    const lastSecond = seconds[seconds.length - 1];
+    this.stats.adobe.restore(this.store.outages(fromS, nowS + 1), ((lastSecond?.t ?? nowS) + 1) * 1000);
+    // The minute an earlier run was in when it stopped goes on with its seconds.
+    if (lastSecond !== undefined) {
+      const t = Math.floor(lastSecond.t / 60) * 60;
+      if (t === Math.floor(nowS / 60) * 60) {
+        this.minute = new BucketBuilder(t);
+        for (const s of seconds) if (s.t >= t) this.minute.second(s);
+      }
+    }
+    this.store.prune(nowS);
+    this.lastPrune = nowS;
+  }
+
+  /** A second closed: kept, and the minute it ends (if it does) kept with its top lists. */
+  second(stats: Stats): void {
+    this.store.addSecond(stats);
+    const t = Math.floor(stats.t / 60) * 60;
+    if (this.minute !== undefined && this.minute.t !== t) this.closeMinute();
+    this.minute ??= new BucketBuilder(t);
+    this.minute.second(stats);
+    if (stats.t - this.lastPrune >= PRUNE_EVERY_S) {
+      this.lastPrune = stats.t;
+      this.store.prune(stats.t);
+    }
+  }
+
+  /** The outages changed (the `traffic` event's list): kept as they are now. */
+  outages(outages: readonly Outage[]): void {
+    this.store.putOutages(outages);
+  }
+
+  private closeMinute(): void {
+    const minute = this.minute?.build();
+    this.minute = undefined;
+    if (minute === undefined) return;
+    const top = this.pendingTops.get(minute.t);
+    this.pendingTops.delete(minute.t);
+    this.store.addMinute(minute, top);
+    // The hour's last minute: its top lists summed once, so a month is read as 720 hours.
+    const hour = minute.t - (minute.t % 3600);
+    if (minute.t + 60 === hour + 3600)
+      this.store.addHourTop(sumTops(this.store.tops(hour, hour + 3600), hour, HOUR_TOP_KEYS));
+  }
+
+  /** `GET /api/stats` beyond the live hour: the stored seconds before `live`, then `live`. */
+  series(windowS: number, live: Stats[]): Stats[] {
+    if (windowS <= live.length) return live.slice(-windowS);
+    const nowS = Math.floor(this.nowMs() / 1000);
+    const firstLive = live[0]?.t ?? nowS;
+    const older = this.store.seconds(nowS - windowS, firstLive);
+    return [...older, ...live].slice(-windowS);
+  }
+
+  /**
+   * `GET /api/history`: `windowS` ending at `endS` (exclusive) in at most `points` buckets, from
+   * the seconds when the step is under a minute and they are still kept, else from the minutes.
+   */
+  query(windowS: number, points: number = DEFAULT_HISTORY_POINTS, endS?: number): HistoryResponse {
+    const nowS = Math.floor(this.nowMs() / 1000);
+    const end = Math.min(endS ?? nowS, nowS);
+    const secondsAvailable = end - windowS >= nowS - SECONDS_KEPT_S;
+    const step = stepFor(windowS, points, secondsAvailable);
+    const from = Math.floor((end - windowS) / step) * step;
+    let buckets: HistoryBucket[];
+    if (step < 60) {
+      buckets = bucketize(this.store.seconds(from, end), from, step, (b, s) => b.second(s));
+    } else {
+      const minutes = this.store.minutes(from, end);
+      const current = this.minute?.build();
+      if (current !== undefined && current.t >= from && current.t < end) minutes.push({ ...current });
+      buckets = bucketize(minutes, from, step, (b, m) => b.merge(m));
+    }
+    return {
+      window: windowS,
+      end,
+      step,
+      resolution: step < 60 ? 'second' : 'minute',
+      buckets,
+      outages: this.store.outages(from, end),
+    };
+  }
+
+  /**
+   * `GET /api/top` for a window longer than the live hour: the stored top lists summed, whole
+   * hours from their hour's lists (summed when the hour ended), the rest from its minutes'.
+   */
+  top(windowS: number): Top {
+    const now = this.nowMs();
+    const nowS = Math.floor(now / 1000);
+    const fromS = nowS - windowS;
+    const firstHour = Math.ceil(fromS / 3600) * 3600;
+    const lastHour = Math.floor(nowS / 3600) * 3600;
+    const parts: MinuteTop[] = [];
+    let covered = fromS;
+    for (const hour of this.store.hourTops(firstHour, lastHour)) {
+      if (covered < hour.t) parts.push(...this.store.tops(covered, hour.t));
+      parts.push(hour);
+      covered = hour.t + 3600;
+    }
+    if (covered < nowS) parts.push(...this.store.tops(covered, nowS));
+    const sum = sumTops(parts, fromS, Infinity);
+    const figures = new BucketBuilder(fromS);
+    for (const minute of this.store.minutes(fromS, nowS)) figures.merge(minute);
+    const totals = figures.build();
+    const top: Top = {
+      window: windowS,
+      at: now,
+      hits: sum.hits,
+      pages: topOf(new Map(sum.pages), undefined),
+      countries: topOf(new Map(sum.countries), undefined),
+      browsers: topOf(new Map(sum.browsers), undefined),
+      devices: topOf(new Map(sum.devices), undefined),
+      events: topOf(new Map(sum.events), undefined),
+      revenue: totals?.revenue ?? 0,
+      bots: sum.bots,
+      errorPages: topOf(new Map(sum.errorPages), undefined),
+    };
+    if (totals?.purchases !== undefined) top.purchases = totals.purchases;
+    if (totals?.excluded !== undefined) top.excluded = totals.excluded;
+    if (totals?.lagP50Ms !== undefined) top.lagP50Ms = totals.lagP50Ms;
+    if (totals?.lagP95Ms !== undefined) top.lagP95Ms = totals.lagP95Ms;
+    return top;
+  }
+
+  /** Writes what the store still buffers (before stopping). */
+  flush(): void {
+    this.store.flush();
+  }
+}
+
+/**
+ * Top lists summed, as one `MinuteTop` starting at `t`: each list keeps its `keep` most counted
+ * keys and puts the rest in "(other)" (Infinity keeps every key).
+ */
+export function sumTops(tops: readonly MinuteTop[], t: number, keep: number): MinuteTop {
+  const sums = LISTS.map(() => new Map<string, number>());
+  let hits = 0;
+  let bots = 0;
+  for (const top of tops) {
+    hits += top.hits;
+    bots += top.bots;
+    LISTS.forEach((list, d) => {
+      const sum = sums[d]!;
+      for (const [key, count] of top[list]) sum.set(key, (sum.get(key) ?? 0) + count);
+    });
+  }
+  const lists = sums.map((sum) => {
+    const ranked = [...sum].filter(([key]) => key !== OTHER).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const kept = ranked.slice(0, keep);
+    let other = sum.get(OTHER) ?? 0;
+    for (let i = kept.length; i < ranked.length; i++) other += ranked[i]![1];
+    if (other > 0) kept.push([OTHER, other]);
+    return kept;
+  });
+  return {
+    t,
+    hits,
+    bots,
+    pages: lists[0]!,
+    countries: lists[1]!,
+    browsers: lists[2]!,
+    devices: lists[3]!,
+    events: lists[4]!,
+    errorPages: lists[5]!,
+  };
+}
