@@ -19,6 +19,12 @@ export const MAX_HISTORY_POINTS = 2_000;
 export const DEFAULT_HISTORY_POINTS = 720;
 /** Keys kept per top list and minute in the history (the rest count as "(other)"). */
 export const HISTORY_TOP_KEYS = 25;
+/**
+ * Characters of keys kept per list and minute, in `MinuteTop` order (pages, countries, browsers,
+ * devices, events, error pages): with the key bound, what a minute's lists can hold whatever the
+ * records (an hour's lists keep twice as many keys and characters). Keys past it count as "(other)".
+ */
+export const HISTORY_TOP_CHARS = [1024, 512, 512, 512, 512, 512] as const;
 
 /**
  * A span of seconds summed: a minute of the store, or one bucket of `GET /api/history`. Counts are

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { HitSummary, MinuteTop, Stats } from '../../contract/index.ts';
+import {
+  HISTORY_TOP_CHARS,
+  HISTORY_TOP_KEYS,
+  type HitSummary,
+  type MinuteTop,
+  type Stats,
+} from '../../contract/index.ts';
 import { StatsCollector } from '../stats/stats.ts';
 import { stepFor } from './buckets.ts';
 import { RelayHistory } from './history.ts';
@@ -15,9 +21,9 @@ function setup(store = new MemoryHistoryStore(), startMs = H * 1000) {
   history.restore();
   const page = (name: string): HitSummary => ({ seq: 1, hitId: 'a-b', shard: 0, arrivedAt: nowMs, pageName: name });
   /** Closes second `t` (epoch s) with `hits` hits on `pageName`, as the relay's tick does. */
-  const close = (t: number, hits: number, pageName = 'Home') => {
+  const close = (t: number, hits: number, pageName: string | ((i: number) => string) = 'Home') => {
     nowMs = (t + 1) * 1000;
-    for (let i = 0; i < hits; i++) stats.hit(page(pageName));
+    for (let i = 0; i < hits; i++) stats.hit(page(typeof pageName === 'string' ? pageName : pageName(i)));
     stats.streaming();
     history.second(stats.tick(t, 2, true));
   };
@@ -113,6 +119,20 @@ describe('RelayHistory', () => {
     const day = history.series(86_400, live);
     expect(day).toHaveLength(4000);
     expect(day[0]!.t).toBe(H);
+  });
+});
+
+describe('what a minute keeps, whatever the records', () => {
+  it('keeps at most HISTORY_TOP_KEYS keys within HISTORY_TOP_CHARS characters a list; the rest is "(other)"', () => {
+    const { store, close } = setup();
+    // Every second, 40 hits on pages of 1,000 characters each, all different.
+    for (let s = 0; s < 61; s++) close(H + s, 40, (i) => `${String(s * 100 + i).padStart(6, '0')}${'x'.repeat(994)}`);
+    const [top] = store.tops(H, H + 60);
+    const pages = top!.pages;
+    const chars = pages.filter(([k]) => k !== '(other)').reduce((sum, [k]) => sum + k.length, 0);
+    expect(chars).toBeLessThanOrEqual(HISTORY_TOP_CHARS[0]);
+    expect(pages.length).toBeLessThanOrEqual(HISTORY_TOP_KEYS + 1);
+    expect(pages.reduce((sum, [, n]) => sum + n, 0)).toBe(top!.hits);
   });
 });
 

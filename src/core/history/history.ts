@@ -1,5 +1,6 @@
 import {
   DEFAULT_HISTORY_POINTS,
+  HISTORY_TOP_CHARS,
   HISTORY_TOP_KEYS,
   LIVE_WINDOW_S,
   SECONDS_KEPT_S,
@@ -10,7 +11,7 @@ import {
   type Stats,
   type Top,
 } from '../../contract/index.ts';
-import { topOf, type StatsCollector } from '../stats/stats.ts';
+import { MINUTE_TOP_LISTS, keepTop, topOf, type StatsCollector } from '../stats/stats.ts';
 import { BucketBuilder, bucketize, stepFor } from './buckets.ts';
 import type { HistoryStore } from './history-store.ts';
 
@@ -18,8 +19,6 @@ import type { HistoryStore } from './history-store.ts';
 const PRUNE_EVERY_S = 600;
 /** Keys kept per list in an hour's top lists. */
 const HOUR_TOP_KEYS = 2 * HISTORY_TOP_KEYS;
-const OTHER = '(other)';
-const LISTS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
 
 /**
  * The relay's history (docs/api.md, "History"): each closed second and each minute (its sums and
@@ -95,7 +94,7 @@ export class RelayHistory {
     // The hour's last minute: its top lists summed once, so a month is read as 720 hours.
     const hour = minute.t - (minute.t % 3600);
     if (minute.t + 60 === hour + 3600)
-      this.store.addHourTop(sumTops(this.store.tops(hour, hour + 3600), hour, HOUR_TOP_KEYS));
+      this.store.addHourTop(sumTops(this.store.tops(hour, hour + 3600), hour, HOUR_TOP_KEYS, 2));
   }
 
   /** `GET /api/stats` beyond the live hour: the stored seconds before `live`, then `live`. */
@@ -154,7 +153,7 @@ export class RelayHistory {
       covered = hour.t + 3600;
     }
     if (covered < nowS) parts.push(...this.store.tops(covered, nowS));
-    const sum = sumTops(parts, fromS, Infinity);
+    const sum = sumTops(parts, fromS, Infinity, Infinity);
     const figures = new BucketBuilder(fromS);
     for (const minute of this.store.minutes(fromS, nowS)) figures.merge(minute);
     const totals = figures.build();
@@ -185,29 +184,22 @@ export class RelayHistory {
 }
 
 /**
- * Top lists summed, as one `MinuteTop` starting at `t`: each list keeps its `keep` most counted
- * keys and puts the rest in "(other)" (Infinity keeps every key).
+ * Top lists summed, as one `MinuteTop` starting at `t`: each list keeps its `keys` most counted
+ * keys within `charScale` × `HISTORY_TOP_CHARS` characters, the rest in "(other)" (Infinity keeps all).
  */
-export function sumTops(tops: readonly MinuteTop[], t: number, keep: number): MinuteTop {
-  const sums = LISTS.map(() => new Map<string, number>());
+export function sumTops(tops: readonly MinuteTop[], t: number, keys: number, charScale: number): MinuteTop {
+  const sums = MINUTE_TOP_LISTS.map(() => new Map<string, number>());
   let hits = 0;
   let bots = 0;
   for (const top of tops) {
     hits += top.hits;
     bots += top.bots;
-    LISTS.forEach((list, d) => {
+    MINUTE_TOP_LISTS.forEach((list, d) => {
       const sum = sums[d]!;
       for (const [key, count] of top[list]) sum.set(key, (sum.get(key) ?? 0) + count);
     });
   }
-  const lists = sums.map((sum) => {
-    const ranked = [...sum].filter(([key]) => key !== OTHER).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const kept = ranked.slice(0, keep);
-    let other = sum.get(OTHER) ?? 0;
-    for (let i = kept.length; i < ranked.length; i++) other += ranked[i]![1];
-    if (other > 0) kept.push([OTHER, other]);
-    return kept;
-  });
+  const lists = sums.map((sum, d) => keepTop(sum, keys, charScale * HISTORY_TOP_CHARS[d]!));
   return {
     t,
     hits,

@@ -1,4 +1,5 @@
 import {
+  HISTORY_TOP_CHARS,
   HISTORY_TOP_KEYS,
   LIVE_WINDOW_S,
   MAX_SUMMARY_STRING,
@@ -185,18 +186,29 @@ class MinuteBucket extends Totals {
 }
 
 /** The lists of `MinuteTop` in `DIMENSIONS` order. */
-const MINUTE_TOP_LISTS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
+export const MINUTE_TOP_LISTS = ['pages', 'countries', 'browsers', 'devices', 'events', 'errorPages'] as const;
 
-/** A folded minute as the history keeps it: `HISTORY_TOP_KEYS` keys per list, the rest in "(other)". */
+/**
+ * The `keys` most counted entries of `counts` whose keys fit in `chars` characters together, most
+ * first (ties by key), the rest summed as "(other)" last.
+ */
+export function keepTop(counts: Iterable<[string, number]>, keys: number, chars: number): [string, number][] {
+  const kept: [string, number][] = [];
+  let other = 0;
+  let used = 0;
+  for (const [key, count] of [...counts].sort(byCountThenKey)) {
+    if (key !== OTHER && kept.length < keys && used + key.length <= chars) {
+      kept.push([key, count]);
+      used += key.length;
+    } else other += count;
+  }
+  if (other > 0) kept.push([OTHER, other]);
+  return kept;
+}
+
+/** A folded minute as the history keeps it: `HISTORY_TOP_KEYS` keys within `HISTORY_TOP_CHARS` per list. */
 function minuteTopOf(bucket: MinuteBucket): MinuteTop {
-  const lists = MINUTE_TOP_LISTS.map((_, d) => {
-    const ranked = [...bucket.counts[d]!].filter(([key]) => key !== OTHER).sort(byCountThenKey);
-    const kept = ranked.slice(0, HISTORY_TOP_KEYS);
-    let other = bucket.counts[d]!.get(OTHER) ?? 0;
-    for (let i = HISTORY_TOP_KEYS; i < ranked.length; i++) other += ranked[i]![1];
-    if (other > 0) kept.push([OTHER, other]);
-    return kept;
-  });
+  const lists = MINUTE_TOP_LISTS.map((_, d) => keepTop(bucket.counts[d]!, HISTORY_TOP_KEYS, HISTORY_TOP_CHARS[d]!));
   return {
     t: bucket.minute * 60,
     hits: bucket.hits,

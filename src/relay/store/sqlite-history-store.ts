@@ -69,9 +69,9 @@ function mergeByT<T extends { t: number }>(rows: T[], extra: readonly T[], fromS
  * `node:sqlite` API with prebuilt binaries: docs/architecture.md). Writes are buffered and go in one
  * transaction every `HISTORY_FLUSH_MS` (about 5 seconds, 3 minutes' worth a few times an hour: a
  * millisecond or two off the hot path). Top lists are stored zipped. Retention (`prune`): seconds
- * for `SECONDS_KEPT_S`, minutes, top lists and outages for `MINUTES_KEPT_S`; on disk that is
- * under about 120 MB at any traffic (docs/decisions.md gives the derivation and bench/RESULTS.md the
- * measured size).
+ * for `SECONDS_KEPT_S`, minutes, top lists and outages for `MINUTES_KEPT_S`; every row is bounded,
+ * so the file stays under about 450 MB whatever the records (docs/decisions.md gives the
+ * derivation; bench/RESULTS.md the size measured for a generated month).
  *
  * Never throws at the relay: a file that is not a database (or is damaged) is moved aside to
  * `history.sqlite.corrupt-<time>` and a new one begun (`unreadable` says so); a database that
