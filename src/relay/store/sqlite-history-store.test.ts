@@ -137,6 +137,32 @@ describe('SqliteHistoryStore', () => {
     ).toEqual([1, 2]);
   });
 
+  it('a full database (its size cap, as a full disk would): reported once, kept in memory, written again once pruning frees room', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lsm-hist-'));
+    const events: string[] = [];
+    const s = new SqliteHistoryStore(dir, {
+      flushMs: 60_000,
+      maxBytes: 256 * 1024,
+      hooks: {
+        onWriteError: (_, error) => events.push(`error ${String(error)}`),
+        onWriteRecovered: () => events.push('ok'),
+      },
+    });
+    stores.push(s);
+    const big = (t: number): Stats => ({ ...second(t, 1), revenueByCurrency: { [`C${'x'.repeat(2000)}`]: t } });
+    for (let t = 0; t < 200; t++) s.addSecond(big(t));
+    s.flush();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatch(/full/i);
+    // Nothing lost meanwhile: the answer holds what could not be written.
+    expect(s.seconds(0, 200)).toHaveLength(200);
+    // A day later the old rows go, and with them the need for room.
+    s.prune(200 + SECONDS_KEPT_S + 100);
+    s.flush();
+    expect(events).toEqual([events[0], 'ok']);
+    expect(s.sizeOnDisk()).toBeLessThan(2 * 256 * 1024);
+  });
+
   it('while it cannot write, what waits stays bounded (the newest hour of seconds)', () => {
     const parent = mkdtempSync(join(tmpdir(), 'lsm-hist-'));
     writeFileSync(join(parent, 'blocked'), '');

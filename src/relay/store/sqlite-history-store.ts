@@ -21,6 +21,12 @@ const PENDING_SECONDS = 3_600;
 const PENDING_MINUTES = 1_440;
 const PENDING_OUTAGES = 200;
 const SCHEMA_VERSION = 1;
+/**
+ * The database never grows past this (SQLite's `max_page_count`): the retention keeps it well
+ * under (docs/decisions.md, "History"); past it, writes fail like on a full disk (reported, kept
+ * in memory, bounded) until pruning frees pages.
+ */
+export const HISTORY_MAX_BYTES = 512 * 1024 * 1024;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS seconds (t INTEGER PRIMARY KEY, body TEXT NOT NULL);
@@ -94,11 +100,13 @@ export class SqliteHistoryStore implements HistoryStore {
   private pruneBefore: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private readonly maxBytes: number;
 
   constructor(
     private readonly dataDir: string,
-    options: { hooks?: WriteHooks; flushMs?: number } = {},
+    options: { hooks?: WriteHooks; flushMs?: number; maxBytes?: number } = {},
   ) {
+    this.maxBytes = options.maxBytes ?? HISTORY_MAX_BYTES;
     this.path = join(dataDir, HISTORY_FILE);
     this.health = new WriteHealth(`the history (${HISTORY_FILE})`, options.hooks);
     // Nothing is reported before the relay exists: a database that cannot be opened now is
@@ -128,6 +136,8 @@ export class SqliteHistoryStore implements HistoryStore {
       db = new DatabaseSync(this.path);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 8388608;');
       db.exec('PRAGMA busy_timeout = 1000;');
+      const pageSize = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+      db.exec(`PRAGMA max_page_count = ${Math.max(16, Math.floor(this.maxBytes / pageSize))}`);
       const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
       if (version > SCHEMA_VERSION)
         throw new Error(`schema version ${version} is newer than this relay's ${SCHEMA_VERSION}`);
@@ -261,26 +271,34 @@ export class SqliteHistoryStore implements HistoryStore {
     }
     const db = this.db!;
     const s = this.statements!;
+    const before = this.pruneBefore;
+    if (before !== undefined) {
+      // What waits and is already past the retention is not written at all.
+      p.seconds = p.seconds.filter((x) => x.t >= before - SECONDS_KEPT_S);
+      p.minutes = p.minutes.filter((x) => x.t >= before - MINUTES_KEPT_S);
+      p.tops = p.tops.filter((x) => x.t >= before - MINUTES_KEPT_S);
+      p.hourTops = p.hourTops.filter((x) => x.t >= before - MINUTES_KEPT_S);
+    }
     try {
       db.exec('BEGIN');
       try {
+        // Deletes first: on a full database they make the room the inserts need.
+        if (before !== undefined) {
+          db.prepare('DELETE FROM seconds WHERE t < ?').run(before - SECONDS_KEPT_S);
+          for (const table of ['minutes', 'tops', 'hour_tops']) {
+            db.prepare(`DELETE FROM ${table} WHERE t < ?`).run(before - MINUTES_KEPT_S);
+          }
+          db.prepare('DELETE FROM outages WHERE to_ms IS NOT NULL AND to_ms < ?').run((before - MINUTES_KEPT_S) * 1000);
+        }
         for (const x of p.seconds) s.second.run(x.t, JSON.stringify(x));
         for (const x of p.minutes) s.minute.run(x.t, JSON.stringify(x));
         for (const x of p.tops) s.top.run(x.t, pack(x));
         for (const x of p.hourTops) s.hourTop.run(x.t, pack(x));
         for (const x of p.outages.values()) s.outage.run(x.id, x.from, x.to ?? null, JSON.stringify(x));
-        if (this.pruneBefore !== undefined) {
-          const secondsBefore = this.pruneBefore - SECONDS_KEPT_S;
-          const minutesBefore = this.pruneBefore - MINUTES_KEPT_S;
-          db.prepare('DELETE FROM seconds WHERE t < ?').run(secondsBefore);
-          for (const table of ['minutes', 'tops', 'hour_tops']) {
-            db.prepare(`DELETE FROM ${table} WHERE t < ?`).run(minutesBefore);
-          }
-          db.prepare('DELETE FROM outages WHERE to_ms IS NOT NULL AND to_ms < ?').run(minutesBefore * 1000);
-        }
         db.exec('COMMIT');
       } catch (error) {
-        db.exec('ROLLBACK');
+        // SQLite may have rolled back already (a full database does): the first error is the one to tell.
+        if (db.isTransaction) db.exec('ROLLBACK');
         throw error;
       }
       p.seconds = [];
