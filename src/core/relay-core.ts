@@ -431,7 +431,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         stats.adobe.tick();
         const traffic = stats.adobe.flush();
         if (traffic) hub.broadcast('traffic', traffic);
-        if (traffic?.outages) guarded('history', () => history.outages(traffic.outages!));
+        if (traffic) guarded('history', () => history.traffic(traffic));
       });
       guarded('counters', () => {
         const shards = upstream.shards();
@@ -546,7 +546,12 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       delivery.stop();
       await upstream.stop();
       hub.close();
-      history.flush();
+      // What the last second changed on Adobe's clock, then everything the store still buffers.
+      guarded('history', () => {
+        const traffic = stats.adobe.flush();
+        if (traffic) history.traffic(traffic);
+        history.flush();
+      });
     },
   };
 }

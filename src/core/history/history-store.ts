@@ -5,6 +5,7 @@ import {
   type MinuteTop,
   type Outage,
   type Stats,
+  type TrafficSecond,
 } from '../../contract/index.ts';
 
 /**
@@ -25,7 +26,11 @@ export interface HistoryStore {
   hourTops(fromS: number, toS: number): MinuteTop[];
   /** Outages that overlap `[fromS, toS)` (an open one overlaps everything after its start). */
   outages(fromS: number, toS: number): Outage[];
+  /** The site's traffic on Adobe's clock (`/api/traffic`'s seconds), kept as long as the seconds. */
+  traffic(fromS: number, toS: number): TrafficSecond[];
   addSecond(stats: Stats): void;
+  /** Seconds on Adobe's clock as they are now (late hits fill earlier ones): each replaces the kept one. */
+  putTraffic(seconds: readonly TrafficSecond[]): void;
   addMinute(minute: HistoryMinute, top: MinuteTop | undefined): void;
   addHourTop(top: MinuteTop): void;
   /** Outages as they are now: one with a known `id` replaces the kept one. */
@@ -88,6 +93,7 @@ export class MemoryHistoryStore implements HistoryStore {
     minutes: [] as HistoryMinute[],
     tops: [] as MinuteTop[],
     hourTops: [] as MinuteTop[],
+    traffic: [] as TrafficSecond[],
     outages: new Map<string, Outage>(),
   };
   private readonly secondsKeptS: number;
@@ -114,6 +120,10 @@ export class MemoryHistoryStore implements HistoryStore {
     return span(this.kept.hourTops, fromS, toS);
   }
 
+  traffic(fromS: number, toS: number): TrafficSecond[] {
+    return span(this.kept.traffic, fromS, toS);
+  }
+
   outages(fromS: number, toS: number): Outage[] {
     return [...this.kept.outages.values()].filter((o) => overlaps(o, fromS, toS)).sort((a, b) => a.from - b.from);
   }
@@ -127,6 +137,10 @@ export class MemoryHistoryStore implements HistoryStore {
     if (top) insert(this.kept.tops, top);
   }
 
+  putTraffic(seconds: readonly TrafficSecond[]): void {
+    for (const second of seconds) insert(this.kept.traffic, { t: second.t, hits: second.hits });
+  }
+
   addHourTop(top: MinuteTop): void {
     insert(this.kept.hourTops, top);
   }
@@ -137,6 +151,7 @@ export class MemoryHistoryStore implements HistoryStore {
 
   prune(nowS: number): void {
     dropBefore(this.kept.seconds, nowS - this.secondsKeptS);
+    dropBefore(this.kept.traffic, nowS - this.secondsKeptS);
     dropBefore(this.kept.minutes, nowS - MINUTES_KEPT_S);
     dropBefore(this.kept.tops, nowS - this.topsKeptS);
     dropBefore(this.kept.hourTops, nowS - MINUTES_KEPT_S);

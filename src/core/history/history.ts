@@ -7,7 +7,7 @@ import {
   type HistoryBucket,
   type HistoryResponse,
   type MinuteTop,
-  type Outage,
+  type Traffic,
   type Stats,
   type Top,
 } from '../../contract/index.ts';
@@ -54,6 +54,7 @@ export class RelayHistory {
     this.stats.restore(seconds, this.store.tops(fromS, nowS + 1));
     const lastSecond = seconds[seconds.length - 1];
     this.stats.adobe.restore(this.store.outages(fromS, nowS + 1), ((lastSecond?.t ?? nowS) + 1) * 1000);
+    this.stats.adobe.restoreSeconds(this.store.traffic(fromS, nowS + 1));
     // The minute an earlier run was in when it stopped goes on with its seconds.
     if (lastSecond !== undefined) {
       const t = Math.floor(lastSecond.t / 60) * 60;
@@ -79,9 +80,10 @@ export class RelayHistory {
     }
   }
 
-  /** The outages changed (the `traffic` event's list): kept as they are now. */
-  outages(outages: readonly Outage[]): void {
-    this.store.putOutages(outages);
+  /** The traffic on Adobe's clock changed (the `traffic` event): its seconds and outages kept as they are now. */
+  traffic(traffic: Traffic): void {
+    this.store.putTraffic(traffic.seconds);
+    if (traffic.outages) this.store.putOutages(traffic.outages);
   }
 
   private closeMinute(): void {

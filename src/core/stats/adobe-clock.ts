@@ -169,6 +169,18 @@ export class AdobeClock {
     }
   }
 
+  /** Seconds an earlier run counted (the history store), put back as they were; newer counts win. */
+  restoreSeconds(seconds: readonly TrafficSecond[]): void {
+    const nowS = Math.floor(this.now() / 1000);
+    for (const { t, hits } of seconds) {
+      if (t <= nowS - LIVE_WINDOW_S || t > nowS + FUTURE_S) continue;
+      const slot = t % LIVE_WINDOW_S;
+      if (this.seconds[slot] === t) continue;
+      this.seconds[slot] = t;
+      this.counts[slot] = hits;
+    }
+  }
+
   /** Once a second: settles outages whose backlog has had time to arrive. */
   tick(): void {
     const at = this.now();

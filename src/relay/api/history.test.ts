@@ -2,14 +2,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryResponseSchema, StatsResponseSchema, TopSchema, type Stats, type Top } from '../../contract/index.ts';
+import {
+  HistoryResponseSchema,
+  StatsResponseSchema,
+  TopSchema,
+  TrafficSchema,
+  type Stats,
+  type Top,
+} from '../../contract/index.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { startTestRelay, type TestRelay } from '../testing/relay-harness.ts';
 
 /**
  * Socket-level, issue 14 (history): a real relay on the embedded simulator keeps its seconds and
  * its minutes' top lists in DATA_DIR/history.sqlite; a relay restarted on the same DATA_DIR
- * serves the earlier seconds from `/api/stats`, the earlier minutes' lists from `/api/top`, and
+ * serves the earlier seconds from `/api/stats` and `/api/traffic`, the earlier minutes' lists from `/api/top`, and
  * the minutes from `/api/history`.
  */
 
@@ -59,6 +66,9 @@ describe('history across a restart (DATA_DIR/history.sqlite)', () => {
       (r) => r.series.some((s) => s.t < minuteStart && s.hits > 0) && r.series.some((s) => s.t >= minuteStart + 1),
     );
     const top300: Top = await get(`${first.url}/api/top?window=300`, TopSchema);
+    const site = await get(`${first.url}/api/traffic?window=120`, TrafficSchema);
+    const siteSeconds = site.seconds.filter((s) => s.hits > 0);
+    expect(siteSeconds.length).toBeGreaterThan(0);
     const earlier = before.series.filter((s) => s.t < minuteStart && s.hits > 0);
     const earlierHits = earlier.reduce((sum, s) => sum + s.hits, 0);
     expect(top300.pages.length).toBeGreaterThan(0);
@@ -70,6 +80,11 @@ describe('history across a restart (DATA_DIR/history.sqlite)', () => {
     const after = await get(`${second.url}/api/stats?window=300`, StatsResponseSchema);
     const byT = new Map(after.series.map((s): [number, Stats] => [s.t, s]));
     for (const s of earlier) expect(byT.get(s.t)?.hits, `second ${s.t}`).toBe(s.hits);
+
+    // The site's traffic on Adobe's clock too (late hits of the new run only add to it).
+    const siteAfter = await get(`${second.url}/api/traffic?window=300`, TrafficSchema);
+    const siteByT = new Map(siteAfter.seconds.map((s) => [s.t, s.hits]));
+    for (const s of siteSeconds) expect(siteByT.get(s.t), `Adobe second ${s.t}`).toBeGreaterThanOrEqual(s.hits);
 
     // The folded minute's top lists are back in the 5-minute window.
     const restoredTop = await get(`${second.url}/api/top?window=300`, TopSchema);

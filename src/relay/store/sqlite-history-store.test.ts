@@ -63,6 +63,8 @@ describe('SqliteHistoryStore', () => {
     a.addSecond(second(1001, 7));
     a.addMinute(minute(960, 12), top(960, 'Home — é 🙂'));
     a.addHourTop(top(0, 'Hour'));
+    a.putTraffic([{ t: 990, hits: 3 }]);
+    a.putTraffic([{ t: 990, hits: 4 }]); // a late hit: the second as it is now
     a.putOutages([
       { id: 'r1.o1', shard: 0, from: 1_000_000, to: 1_060_000, lateHits: 4, verdict: 'recovered', summary: 's' },
     ]);
@@ -78,6 +80,7 @@ describe('SqliteHistoryStore', () => {
     expect(b.minutes(900, 1020)).toEqual([minute(960, 12)]);
     expect(b.tops(960, 961)[0]!.pages).toEqual([['Home — é 🙂', 10]]);
     expect(b.hourTops(0, 3600)[0]!.pages).toEqual([['Hour', 10]]);
+    expect(b.traffic(0, 2000)).toEqual([{ t: 990, hits: 4 }]);
     expect(b.outages(900, 1100).map((o) => o.id)).toEqual(['r1.o1']);
     expect(b.outages(1061, 2000)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import {
   type MinuteTop,
   type Outage,
   type Stats,
+  type TrafficSecond,
 } from '../../contract/index.ts';
 import { overlaps, type HistoryStore } from '../../core/history/history-store.ts';
 import { WriteHealth, type WriteHooks } from '../../core/store/write-health.ts';
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS seconds (t INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS minutes (t INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tops (t INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS hour_tops (t INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS traffic (t INTEGER PRIMARY KEY, hits INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outages (id TEXT PRIMARY KEY, from_ms INTEGER NOT NULL, to_ms INTEGER, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS outages_from ON outages (from_ms);
 `;
@@ -43,6 +45,8 @@ type Statements = Record<
   | 'top'
   | 'hourTop'
   | 'outage'
+  | 'trafficSecond'
+  | 'readTraffic'
   | 'readSeconds'
   | 'readMinutes'
   | 'readTops'
@@ -96,6 +100,7 @@ export class SqliteHistoryStore implements HistoryStore {
     tops: [] as MinuteTop[],
     hourTops: [] as MinuteTop[],
     outages: new Map<string, Outage>(),
+    traffic: new Map<number, number>(),
   };
   private pruneBefore: number | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -149,6 +154,8 @@ export class SqliteHistoryStore implements HistoryStore {
         top: db.prepare('INSERT OR REPLACE INTO tops (t, body) VALUES (?, ?)'),
         hourTop: db.prepare('INSERT OR REPLACE INTO hour_tops (t, body) VALUES (?, ?)'),
         outage: db.prepare('INSERT OR REPLACE INTO outages (id, from_ms, to_ms, body) VALUES (?, ?, ?, ?)'),
+        trafficSecond: db.prepare('INSERT OR REPLACE INTO traffic (t, hits) VALUES (?, ?)'),
+        readTraffic: db.prepare('SELECT t, hits FROM traffic WHERE t >= ? AND t < ? ORDER BY t'),
         readSeconds: db.prepare('SELECT t, body FROM seconds WHERE t >= ? AND t < ? ORDER BY t'),
         readMinutes: db.prepare('SELECT t, body FROM minutes WHERE t >= ? AND t < ? ORDER BY t'),
         readTops: db.prepare('SELECT t, body FROM tops WHERE t >= ? AND t < ? ORDER BY t'),
@@ -220,6 +227,23 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.read('readHourTops', fromS, toS, this.pending.hourTops);
   }
 
+  traffic(fromS: number, toS: number): TrafficSecond[] {
+    this.flush();
+    let rows: { t: number; hits: number }[] = [];
+    try {
+      rows = (this.statements?.readTraffic.all(fromS, toS) ?? []) as { t: number; hits: number }[];
+    } catch {
+      // As in `read`.
+    }
+    const waiting = [...this.pending.traffic].map(([t, hits]) => ({ t, hits }));
+    return mergeByT(
+      rows.map((r) => ({ t: r.t, hits: r.hits })),
+      waiting,
+      fromS,
+      toS,
+    );
+  }
+
   outages(fromS: number, toS: number): Outage[] {
     this.flush();
     const byId = new Map<string, Outage>();
@@ -253,6 +277,10 @@ export class SqliteHistoryStore implements HistoryStore {
     for (const outage of outages) this.pending.outages.set(outage.id, outage);
   }
 
+  putTraffic(seconds: readonly TrafficSecond[]): void {
+    for (const second of seconds) this.pending.traffic.set(second.t, second.hits);
+  }
+
   prune(nowS: number): void {
     this.pruneBefore = nowS;
   }
@@ -262,7 +290,7 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.closed) return;
     const p = this.pending;
     const nothing =
-      p.seconds.length + p.minutes.length + p.tops.length + p.hourTops.length + p.outages.size === 0 &&
+      p.seconds.length + p.minutes.length + p.tops.length + p.hourTops.length + p.outages.size + p.traffic.size === 0 &&
       this.pruneBefore === undefined;
     if (nothing) return;
     if (!this.db && this.open(true) !== 'ok') {
@@ -285,6 +313,7 @@ export class SqliteHistoryStore implements HistoryStore {
         // Deletes first: on a full database they make the room the inserts need.
         if (before !== undefined) {
           db.prepare('DELETE FROM seconds WHERE t < ?').run(before - SECONDS_KEPT_S);
+          db.prepare('DELETE FROM traffic WHERE t < ?').run(before - SECONDS_KEPT_S);
           for (const table of ['minutes', 'tops', 'hour_tops']) {
             db.prepare(`DELETE FROM ${table} WHERE t < ?`).run(before - MINUTES_KEPT_S);
           }
@@ -295,6 +324,7 @@ export class SqliteHistoryStore implements HistoryStore {
         for (const x of p.tops) s.top.run(x.t, pack(x));
         for (const x of p.hourTops) s.hourTop.run(x.t, pack(x));
         for (const x of p.outages.values()) s.outage.run(x.id, x.from, x.to ?? null, JSON.stringify(x));
+        for (const [t, hits] of p.traffic) s.trafficSecond.run(t, hits);
         db.exec('COMMIT');
       } catch (error) {
         // SQLite may have rolled back already (a full database does): the first error is the one to tell.
@@ -306,6 +336,7 @@ export class SqliteHistoryStore implements HistoryStore {
       p.tops = [];
       p.hourTops = [];
       p.outages.clear();
+      p.traffic.clear();
       this.pruneBefore = undefined;
       this.health.succeeded();
     } catch (error) {
@@ -324,6 +355,11 @@ export class SqliteHistoryStore implements HistoryStore {
     for (const id of p.outages.keys()) {
       if (p.outages.size <= PENDING_OUTAGES) break;
       p.outages.delete(id);
+    }
+    // Seconds on Adobe's clock: the newest hour (keys are seconds; late hits may refill older ones).
+    if (p.traffic.size > PENDING_SECONDS) {
+      const newest = [...p.traffic.keys()].sort((a, b) => b - a)[PENDING_SECONDS - 1]!;
+      for (const t of p.traffic.keys()) if (t < newest) p.traffic.delete(t);
     }
   }
 
