@@ -7,7 +7,6 @@ import {
   type HistoryResponse,
   type Problem,
   type Shard,
-  type Stats,
   type Traffic,
   type Status,
   type Top,
@@ -117,8 +116,8 @@ export interface RelayCore {
   status(): Status;
   problems(limit: number): Problem[];
   catalog: typeof catalogDocument;
-  /** The last `windowS` seconds (up to a day: the live hour, then the history store's). */
-  series(windowS: number): Stats[];
+  /** `GET /api/stats`'s body: the last `windowS` seconds (up to a day: the live hour, then the history store's). */
+  seriesJson(windowS: number): string;
   /** `GET /api/history`: a span downsampled into buckets, with its outages. */
   history(windowS: number, points?: number, endS?: number): HistoryResponse;
   /** The site's traffic on Adobe's clock over the last `windowS` seconds, and the outages. */
@@ -500,7 +499,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     status,
     problems: (limit) => problemLog.list(limit),
     catalog: catalogDocument,
-    series: (windowS) => history.series(windowS, stats.series(LIVE_WINDOW_S)),
+    seriesJson: (windowS) => history.seriesJson(windowS, stats.series(LIVE_WINDOW_S)),
     history: (windowS, points, endS) => history.query(windowS, points, endS),
     traffic: (windowS) => stats.adobe.series(windowS),
     top: (windowS) => (windowS > LIVE_WINDOW_S ? history.top(windowS) : stats.top(windowS, clock.now())),

@@ -20,6 +20,8 @@ import {
  */
 export interface HistoryStore {
   seconds(fromS: number, toS: number): Stats[];
+  /** The same seconds as JSON texts (`/api/stats` sends a day of them without parsing each). */
+  secondsJson(fromS: number, toS: number): string[];
   minutes(fromS: number, toS: number): HistoryMinute[];
   tops(fromS: number, toS: number): MinuteTop[];
   /** Hours' top lists (a `MinuteTop` of an hour, `t` its start), summed from its minutes when it ended. */
@@ -106,6 +108,10 @@ export class MemoryHistoryStore implements HistoryStore {
 
   seconds(fromS: number, toS: number): Stats[] {
     return span(this.kept.seconds, fromS, toS);
+  }
+
+  secondsJson(fromS: number, toS: number): string[] {
+    return this.seconds(fromS, toS).map((s) => JSON.stringify(s));
   }
 
   minutes(fromS: number, toS: number): HistoryMinute[] {

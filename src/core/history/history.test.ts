@@ -116,9 +116,12 @@ describe('RelayHistory', () => {
     const live: Stats[] = [];
     for (let s = 400; s < 4000; s++)
       live.push({ t: H + s, hits: 1, duplicates: 0, malformed: 0, bytes: 0, clients: 0 });
-    const day = history.series(86_400, live);
+    const day = (JSON.parse(history.seriesJson(86_400, live)) as { series: Stats[] }).series;
     expect(day).toHaveLength(4000);
     expect(day[0]!.t).toBe(H);
+    expect(day.map((s) => s.t)).toEqual(Array.from({ length: 4000 }, (_, i) => H + i));
+    // A window within the live hour is the live seconds alone.
+    expect((JSON.parse(history.seriesJson(10, live)) as { series: Stats[] }).series).toEqual(live.slice(-10));
   });
 });
 

@@ -99,13 +99,20 @@ export class RelayHistory {
       this.store.addHourTop(sumTops(this.store.tops(hour, hour + 3600), hour, HOUR_TOP_KEYS, 2));
   }
 
-  /** `GET /api/stats` beyond the live hour: the stored seconds before `live`, then `live`. */
-  series(windowS: number, live: Stats[]): Stats[] {
-    if (windowS <= live.length) return live.slice(-windowS);
-    const nowS = Math.floor(this.nowMs() / 1000);
-    const firstLive = live[0]?.t ?? nowS;
-    const older = this.store.seconds(nowS - windowS, firstLive);
-    return [...older, ...live].slice(-windowS);
+  /**
+   * `GET /api/stats`'s body: the last `windowS` seconds, the stored ones before `live` (the live
+   * hour) as the store keeps their JSON (a day is 86,400 of them: not parsed and serialized again).
+   */
+  seriesJson(windowS: number, live: Stats[]): string {
+    const liveJson = live.slice(-windowS).map((s) => JSON.stringify(s));
+    let older: string[] = [];
+    if (windowS > live.length) {
+      const nowS = Math.floor(this.nowMs() / 1000);
+      const firstLive = live[0]?.t ?? nowS;
+      older = this.store.secondsJson(nowS - windowS, firstLive);
+      older = older.slice(Math.max(0, older.length + liveJson.length - windowS));
+    }
+    return `{"series":[${[...older, ...liveJson].join(',')}]}`;
   }
 
   /**

@@ -98,7 +98,8 @@ export const CORE_ROUTES: readonly CoreRoute[] = [
     path: '/api/stats',
     answer: (core, { query }) => {
       const windowS = parseIntParam('window', query.window, 1, MAX_STATS_WINDOW_S, 300);
-      return isProblem(windowS) ? problemAnswer(windowS) : json(200, { series: core.series(windowS) });
+      if (isProblem(windowS)) return problemAnswer(windowS);
+      return { status: 200, headers: {}, contentType: JSON_TYPE, body: core.seriesJson(windowS) };
     },
   },
   {

@@ -215,6 +215,22 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.read('readSeconds', fromS, toS, this.pending.seconds);
   }
 
+  secondsJson(fromS: number, toS: number): string[] {
+    this.flush();
+    let rows: Row[] = [];
+    try {
+      const statement = this.statements?.readSeconds;
+      if (statement) rows = statement.all(fromS, toS) as Row[];
+    } catch {
+      // As in `read`.
+    }
+    const waiting = this.pending.seconds.filter((x) => x.t >= fromS && x.t < toS);
+    if (waiting.length === 0) return rows.map((r) => r.body as string);
+    const byT = new Map(rows.map((r) => [r.t, r.body as string]));
+    for (const x of waiting) byT.set(x.t, JSON.stringify(x));
+    return [...byT].sort((a, b) => a[0] - b[0]).map(([, body]) => body);
+  }
+
   minutes(fromS: number, toS: number): HistoryMinute[] {
     return this.read('readMinutes', fromS, toS, this.pending.minutes);
   }
