@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the named benchmark suites and rewrites bench/RESULTS.md.
  *
- *   npm run bench                      ingest, ingest-http, fan-out, browser, catch-up, start-up, memory
+ *   npm run bench                      ingest, ingest-http, fan-out, browser, catch-up, start-up, memory, history
  *   npm run bench -- --quick           the same, shorter (about 3 minutes)
  *   npm run bench -- --only ingest     one suite (comma-separated for several)
  *   npm run bench -- --long            browser suite for 5 minutes (heap growth)
@@ -18,6 +18,7 @@ import { writeResults } from './lib/report.ts';
 import { browserSuite } from './suites/browser.ts';
 import { catchUpSuite } from './suites/catch-up.ts';
 import { fanOutSuite } from './suites/fan-out.ts';
+import { historySuite } from './suites/history.ts';
 import { ingestSuite } from './suites/ingest.ts';
 import { ingestHttpSuite } from './suites/ingest-http.ts';
 import { memorySuite } from './suites/memory.ts';
@@ -32,9 +33,10 @@ const SUITES: Suite[] = [
   catchUpSuite,
   startUpSuite,
   memorySuite,
+  historySuite,
   soakSuite,
 ];
-const DEFAULT = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory'];
+const DEFAULT = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory', 'history'];
 
 function parseArgs(argv: string[]) {
   const flags = {
@@ -64,7 +66,7 @@ function parseArgs(argv: string[]) {
     else if (arg.startsWith('--ingest-against')) flags.ingestAgainst = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,ingest-http,catch-up,fan-out,browser,start-up,memory,soak]',
+        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,ingest-http,catch-up,fan-out,browser,start-up,memory,history,soak]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);

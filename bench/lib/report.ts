@@ -53,7 +53,7 @@ const TABLE_HEAD = [
   '| --- | --- | ---: | ---: | ---: | --- | --- | --- |',
 ];
 
-const ORDER = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory', 'soak'];
+const ORDER = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory', 'history', 'soak'];
 
 export function writeResults(run: RunInfo, results: SuiteResult[]): string {
   const stored = load();
@@ -109,9 +109,9 @@ export function writeResults(run: RunInfo, results: SuiteResult[]): string {
   lines.push(
     "Prerequisites: `npm install`, the dashboard built (`npx vite build`; the browser and start-up suites build it when `dist/` is older than its sources), Debian's Chromium at `/usr/bin/chromium` (or `CHROMIUM_PATH`), `/usr/bin/curl`, `taskset` (util-linux).",
     '',
-    '- `npm run bench`: ingest, ingest-http, fan-out, browser, catch-up, start-up, memory (about 25 minutes here).',
+    '- `npm run bench`: ingest, ingest-http, fan-out, browser, catch-up, start-up, memory, history (about 27 minutes here).',
     '- `npm run bench -- --quick`: the same, shorter, without the prototypes and profiles (about 2½ minutes here).',
-    '- `npm run bench -- --only ingest` (or `ingest-http`, `fan-out`, `browser`, `catch-up`, `start-up`, `memory`, `soak`; comma-separated for several).',
+    '- `npm run bench -- --only ingest` (or `ingest-http`, `fan-out`, `browser`, `catch-up`, `start-up`, `memory`, `history`, `soak`; comma-separated for several).',
     '- `npm run bench -- --long`: the browser suite runs 5 minutes (the JS heap growth target).',
     '- `npm run bench -- --soak` (adds the 30-minute soak), `--soak-minutes N` to try it shorter, `--fault-every-s S` to change the fault interval (default 120).',
     '',
