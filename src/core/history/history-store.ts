@@ -1,6 +1,7 @@
 import {
   MINUTES_KEPT_S,
   SECONDS_KEPT_S,
+  type HistoryBucket,
   type HistoryMinute,
   type MinuteTop,
   type Outage,
@@ -23,6 +24,8 @@ export interface HistoryStore {
   /** The same seconds as JSON texts (`/api/stats` sends a day of them without parsing each). */
   secondsJson(fromS: number, toS: number): string[];
   minutes(fromS: number, toS: number): HistoryMinute[];
+  /** Hours' sums (a `HistoryBucket` of an hour, `t` its start), summed from its minutes when it ended. */
+  hours(fromS: number, toS: number): HistoryBucket[];
   tops(fromS: number, toS: number): MinuteTop[];
   /** Hours' top lists (a `MinuteTop` of an hour, `t` its start), summed from its minutes when it ended. */
   hourTops(fromS: number, toS: number): MinuteTop[];
@@ -35,6 +38,7 @@ export interface HistoryStore {
   putTraffic(seconds: readonly TrafficSecond[]): void;
   addMinute(minute: HistoryMinute, top: MinuteTop | undefined): void;
   addHourTop(top: MinuteTop): void;
+  addHour(hour: HistoryBucket): void;
   /** Outages as they are now: one with a known `id` replaces the kept one. */
   putOutages(outages: readonly Outage[]): void;
   /** Forgets what is older than the retention, `nowS` being now. */
@@ -95,6 +99,7 @@ export class MemoryHistoryStore implements HistoryStore {
     minutes: [] as HistoryMinute[],
     tops: [] as MinuteTop[],
     hourTops: [] as MinuteTop[],
+    hours: [] as HistoryBucket[],
     traffic: [] as TrafficSecond[],
     outages: new Map<string, Outage>(),
   };
@@ -120,6 +125,10 @@ export class MemoryHistoryStore implements HistoryStore {
 
   tops(fromS: number, toS: number): MinuteTop[] {
     return span(this.kept.tops, fromS, toS);
+  }
+
+  hours(fromS: number, toS: number): HistoryBucket[] {
+    return span(this.kept.hours, fromS, toS);
   }
 
   hourTops(fromS: number, toS: number): MinuteTop[] {
@@ -151,6 +160,10 @@ export class MemoryHistoryStore implements HistoryStore {
     insert(this.kept.hourTops, top);
   }
 
+  addHour(hour: HistoryBucket): void {
+    insert(this.kept.hours, hour);
+  }
+
   putOutages(outages: readonly Outage[]): void {
     for (const outage of outages) this.kept.outages.set(outage.id, outage);
   }
@@ -161,6 +174,7 @@ export class MemoryHistoryStore implements HistoryStore {
     dropBefore(this.kept.minutes, nowS - MINUTES_KEPT_S);
     dropBefore(this.kept.tops, nowS - this.topsKeptS);
     dropBefore(this.kept.hourTops, nowS - MINUTES_KEPT_S);
+    dropBefore(this.kept.hours, nowS - MINUTES_KEPT_S);
     for (const [id, outage] of this.kept.outages) {
       if (outage.to !== undefined && outage.to < (nowS - MINUTES_KEPT_S) * 1000) this.kept.outages.delete(id);
     }

@@ -69,6 +69,28 @@ describe('RelayHistory', () => {
     ]);
   });
 
+  it("reads a month in hours (each hour's sums written when it ended), minutes where an hour has none", () => {
+    const { store, history, close, at } = setup();
+    for (let s = 0; s < 3600 + 60; s++) close(H + s, s === 100 ? 9 : 1);
+    expect(store.hours(H, H + 3600)).toEqual([
+      expect.objectContaining({ t: H, seconds: 3600, hits: 3599 + 9, hitsMin: 1, hitsMax: 9 }),
+    ]);
+    // An hour the relay was not running at the end of: only its minutes (two of them here).
+    const earlier = H - 2 * 3600;
+    store.addMinute({ ...store.minutes(H, H + 60)[0]!, t: earlier }, undefined);
+    store.addMinute({ ...store.minutes(H, H + 60)[0]!, t: earlier + 60 }, undefined);
+    // Rewrite the hour's minutes: a whole-hour step must read the hour's own sums.
+    for (const m of store.minutes(H, H + 3600)) store.addMinute({ ...m, hits: 0 }, undefined);
+    at((H + 3600 + 60) * 1000);
+    const month = history.query(30 * 86_400, 720);
+    expect(month.step).toBe(3600);
+    expect(month.buckets.map((b) => [b.t - H, b.hits])).toEqual([
+      [-7200, 2 * 60],
+      [0, 3608],
+      [3600, 60],
+    ]);
+  });
+
   it('answers a day in minutes, fifteen minutes in seconds, gaps left out, the step said', () => {
     const { history, close, at } = setup();
     for (let s = 0; s < 600; s++) close(H + s, 2);

@@ -93,10 +93,37 @@ export class RelayHistory {
     const top = this.pendingTops.get(minute.t);
     this.pendingTops.delete(minute.t);
     this.store.addMinute(minute, top);
-    // The hour's last minute: its top lists summed once, so a month is read as 720 hours.
+    // The hour's last minute: its sums and top lists summed once, so a month is read as 720 hours.
     const hour = minute.t - (minute.t % 3600);
-    if (minute.t + 60 === hour + 3600)
-      this.store.addHourTop(sumTops(this.store.tops(hour, hour + 3600), hour, HOUR_TOP_KEYS, 2));
+    if (minute.t + 60 !== hour + 3600) return;
+    const sums = new BucketBuilder(hour);
+    for (const m of this.store.minutes(hour, hour + 3600)) sums.merge(m);
+    const built = sums.build();
+    if (built) this.store.addHour(built);
+    this.store.addHourTop(sumTops(this.store.tops(hour, hour + 3600), hour, HOUR_TOP_KEYS, 2));
+  }
+
+  /**
+   * `[fromS, toS)` as the store's hour records where it has them (whole hours only) and its
+   * minute records elsewhere (the edges, and an hour the relay was not running at the end of).
+   */
+  private byHours<T extends { t: number }>(
+    fromS: number,
+    toS: number,
+    hours: (fromS: number, toS: number) => T[],
+    minutes: (fromS: number, toS: number) => T[],
+  ): T[] {
+    const firstHour = Math.ceil(fromS / 3600) * 3600;
+    const lastHour = Math.floor(toS / 3600) * 3600;
+    const out: T[] = [];
+    let covered = fromS;
+    for (const hour of firstHour < lastHour ? hours(firstHour, lastHour) : []) {
+      if (covered < hour.t) out.push(...minutes(covered, hour.t));
+      out.push(hour);
+      covered = hour.t + 3600;
+    }
+    if (covered < toS) out.push(...minutes(covered, toS));
+    return out;
   }
 
   /**
@@ -129,7 +156,16 @@ export class RelayHistory {
     if (step < 60) {
       buckets = bucketize(this.store.seconds(from, end), from, step, (b, s) => b.second(s));
     } else {
-      const minutes = this.store.minutes(from, end);
+      // Steps of whole hours read the hours' sums: a month is 720 records, not 43,200.
+      const minutes =
+        step % 3600 === 0
+          ? this.byHours(
+              from,
+              end,
+              (f, t) => this.store.hours(f, t),
+              (f, t) => this.store.minutes(f, t),
+            )
+          : this.store.minutes(from, end);
       const current = this.minute?.build();
       if (current !== undefined && current.t >= from && current.t < end) minutes.push({ ...current });
       buckets = bucketize(minutes, from, step, (b, m) => b.merge(m));
@@ -145,26 +181,28 @@ export class RelayHistory {
   }
 
   /**
-   * `GET /api/top` for a window longer than the live hour: the stored top lists summed, whole
-   * hours from their hour's lists (summed when the hour ended), the rest from its minutes'.
+   * `GET /api/top` for a window longer than the live hour: the stored top lists and sums added up,
+   * whole hours from their hour's records (summed when the hour ended), the rest from its minutes'.
    */
   top(windowS: number): Top {
     const now = this.nowMs();
     const nowS = Math.floor(now / 1000);
     const fromS = nowS - windowS;
-    const firstHour = Math.ceil(fromS / 3600) * 3600;
-    const lastHour = Math.floor(nowS / 3600) * 3600;
-    const parts: MinuteTop[] = [];
-    let covered = fromS;
-    for (const hour of this.store.hourTops(firstHour, lastHour)) {
-      if (covered < hour.t) parts.push(...this.store.tops(covered, hour.t));
-      parts.push(hour);
-      covered = hour.t + 3600;
-    }
-    if (covered < nowS) parts.push(...this.store.tops(covered, nowS));
+    const parts = this.byHours(
+      fromS,
+      nowS,
+      (f, t) => this.store.hourTops(f, t),
+      (f, t) => this.store.tops(f, t),
+    );
     const sum = sumTops(parts, fromS, Infinity, Infinity);
     const figures = new BucketBuilder(fromS);
-    for (const minute of this.store.minutes(fromS, nowS)) figures.merge(minute);
+    const spans = this.byHours(
+      fromS,
+      nowS,
+      (f, t) => this.store.hours(f, t),
+      (f, t) => this.store.minutes(f, t),
+    );
+    for (const span of spans) figures.merge(span);
     const totals = figures.build();
     const top: Top = {
       window: windowS,

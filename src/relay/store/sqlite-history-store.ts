@@ -5,6 +5,7 @@ import { DatabaseSync, type DatabaseSyncInstance, type StatementSyncInstance } f
 import {
   MINUTES_KEPT_S,
   SECONDS_KEPT_S,
+  type HistoryBucket,
   type HistoryMinute,
   type MinuteTop,
   type Outage,
@@ -33,6 +34,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS seconds (t INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS minutes (t INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tops (t INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS hours (t INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS hour_tops (t INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS traffic (t INTEGER PRIMARY KEY, hits INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outages (id TEXT PRIMARY KEY, from_ms INTEGER NOT NULL, to_ms INTEGER, body TEXT NOT NULL);
@@ -44,6 +46,8 @@ type Statements = Record<
   | 'minute'
   | 'top'
   | 'hourTop'
+  | 'hour'
+  | 'readHours'
   | 'outage'
   | 'trafficSecond'
   | 'readTraffic'
@@ -99,6 +103,7 @@ export class SqliteHistoryStore implements HistoryStore {
     minutes: [] as HistoryMinute[],
     tops: [] as MinuteTop[],
     hourTops: [] as MinuteTop[],
+    hours: [] as HistoryBucket[],
     outages: new Map<string, Outage>(),
     traffic: new Map<number, number>(),
   };
@@ -153,6 +158,8 @@ export class SqliteHistoryStore implements HistoryStore {
         minute: db.prepare('INSERT OR REPLACE INTO minutes (t, body) VALUES (?, ?)'),
         top: db.prepare('INSERT OR REPLACE INTO tops (t, body) VALUES (?, ?)'),
         hourTop: db.prepare('INSERT OR REPLACE INTO hour_tops (t, body) VALUES (?, ?)'),
+        hour: db.prepare('INSERT OR REPLACE INTO hours (t, body) VALUES (?, ?)'),
+        readHours: db.prepare('SELECT t, body FROM hours WHERE t >= ? AND t < ? ORDER BY t'),
         outage: db.prepare('INSERT OR REPLACE INTO outages (id, from_ms, to_ms, body) VALUES (?, ?, ?, ?)'),
         trafficSecond: db.prepare('INSERT OR REPLACE INTO traffic (t, hits) VALUES (?, ?)'),
         readTraffic: db.prepare('SELECT t, hits FROM traffic WHERE t >= ? AND t < ? ORDER BY t'),
@@ -243,6 +250,10 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.read('readHourTops', fromS, toS, this.pending.hourTops);
   }
 
+  hours(fromS: number, toS: number): HistoryBucket[] {
+    return this.read('readHours', fromS, toS, this.pending.hours);
+  }
+
   traffic(fromS: number, toS: number): TrafficSecond[] {
     this.flush();
     let rows: { t: number; hits: number }[] = [];
@@ -289,6 +300,10 @@ export class SqliteHistoryStore implements HistoryStore {
     this.pending.hourTops.push(top);
   }
 
+  addHour(hour: HistoryBucket): void {
+    this.pending.hours.push(hour);
+  }
+
   putOutages(outages: readonly Outage[]): void {
     for (const outage of outages) this.pending.outages.set(outage.id, outage);
   }
@@ -306,8 +321,14 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.closed) return;
     const p = this.pending;
     const nothing =
-      p.seconds.length + p.minutes.length + p.tops.length + p.hourTops.length + p.outages.size + p.traffic.size === 0 &&
-      this.pruneBefore === undefined;
+      p.seconds.length +
+        p.minutes.length +
+        p.tops.length +
+        p.hourTops.length +
+        p.hours.length +
+        p.outages.size +
+        p.traffic.size ===
+        0 && this.pruneBefore === undefined;
     if (nothing) return;
     if (!this.db && this.open(true) !== 'ok') {
       this.bound();
@@ -322,6 +343,7 @@ export class SqliteHistoryStore implements HistoryStore {
       p.minutes = p.minutes.filter((x) => x.t >= before - MINUTES_KEPT_S);
       p.tops = p.tops.filter((x) => x.t >= before - MINUTES_KEPT_S);
       p.hourTops = p.hourTops.filter((x) => x.t >= before - MINUTES_KEPT_S);
+      p.hours = p.hours.filter((x) => x.t >= before - MINUTES_KEPT_S);
     }
     try {
       db.exec('BEGIN');
@@ -330,7 +352,7 @@ export class SqliteHistoryStore implements HistoryStore {
         if (before !== undefined) {
           db.prepare('DELETE FROM seconds WHERE t < ?').run(before - SECONDS_KEPT_S);
           db.prepare('DELETE FROM traffic WHERE t < ?').run(before - SECONDS_KEPT_S);
-          for (const table of ['minutes', 'tops', 'hour_tops']) {
+          for (const table of ['minutes', 'tops', 'hour_tops', 'hours']) {
             db.prepare(`DELETE FROM ${table} WHERE t < ?`).run(before - MINUTES_KEPT_S);
           }
           db.prepare('DELETE FROM outages WHERE to_ms IS NOT NULL AND to_ms < ?').run((before - MINUTES_KEPT_S) * 1000);
@@ -339,6 +361,7 @@ export class SqliteHistoryStore implements HistoryStore {
         for (const x of p.minutes) s.minute.run(x.t, JSON.stringify(x));
         for (const x of p.tops) s.top.run(x.t, pack(x));
         for (const x of p.hourTops) s.hourTop.run(x.t, pack(x));
+        for (const x of p.hours) s.hour.run(x.t, JSON.stringify(x));
         for (const x of p.outages.values()) s.outage.run(x.id, x.from, x.to ?? null, JSON.stringify(x));
         for (const [t, hits] of p.traffic) s.trafficSecond.run(t, hits);
         db.exec('COMMIT');
@@ -351,6 +374,7 @@ export class SqliteHistoryStore implements HistoryStore {
       p.minutes = [];
       p.tops = [];
       p.hourTops = [];
+      p.hours = [];
       p.outages.clear();
       p.traffic.clear();
       this.pruneBefore = undefined;
@@ -368,6 +392,7 @@ export class SqliteHistoryStore implements HistoryStore {
     if (p.minutes.length > PENDING_MINUTES) p.minutes = p.minutes.slice(-PENDING_MINUTES);
     if (p.tops.length > 60) p.tops = p.tops.slice(-60);
     if (p.hourTops.length > 24) p.hourTops = p.hourTops.slice(-24);
+    if (p.hours.length > 24) p.hours = p.hours.slice(-24);
     for (const id of p.outages.keys()) {
       if (p.outages.size <= PENDING_OUTAGES) break;
       p.outages.delete(id);

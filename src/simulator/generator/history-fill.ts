@@ -316,6 +316,7 @@ class HistoryFill {
   private readonly dayNoise = new Map<number, number>();
   /** The current hour's top lists so far. */
   private hourTops: MinuteTop[] = [];
+  private hourSums = new BucketBuilder(0);
   private readonly core: Core = { hits: 0, site: 0, outage: false, late: 0, lateLagMs: 0, lagP50Ms: 0, lagP95Ms: 0 };
   /** Scratch of `list`: counts and the order of a list's names. */
   private readonly shares = new Float64Array(64);
@@ -361,6 +362,7 @@ class HistoryFill {
   run(): void {
     this.aim();
     const from = Math.min(this.minuteFrom, this.secondFrom);
+    this.hourSums = new BucketBuilder(from - (from % HOUR_S));
     for (let t = from; t < this.nowS; t += 60) {
       this.noise = 0.95 * this.noise + 0.02 * this.d.gauss();
       const rate = this.base * this.day(t) * Math.exp(this.noise);
@@ -387,12 +389,16 @@ class HistoryFill {
       if (whole && minute !== undefined) {
         const top = t >= this.topFrom ? this.top(t, minute) : undefined;
         this.store.addMinute(minute, top);
+        this.hourSums.merge(minute);
         if (top) this.hourTops.push(top);
       }
-      // The hour's last minute: its top lists summed, as the relay does when an hour ends.
+      // The hour's last minute: its sums and top lists summed, as the relay does when an hour ends.
       if ((t + 60) % HOUR_S === 0 && t + 60 <= this.nowS) {
+        const hour = this.hourSums.build();
+        if (hour) this.store.addHour(hour);
         if (this.hourTops.length > 0) this.store.addHourTop(sumTops(this.hourTops, t + 60 - HOUR_S, HOUR_TOP_KEYS, 2));
         this.hourTops = [];
+        this.hourSums = new BucketBuilder(t + 60);
       }
     }
     this.store.putOutages(
