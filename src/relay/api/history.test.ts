@@ -99,6 +99,9 @@ describe('history across a restart (DATA_DIR/history.sqlite)', () => {
     const minute = history.buckets.find((b) => b.t === minuteStart - 60);
     expect(minute?.hits).toBe(earlierHits);
     expect(minute?.hitsMax).toBe(Math.max(...earlier.map((s) => s.hits)));
+    // Operators see the store's size.
+    const metrics = await fetch(`${second.url}/metrics`).then((res) => res.text());
+    expect(Number(/^livestream_history_bytes (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     // A longer window comes from the minutes' lists too.
     const day = await get(`${second.url}/api/top?window=86400`, TopSchema);
     expect(day.window).toBe(86_400);

@@ -78,7 +78,7 @@ export async function createServer(relay: Relay, options: ServerOptions = {}): P
     clientErrorHandler: answerClientError,
   });
   const auth = new Auth(relay.config.dashboardPassword, options.now);
-  const processMetrics = createProcessMetrics();
+  const processMetrics = createProcessMetrics({ historyBytes: () => relay.historyBytes() });
   const routes = new RouteMethods();
   app.addHook('onRoute', (route) => routes.record(route.url, route.method));
 
