@@ -2,6 +2,10 @@ import { http, HttpResponse } from 'msw';
 import { setupWorker, type SetupWorker } from 'msw/browser';
 import { createHandlers } from './handlers.ts';
 import { MockHost } from './mock-host.ts';
+import { BROWSER_HISTORY, type HistoryDump, type HistoryFiller } from './mock-history.ts';
+import type { PackedHistory } from './history-worker.ts';
+import { ArrayList, PackedList } from './packed.ts';
+import type { HistoryMinute, MinuteTop, Stats, TrafficSecond } from '../contract/index.ts';
 import { overrideHandler, type HandlerOverride } from './overrides.ts';
 import { mountScenarioPanel } from './scenario-panel.ts';
 import { isScenarioName, scenarioByName, SCENARIOS } from './scenarios.ts';
@@ -38,6 +42,32 @@ declare global {
 
 const APP_VERSION = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0';
 
+/** The history made in a worker (a second or two for the month), so the page's start does not wait for it. */
+const fillInWorker: HistoryFiller = (options) =>
+  new Promise<HistoryDump>((resolve, reject) => {
+    const worker = new Worker(new URL('./history-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<PackedHistory>) => {
+      const started = performance.now();
+      const { seconds, minutes, traffic, tops, hourTops, outages } = event.data;
+      const dump: HistoryDump = {
+        seconds: new PackedList<Stats>(seconds),
+        minutes: new PackedList<HistoryMinute>(minutes),
+        traffic: new PackedList<TrafficSecond>(traffic),
+        tops: new ArrayList(JSON.parse(tops) as MinuteTop[]),
+        hourTops: new ArrayList(JSON.parse(hourTops) as MinuteTop[]),
+        outages,
+      };
+      dump.pageMs = performance.now() - started;
+      resolve(dump);
+      worker.terminate();
+    };
+    worker.onerror = (event) => {
+      reject(new Error(event.message));
+      worker.terminate();
+    };
+    worker.postMessage(options);
+  });
+
 export async function startMocks(): Promise<MockControls | undefined> {
   const params = new URLSearchParams(location.search);
   const requested = params.get('scenario');
@@ -58,6 +88,8 @@ export async function startMocks(): Promise<MockControls | undefined> {
     scenario,
     version: APP_VERSION,
     ...(params.has('seed') && Number.isSafeInteger(seed) ? { seed } : {}),
+    history: BROWSER_HISTORY,
+    historyFiller: fillInWorker,
   });
   const worker = setupWorker(...createHandlers(host, { oneStreamAtATime: true }));
   for (const spec of window.__mswOverrides ?? []) worker.use(overrideHandler(spec));

@@ -2,6 +2,7 @@ import { http, HttpResponse, matchRequestUrl, type HttpHandler, type PathParams 
 import { SSE_HEADERS } from '../core/hub/broadcaster.ts';
 import { METRICS_CONTENT_TYPE, metricsText } from '../core/metrics.ts';
 import { ASYNC_CORE_ROUTES, CORE_ROUTES, methodNotAllowed, notFound, type RouteAnswer } from '../core/routes/routes.ts';
+import { LIVE_WINDOW_S } from '../contract/index.ts';
 import type { MockHost } from './mock-host.ts';
 import type { SubscriberStream } from './stream-sink.ts';
 
@@ -72,6 +73,13 @@ function lastEventIdOf(request: Request): string | undefined {
   return id?.slice(0, 100);
 }
 
+/** `GET /api/history`, and the stats and top lists of a window longer than the live hour. */
+function readsHistory(path: string, request: Request): boolean {
+  if (path === '/api/history') return true;
+  if (path !== '/api/stats' && path !== '/api/top') return false;
+  return Number(new URL(request.url).searchParams.get('window')) > LIVE_WINDOW_S;
+}
+
 /** Every route of the relay, answered by the host's core. Order matters: the link guard first, 404/405 last. */
 export function createHandlers(host: MockHost, options: HandlerOptions = {}): HttpHandler[] {
   const base = options.baseUrl ?? '';
@@ -79,6 +87,8 @@ export function createHandlers(host: MockHost, options: HandlerOptions = {}): Ht
   const open = new Set<SubscriberStream>();
   const coreRoutes = CORE_ROUTES.map((route) =>
     (route.method === 'GET' ? http.get : http.post)(at(route.path), async ({ request, params }) => {
+      // What reads the earlier run's history waits until it is in (made off the page's start).
+      if (host.history && readsHistory(route.path, request)) await host.history.loaded;
       await host.sync();
       return respond(route.answer(host.core, { params: paramsOf(params), query: queryOf(request) }));
     }),

@@ -4,6 +4,7 @@ import { createRelayCore, type RelayCore, type RelayCoreDeps, type RelayLog } fr
 import { ProblemLog } from '../core/store/problem-log.ts';
 import { MemoryShardMemory } from '../core/store/shard-memory.ts';
 import { hashText } from '../simulator/generator/index.ts';
+import { fillHere, MockHistoryStore, type HistoryFiller, type HistoryFillOptions } from './mock-history.ts';
 import type { Scenario } from './scenarios.ts';
 import { ScriptConnector } from './script-connector.ts';
 import { SiteTraffic } from './site-traffic.ts';
@@ -36,6 +37,13 @@ export interface MockHostOptions {
   feedIntervalMs?: number;
   /** The core's log (state changes and Problems, as the Node host logs them). */
   log?: RelayLog;
+  /**
+   * What an earlier run recorded before the relay started (`mock-history.ts`): the long windows,
+   * "compare with" and their top lists read it. Default none (an empty history).
+   */
+  history?: Omit<HistoryFillOptions, 'nowS'> | undefined;
+  /** Where the history is made. Default in this thread (`fillHere`); the browser uses a worker. */
+  historyFiller?: HistoryFiller | undefined;
 }
 
 /** A jump of the page's clock longer than this only gets its last part filled with hits. */
@@ -88,6 +96,8 @@ export class MockHost {
   readonly openedAt: number;
   /** Resolves once the history is played. */
   readonly ready: Promise<void>;
+  /** The relay's history store, when filled (`options.history`). */
+  readonly history: MockHistoryStore | undefined;
   private readonly now: () => number;
   private readonly connector: ScriptConnector;
   private readonly traffic: SiteTraffic;
@@ -117,37 +127,53 @@ export class MockHost {
       openedAt: this.openedAt,
     });
     const shards = scenario.shards.length;
+    const history = (this.history = options.history
+      ? new MockHistoryStore(
+          options.historyFiller ?? fillHere,
+          {
+            // The earlier run saw the scenario's traffic (a scenario without traffic: the default's).
+            baseHitsPerS: scenario.traffic.baseRate || 20,
+            seed: options.seed ?? hashText(`history:${scenario.name}`),
+            ...options.history,
+            nowS: Math.floor(this.startedAt / 1000),
+          },
+          () => Math.floor(clock.now() / 1000),
+        )
+      : undefined);
     const url = `http://127.0.0.1:8081/api/1/stream/demo-${scenario.name}${shards > 1 ? `?maxConnections=${shards}` : ''}`;
-    this.core = createRelayCore(
-      {
-        version: options.version ?? '0.0.0-mock',
-        mode: 'simulator',
-        url,
-        publicUrl: url,
-        apiKey: 'livestream-monitor-mock',
-        maxConnections: shards,
-        cooldownS: scenario.relay.cooldownS,
-        stallTimeoutS: scenario.relay.stallTimeoutS,
-        maxWaitS: RELAY_DEFAULTS.maxWaitS,
-        redirectHosts: [],
-        redactFields: RELAY_DEFAULTS.redactFields,
-        feedMaxHitsPerS: scenario.relay.feedMaxHitsPerS,
-        passwordProtected: false,
-      },
-      {
-        clock,
-        connect: this.connector.connect,
-        tokens: mockTokens(),
-        memory: new MemoryShardMemory(),
-        problemLog: new ProblemLog(),
-        runId: `m${this.startedAt.toString(36)}${randomUuid().slice(0, 6)}`,
-        ...(options.log ? { log: options.log } : {}),
-        ...(options.feedIntervalMs !== undefined ? { feedIntervalMs: options.feedIntervalMs } : {}),
-        startedAt: this.startedAt,
-        enableFetch: mockEnableFetch,
-        ...(scenario.alertRules ? { alerts: { rules: scenario.alertRules } } : {}),
-      },
-    );
+    const create = () =>
+      createRelayCore(
+        {
+          version: options.version ?? '0.0.0-mock',
+          mode: 'simulator',
+          url,
+          publicUrl: url,
+          apiKey: 'livestream-monitor-mock',
+          maxConnections: shards,
+          cooldownS: scenario.relay.cooldownS,
+          stallTimeoutS: scenario.relay.stallTimeoutS,
+          maxWaitS: RELAY_DEFAULTS.maxWaitS,
+          redirectHosts: [],
+          redactFields: RELAY_DEFAULTS.redactFields,
+          feedMaxHitsPerS: scenario.relay.feedMaxHitsPerS,
+          passwordProtected: false,
+        },
+        {
+          clock,
+          connect: this.connector.connect,
+          tokens: mockTokens(),
+          memory: new MemoryShardMemory(),
+          problemLog: new ProblemLog(),
+          runId: `m${this.startedAt.toString(36)}${randomUuid().slice(0, 6)}`,
+          ...(options.log ? { log: options.log } : {}),
+          ...(options.feedIntervalMs !== undefined ? { feedIntervalMs: options.feedIntervalMs } : {}),
+          startedAt: this.startedAt,
+          enableFetch: mockEnableFetch,
+          ...(scenario.alertRules ? { alerts: { rules: scenario.alertRules } } : {}),
+          ...(history ? { history } : {}),
+        },
+      );
+    this.core = create();
     for (const { from } of this.outages) clock.setTimeout(() => this.breakStreams(), from - this.startedAt);
     for (const { shard, atS } of scenario.operatorReconnects ?? []) {
       clock.setTimeout(() => this.core.reconnect(shard), this.openedAt + atS * 1000 - this.startedAt);

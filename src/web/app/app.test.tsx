@@ -125,7 +125,17 @@ describe('<App/>', () => {
     expect(screen.getByTestId('feed-count').textContent).toBe('40 hits');
     expect(screen.getByTestId('feed-sampled').textContent).toContain('received 400, shown 40');
     const windows = within(screen.getByRole('group', { name: 'Time window' })).getAllByRole('button');
-    expect(windows.map((b) => b.getAttribute('aria-pressed'))).toEqual(['true', 'false', 'false']);
+    // 5 min, 15 min, 1 h live; 6 h, 24 h, 7 d, 30 d from the history.
+    expect(windows.map((b) => b.textContent)).toEqual(['5 min', '15 min', '1 h', '6 h', '24 h', '7 d', '30 d']);
+    expect(windows.map((b) => b.getAttribute('aria-pressed'))).toEqual([
+      'true',
+      'false',
+      'false',
+      'false',
+      'false',
+      'false',
+      'false',
+    ]);
     await userEvent.click(windows[2]!);
     expect(new URLSearchParams(location.search).get('window')).toBe('3600');
     expect(windows[2]!.getAttribute('aria-pressed')).toBe('true');

@@ -1,14 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Stats } from '../../contract/index.ts';
 import { useStatus } from '../features/connection/index.ts';
 import { FeedPanel, useRevenueCurrency } from '../features/feed/index.ts';
 import {
+  COMPARE_OFFSETS,
+  compareSpan,
+  getHistoryAtOptions,
+  getHistoryOptions,
+  getLongTopOptions,
   getStatsOptions,
   getTrafficOptions,
+  historyPoints,
+  isLongWindow,
   isTrafficWindow,
+  parseCompare,
   StreamQualityPanel,
   TrafficPanel,
+  type CompareKey,
   type TrafficWindowS,
 } from '../features/traffic/index.ts';
 import { useFeed, useFeedStats, useLatestStats, useLink, usePause, useTopWindows } from '../lib/live-store/index.ts';
@@ -18,7 +27,7 @@ import { useSearchParam } from '../lib/url-state.ts';
 import { PAUSE_SHORTCUT } from './keyboard-shortcuts.ts';
 
 /** URL query parameters of the live panels, so a view can be shared. */
-export const VIEW_PARAMS = { window: 'window', feedFilter: 'q', pick: 'pick' } as const;
+export const VIEW_PARAMS = { window: 'window', compare: 'compare', feedFilter: 'q', pick: 'pick' } as const;
 
 /** The feed's section, where a top-list click takes the operator. */
 export const FEED_SECTION_ID = 'live-feed';
@@ -31,9 +40,57 @@ export function parseWindow(value: string | null): TrafficWindowS {
   return value !== null && isTrafficWindow(n) ? n : DEFAULT_WINDOW_S;
 }
 
+/** Width of the page in steps of 100 px: how many points a long window asks for (about one per pixel). */
+function usePlotWidth(): number {
+  const read = () => Math.ceil((typeof innerWidth === 'number' ? innerWidth : 1024) / 100) * 100;
+  const [width, setWidth] = useState(read);
+  useEffect(() => {
+    const onResize = () => setWidth(read());
+    addEventListener('resize', onResize);
+    return () => removeEventListener('resize', onResize);
+  }, []);
+  return width;
+}
+
+/**
+ * A long window's data: the history ending now and its top lists, refetched every minute; and,
+ * on any window, the period compared with (the same span a day or a week earlier).
+ */
+function useHistoryData(windowS: number, compare: CompareKey | undefined, liveEndT: number | undefined) {
+  const long = isLongWindow(windowS);
+  // The plot is the page's width less the panel's padding and the y axis.
+  const points = historyPoints(usePlotWidth() - 120);
+  const history = useQuery({ ...getHistoryOptions(windowS, points), enabled: long });
+  const longTop = useQuery({ ...getLongTopOptions(windowS), enabled: long });
+  // The compared span: a long window's exactly `offset` before the history's (same buckets, same
+  // end); a live window's the window's end rounded up to the minute, `offset` before.
+  let span: { windowS: number; endS: number } | undefined;
+  if (compare !== undefined) {
+    const offset = COMPARE_OFFSETS[compare];
+    if (long) span = history.data ? { windowS, endS: history.data.end - offset } : undefined;
+    else if (liveEndT !== undefined) span = compareSpan(liveEndT, windowS, offset);
+  }
+  const compared = useQuery({
+    ...getHistoryAtOptions(span?.windowS ?? 60, points, span?.endS ?? 0),
+    enabled: span !== undefined,
+  });
+  return {
+    history: long ? history.data : undefined,
+    historyError: long && history.error && !history.data ? history.error.message : undefined,
+    longTop: long ? longTop.data : undefined,
+    // The previous minute's answer stays drawn while the next one loads (never another period's).
+    compareHistory:
+      span !== undefined && compared.data?.window === span.windowS && Math.abs(compared.data.end - span.endS) <= 600
+        ? compared.data
+        : undefined,
+    compareFailed: span !== undefined && compared.isError,
+  };
+}
+
 /** The traffic charts, fed from the stats history (extended live by the store) and the latest top lists. */
 export function TrafficSection() {
   const [windowParam, setWindowParam] = useSearchParam(VIEW_PARAMS.window);
+  const [compareParam, setCompareParam] = useSearchParam(VIEW_PARAMS.compare);
   const stats = useQuery(getStatsOptions());
   const traffic = useQuery(getTrafficOptions());
   const top = useTopWindows();
@@ -42,6 +99,12 @@ export function TrafficSection() {
   const { paused } = usePause();
   const { data: status } = useStatus();
   const windowS = parseWindow(windowParam);
+  const compare = parseCompare(compareParam);
+  const longData = useHistoryData(windowS, compare, stats.data?.series.at(-1)?.t);
+  const onCompareChange = useCallback(
+    (next: CompareKey | undefined) => setCompareParam(next ?? null),
+    [setCompareParam],
+  );
   // The relay's main currency (the one most purchases are in), else what the feed shows.
   const feedCurrency = useRevenueCurrency(useFeed());
   const currency = top?.find((t) => t.window === windowS)?.currency ?? feedCurrency;
@@ -77,6 +140,9 @@ export function TrafficSection() {
       shardCount={status?.upstream.maxConnections ?? 1}
       relayStartedAt={status?.relay.startedAt}
       currency={currency}
+      compare={compare}
+      onCompareChange={onCompareChange}
+      {...longData}
     />
   );
 }
@@ -117,7 +183,8 @@ export function StreamQualitySection() {
   return (
     <StreamQualityPanel
       top={useTopWindows()}
-      windowS={parseWindow(windowParam)}
+      // A long window's quality figures would need the history's: the panel keeps the live hour.
+      windowS={Math.min(parseWindow(windowParam), 3600)}
       latest={useLatestStats()}
       now={useRelayNow()}
       linkDown={link.state !== 'open'}

@@ -9,6 +9,8 @@ export interface ExportButtonsProps {
   build: (format: ExportFormat) => string;
   disabled?: boolean;
   testId?: string;
+  /** The formats offered. Default CSV and NDJSON. */
+  formats?: readonly ExportFormat[];
 }
 
 const FORMATS: readonly { format: ExportFormat; name: string }[] = [
@@ -22,11 +24,11 @@ function save(what: string, format: ExportFormat, build: (format: ExportFormat) 
 }
 
 /** "Export CSV · NDJSON": two small buttons that download what the panel shows. */
-export function ExportButtons({ what, label, build, disabled, testId }: ExportButtonsProps) {
+export function ExportButtons({ what, label, build, disabled, testId, formats }: ExportButtonsProps) {
   return (
     <span className="export-buttons" role="group" aria-label={`Export ${label}`} data-testid={testId}>
       <span aria-hidden="true">Export</span>
-      {FORMATS.map(({ format, name }) => (
+      {FORMATS.filter((f) => !formats || formats.includes(f.format)).map(({ format, name }) => (
         <button
           key={format}
           type="button"

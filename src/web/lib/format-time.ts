@@ -31,7 +31,7 @@ function ianaZone(zone: TimeZoneSetting): string | undefined {
 // one formatter per (kind, zone), built on first use.
 const cache = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(kind: 'time' | 'minute' | 'date' | 'name', zone: TimeZoneSetting): Intl.DateTimeFormat {
+function formatter(kind: 'time' | 'minute' | 'date' | 'day' | 'name', zone: TimeZoneSetting): Intl.DateTimeFormat {
   const timeZone = ianaZone(zone);
   const key = `${kind}|${timeZone ?? ''}`;
   let f = cache.get(key);
@@ -53,6 +53,9 @@ function formatter(kind: 'time' | 'minute' | 'date' | 'name', zone: TimeZoneSett
       case 'date':
         // en-CA writes dates as ISO 8601: 2025-01-31.
         f = new Intl.DateTimeFormat('en-CA', { ...base, year: 'numeric', month: '2-digit', day: '2-digit' });
+        break;
+      case 'day':
+        f = new Intl.DateTimeFormat('en-GB', { ...base, day: 'numeric', month: 'short' });
         break;
       case 'name':
         f = new Intl.DateTimeFormat('en-US', { ...base, timeZoneName: 'short' });
@@ -78,6 +81,11 @@ export function formatTimeShort(ms: number, zone: TimeZoneSetting): string {
 /** The calendar date in the zone, ISO style: `2025-01-31`. */
 export function formatDate(ms: number, zone: TimeZoneSetting): string {
   return valid(ms) ? formatter('date', zone).format(ms) : 'unknown date';
+}
+
+/** Day and month in the zone: `28 Nov` (the axis of a chart over days). */
+export function formatDayMonth(ms: number, zone: TimeZoneSetting): string {
+  return valid(ms) ? formatter('day', zone).format(ms) : '--';
 }
 
 /**

@@ -14,6 +14,8 @@ export const queryKeys = {
   traffic: (windowS: number) => ['traffic', { windowS }] as const,
   trafficAll: () => ['traffic'] as const,
   top: (windowS: number) => ['top', { windowS }] as const,
+  history: (windowS: number, points: number, endS: number | undefined) =>
+    ['history', { windowS, points, endS: endS ?? 'now' }] as const,
   hit: (hitId: string) => ['hit', hitId] as const,
   alerts: () => ['alerts'] as const,
 };

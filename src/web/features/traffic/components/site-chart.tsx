@@ -6,6 +6,16 @@ import type { SiteView } from '../utils/site-series.ts';
 import { ChartFigure } from './chart-figure.tsx';
 import { useStaggered } from '../../../lib/frame-stagger.ts';
 import { Plot, TICK, useTimeAxisParts } from './time-charts.tsx';
+import { ChartCsv } from './chart-parts.tsx';
+import { csvSet, seriesCsv } from '../utils/export-series.ts';
+import type { SitePoint } from '../utils/site-series.ts';
+
+/** The site chart's CSV: what it draws. */
+export function siteCsv(view: SiteView): string {
+  return seriesCsv([
+    csvSet<SitePoint>(view.points, [{ header: "hits/s on Adobe's clock (mean of the point)", value: (p) => p.site }]),
+  ]);
+}
 
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 const AXIS = 'var(--color-muted, #6b7280)';
@@ -58,6 +68,14 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
       summary={describeSite(view, settlingS)}
       note={describeOutages(view, zone)}
       testId="chart-site"
+      actions={
+        <ChartCsv
+          what="site"
+          label="the site traffic on Adobe's clock"
+          build={() => siteCsv(view)}
+          disabled={view.points.length === 0}
+        />
+      }
     >
       <SitePlot plot={plotted} zone={zone} />
     </ChartFigure>

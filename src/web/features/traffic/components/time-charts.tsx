@@ -24,9 +24,20 @@ import {
 } from '../utils/describe.ts';
 import { formatMoney, formatMoneyCompact, formatRate } from '../../../lib/format.ts';
 import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
-import { formatLagTick, formatMs, formatPercent, formatTick, lagAxisUnit } from '../utils/format.ts';
+import {
+  formatLagTick,
+  formatMs,
+  formatPercent,
+  formatStep,
+  formatTick,
+  formatWindow,
+  lagAxisUnit,
+} from '../utils/format.ts';
 import { gapLabelLayout } from '../utils/gap-label.ts';
-import { shardKey, type TrafficView } from '../utils/series.ts';
+import { shardKey, type TrafficPoint, type TrafficView } from '../utils/series.ts';
+import { csvSet, seriesCsv, type CsvSet, type SeriesColumn } from '../utils/export-series.ts';
+import { compareLabel } from '../utils/windows.ts';
+import { ChartCsv, ChartLegend, COMPARE_DASH, COMPARE_STROKE, type CompareOverlay } from './chart-parts.tsx';
 import { tickStep, timeTicks } from '../utils/windows.ts';
 import { useStaggered } from '../../../lib/frame-stagger.ts';
 import { ChartFigure } from './chart-figure.tsx';
@@ -76,14 +87,21 @@ const GRID_ELEMENT = <CartesianGrid key="grid" stroke={GRID} strokeDasharray="3 
  * new data, in a passive one, and reads the domain), so the axis element changes only with its
  * ticks. `valueFormat` must keep its identity (a module function, or memoised).
  */
-export function useTimeAxisParts(startT: number, endT: number, zone: TimeZoneMode, valueFormat: (v: number) => string) {
-  const step = tickStep(endT - startT + 1);
+export function useTimeAxisParts(
+  startT: number,
+  endT: number,
+  zone: TimeZoneMode,
+  valueFormat: (v: number) => string,
+  /** A phone-width plot: fewer ticks on the long windows (`tickStep`). */
+  narrow = false,
+) {
+  const step = tickStep(endT - startT + 1, narrow);
   const bounds = useRef<[number, number]>([startT, endT]);
   useLayoutEffect(() => {
     bounds.current = [startT, endT];
   }, [startT, endT]);
   const domain = useCallback((): [number, number] => bounds.current, []);
-  const ticks = timeTicks(startT, endT).join(' ');
+  const ticks = timeTicks(startT, endT, zone, narrow).join(' ');
   const xAxis = useMemo(
     () => (
       <XAxis
@@ -162,7 +180,7 @@ function useCommonParts(view: TrafficView, zone: TimeZoneMode, valueFormat: (v: 
  * caption lists every gap), so neighbouring gaps' labels never run into each other. Recharts
  * passes the area's `viewBox` in pixels.
  */
-function GapLabel({
+export function GapLabel({
   text,
   viewBox,
 }: {
@@ -216,8 +234,43 @@ interface TimePlotProps {
   zone: TimeZoneMode;
 }
 
+/** The file name's part for a window: `15min`, `1h`. */
+const windowTag = (windowS: number) => formatWindow(windowS).replace(/\s/g, '');
+
+/** A live chart's CSV: the columns it draws, per point (empty cells where it draws a gap). */
+export function liveCsv(
+  points: readonly TrafficPoint[],
+  columns: readonly SeriesColumn<TrafficPoint>[],
+  compare?: CompareOverlay,
+): string {
+  const sets: CsvSet[] = [csvSet(points, columns)];
+  if (compare?.view?.hasData) {
+    sets.push(
+      csvSet(compare.view.points, [{ header: `${compareLabel(compare.key)} (hits/s)`, value: (p) => p.compare }]),
+    );
+  }
+  return seriesCsv(sets);
+}
+
+/** The hits chart's columns: the total, and each shard when the chart stacks them. */
+export function hitsColumns(lanes: number): SeriesColumn<TrafficPoint>[] {
+  if (lanes === 0) return [{ header: 'hits/s (mean of the point)', value: (p) => p.hits }];
+  return [
+    { header: 'hits/s, all shards (mean of the point)', value: (p) => p.hits },
+    ...Array.from({ length: lanes }, (_, i): SeriesColumn<TrafficPoint> => ({
+      header: `shard ${i} (hits/s)`,
+      value: (p) => p[shardKey(i)],
+    })),
+  ];
+}
+
 /** Distinct hits per second, stacked by shard when the series says which shard each came from. */
-export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeChartProps) {
+export const HitsChart = memo(function HitsChart({
+  view,
+  windowS,
+  zone,
+  compare,
+}: TimeChartProps & { compare?: CompareOverlay | undefined }) {
   const coveredS = view.endT - view.coveredFromT + 1;
   const plotted = useStaggered(view);
   return (
@@ -226,8 +279,26 @@ export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeCh
       summary={describeHits(view.summary, windowS, coveredS, view.axisFrom, zone)}
       note={describeGaps(view.gaps, zone)}
       testId="chart-hits"
+      actions={
+        <ChartCsv
+          what={`hits-${windowTag(windowS)}`}
+          label={`the hits per second of the last ${formatWindow(windowS)}`}
+          build={() => liveCsv(view.points, hitsColumns(view.lanes), compare)}
+          disabled={view.points.length === 0}
+        />
+      }
+      extra={
+        <>
+          {view.points.length > 0 ? (
+            <span className="traffic-chart__step" data-testid="chart-step">
+              {formatStep(view.bucketS)}
+            </span>
+          ) : null}
+          {compare ? <ChartLegend entries={[]} compare={compare} testId="hits-legend" /> : null}
+        </>
+      }
     >
-      <HitsPlot view={plotted} zone={zone} />
+      <HitsPlot view={plotted} zone={zone} compare={compare?.view?.hasData ? compare : undefined} />
     </ChartFigure>
   );
 });
@@ -237,8 +308,34 @@ export const HitsChart = memo(function HitsChart({ view, windowS, zone }: TimeCh
  * more than its plot (the revenue's with each `top` event), and a plot gets a new view in its
  * turn (`useStaggered`, one plot per frame), a few frames after its caption at most.
  */
-const HitsPlot = memo(function HitsPlot({ view, zone }: TimePlotProps) {
+const HitsPlot = memo(function HitsPlot({
+  view,
+  zone,
+  compare,
+}: TimePlotProps & { compare?: CompareOverlay | undefined }) {
   const common = useCommonParts(view, zone, formatRate);
+  // The period compared with: its own points (its own step), on today's axis, dashed and muted.
+  const compareArea = useMemo(
+    () =>
+      compare?.view ? (
+        <Area
+          key="compare"
+          data={compare.view.points}
+          type="linear"
+          dataKey="compare"
+          name={compareLabel(compare.key)}
+          stroke={COMPARE_STROKE}
+          strokeDasharray={COMPARE_DASH}
+          strokeWidth={1.5}
+          fill="none"
+          isAnimationActive={false}
+          dot={false}
+          activeDot={false}
+          className="traffic-compare-line"
+        />
+      ) : null,
+    [compare],
+  );
   const areas = useMemo(
     () =>
       view.lanes > 0
@@ -265,6 +362,7 @@ const HitsPlot = memo(function HitsPlot({ view, zone }: TimePlotProps) {
         {common}
         {RATE_Y_AXIS}
         {areas}
+        {compareArea}
         {view.lanes > 1 ? LEGEND : null}
       </AreaChart>
     </Plot>
@@ -288,10 +386,27 @@ const RATE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={r
 const LEGEND = <Legend verticalAlign="top" height={20} iconSize={10} />;
 
 /** Relay arrival time − `receivedTimeGMT`, p50 and p95. */
-export const LagChart = memo(function LagChart({ view, zone }: TimeChartProps) {
+const LAG_COLUMNS: SeriesColumn<TrafficPoint>[] = [
+  { header: 'lag p50 (ms)', value: (p) => p.lagP50 },
+  { header: 'lag p95 (ms)', value: (p) => p.lagP95 },
+];
+
+export const LagChart = memo(function LagChart({ view, windowS, zone }: TimeChartProps) {
   const plotted = useStaggered(view);
   return (
-    <ChartFigure title="Lag" summary={describeLag(view.summary, zone)} testId="chart-lag">
+    <ChartFigure
+      title="Lag"
+      summary={describeLag(view.summary, zone)}
+      testId="chart-lag"
+      actions={
+        <ChartCsv
+          what={`lag-${windowTag(windowS)}`}
+          label={`the lag of the last ${formatWindow(windowS)}`}
+          build={() => liveCsv(view.points, LAG_COLUMNS)}
+          disabled={view.points.length === 0}
+        />
+      }
+    >
       <LagPlot view={plotted} zone={zone} />
     </ChartFigure>
   );
@@ -323,10 +438,27 @@ const LAG_LINES = [
 ];
 
 /** Share of bot hits and of error-page hits. */
-export const QualityChart = memo(function QualityChart({ view, zone }: TimeChartProps) {
+const QUALITY_COLUMNS: SeriesColumn<TrafficPoint>[] = [
+  { header: 'bots (share of hits, 0 to 1)', value: (p) => p.botShare },
+  { header: 'error pages (share of hits, 0 to 1)', value: (p) => p.errorShare },
+];
+
+export const QualityChart = memo(function QualityChart({ view, windowS, zone }: TimeChartProps) {
   const plotted = useStaggered(view);
   return (
-    <ChartFigure title="Bots and error pages" summary={describeQuality(view.summary)} testId="chart-quality">
+    <ChartFigure
+      title="Bots and error pages"
+      summary={describeQuality(view.summary)}
+      testId="chart-quality"
+      actions={
+        <ChartCsv
+          what={`quality-${windowTag(windowS)}`}
+          label={`the bot and error-page shares of the last ${formatWindow(windowS)}`}
+          build={() => liveCsv(view.points, QUALITY_COLUMNS)}
+          disabled={view.points.length === 0}
+        />
+      }
+    >
       <QualityPlot view={plotted} zone={zone} />
     </ChartFigure>
   );
@@ -374,6 +506,18 @@ export const RevenueChart = memo(function RevenueChart({
       title="Revenue per minute"
       summary={describeRevenue(view.summary, top, windowS, currency)}
       testId="chart-revenue"
+      actions={
+        <ChartCsv
+          what={`revenue-${windowTag(windowS)}`}
+          label={`the revenue per minute of the last ${formatWindow(windowS)}`}
+          build={() =>
+            liveCsv(view.points, [
+              { header: `revenue per minute (${currency ?? 'main currency'})`, value: (p) => p.revenuePerMin },
+            ])
+          }
+          disabled={view.points.length === 0}
+        />
+      }
     >
       <RevenuePlot view={plotted} zone={zone} currency={currency} />
     </ChartFigure>

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Stats, Top, Traffic } from '../../../../contract/index.ts';
+import type { HistoryResponse, Stats, Top, Traffic } from '../../../../contract/index.ts';
 import { formatCount } from '../../../lib/format.ts';
 import { formatTimeWithZone, zoneName } from '../../../lib/format-time.ts';
 import { useTimeZone } from '../../../lib/time-zone.ts';
@@ -8,7 +8,12 @@ import { formatWindow } from '../utils/format.ts';
 import type { Sampled } from '../../../../contract/index.ts';
 import { buildTrafficView } from '../utils/series.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
-import { pickTop, type TrafficWindowS } from '../utils/windows.ts';
+import { COMPARE_OFFSETS, isLongWindow, pickTop, type CompareKey, type TrafficWindowS } from '../utils/windows.ts';
+import { alignCompare, buildHistoryView } from '../utils/history-series.ts';
+import { HistoryHitsChart, HistoryLagChart } from './history-chart.tsx';
+import { describeTopCoverage } from '../utils/history-describe.ts';
+import type { CompareOverlay } from './chart-parts.tsx';
+import { CompareSelector } from './compare-selector.tsx';
 import { SampledMarker } from './sampled-marker.tsx';
 import { HitsChart, LagChart, QualityChart, RevenueChart } from './time-charts.tsx';
 import { SiteTrafficChart } from './site-chart.tsx';
@@ -31,7 +36,10 @@ export interface TrafficPanelProps {
   series: readonly Stats[];
   /** Top lists, one per window (the `top` SSE event's `windows`); the one with `window === windowS` is shown. */
   top?: readonly Top[] | undefined;
-  /** Window in seconds: 300, 900 or 3600. Keep it in the URL; the panel only reports changes. */
+  /**
+   * Window in seconds: 300, 900 or 3600 (live: `series`, `traffic`, `top`), or 21,600, 86,400,
+   * 604,800 or 2,592,000 (long: `history`, `longTop`). Keep it in the URL; the panel only reports changes.
+   */
   windowS: TrafficWindowS;
   onWindowChange: (windowS: TrafficWindowS) => void;
   /** The feed's latest sampling ratio; when `kept < total` the "1 in N shown" marker appears. */
@@ -67,7 +75,22 @@ export interface TrafficPanelProps {
   onPick?: ((pick: TopPick) => void) | undefined;
   /** The entry the feed is filtered by now, marked in its list. */
   pick?: TopPick | undefined;
+  /** A long window's history (`GET /api/history`), undefined until it arrives. */
+  history?: HistoryResponse | undefined;
+  /** Why the history could not be loaded, in words. */
+  historyError?: string | undefined;
+  /** A long window's top lists (`GET /api/top?window=S`). */
+  longTop?: Top | undefined;
+  /** "Compare with": the period shown as an overlay on the hits chart (none when undefined). */
+  compare?: CompareKey | undefined;
+  onCompareChange?: ((compare: CompareKey | undefined) => void) | undefined;
+  /** The period compared with (`GET /api/history` ending a day or a week ago), undefined while it loads. */
+  compareHistory?: HistoryResponse | undefined;
+  /** The period compared with could not be loaded. */
+  compareFailed?: boolean | undefined;
 }
+
+const EMPTY_VIEW = buildTrafficView([], { windowS: 300, shardCount: 1 });
 
 /**
  * Live traffic: hits/s by shard, lag, bots and error pages, revenue, and the window's top lists.
@@ -78,24 +101,44 @@ export function TrafficPanel(props: TrafficPanelProps) {
   const [zone] = useTimeZone();
   const data = useFrozen({ series: props.series, top: props.top, traffic: props.traffic }, paused);
   const relayStartT = props.relayStartedAt === undefined ? undefined : Math.floor(props.relayStartedAt / 1000);
-  const view = useMemo(
-    () => buildTrafficView(data.series, { windowS, shardCount, relayStartT }),
-    [data.series, windowS, shardCount, relayStartT],
+  const long = isLongWindow(windowS);
+  // A long window draws the history instead: the live hour is not windowed for it.
+  const liveView = useMemo(
+    () => (long ? undefined : buildTrafficView(data.series, { windowS, shardCount, relayStartT })),
+    [long, data.series, windowS, shardCount, relayStartT],
   );
-  const top = pickTop(data.top, windowS);
+  const view = liveView ?? EMPTY_VIEW;
+  const historyView = useMemo(
+    () => (long && props.history?.window === windowS ? buildHistoryView(props.history) : undefined),
+    [long, props.history, windowS],
+  );
+  const compareKey = props.compare;
+  const { compareHistory, compareFailed } = props;
+  // On today's axis: the compared span moved forward by the offset (the plot cuts what is outside its window).
+  const compare = useMemo((): CompareOverlay | undefined => {
+    if (compareKey === undefined) return undefined;
+    const offset = COMPARE_OFFSETS[compareKey];
+    if (compareFailed) return { key: compareKey, view: alignCompare(undefined, offset, 0, 0) };
+    if (compareHistory === undefined) return { key: compareKey, view: undefined };
+    const from = compareHistory.end - compareHistory.window + offset;
+    return { key: compareKey, view: alignCompare(compareHistory, offset, from, compareHistory.end + offset - 1) };
+  }, [compareKey, compareHistory, compareFailed]);
+  const top = long ? props.longTop : pickTop(data.top, windowS);
   // The right edge on Adobe's clock is still arriving: Livestream's p95 delay, 20 s to 5 min.
   const settlingS = Math.min(300, Math.max(20, Math.round((view.summary.lagP95 ?? 60_000) / 1000)));
   const site = useMemo(
     () =>
-      data.traffic
+      !long && data.traffic
         ? buildSiteView(data.traffic.seconds, data.traffic.outages ?? [], {
             startT: view.startT,
             endT: view.endT,
             settlingS,
           })
         : undefined,
-    [data.traffic, view.startT, view.endT, settlingS],
+    [long, data.traffic, view.startT, view.endT, settlingS],
   );
+  const topCoverage =
+    long && top && historyView ? describeTopCoverage(top.hits, historyView.summary.totalHits) : undefined;
   const lastT = data.series.at(-1)?.t;
   const asOf = props.asOf ?? (lastT === undefined ? undefined : lastT * 1000);
   const total = top?.hits ?? 0;
@@ -122,6 +165,7 @@ export function TrafficPanel(props: TrafficPanelProps) {
           Traffic
         </h2>
         <WindowSelector value={windowS} onChange={onWindowChange} />
+        {props.onCompareChange ? <CompareSelector value={compareKey} onChange={props.onCompareChange} /> : null}
         {paused ? (
           <span className="traffic__badge" data-testid="traffic-paused">
             Paused
@@ -132,7 +176,7 @@ export function TrafficPanel(props: TrafficPanelProps) {
         </span>
         <SampledMarker sampled={sampled} received={received} shown={shown} />
       </header>
-      {view.axisFrom !== 'window' ? (
+      {!long && view.axisFrom !== 'window' ? (
         <p className="traffic__span" data-testid="traffic-span">
           {describeAxisStart(
             view.axisFrom,
@@ -151,15 +195,28 @@ export function TrafficPanel(props: TrafficPanelProps) {
         </p>
       ) : null}
       <div className="traffic__body" data-stale={linkDown || undefined}>
-        <div className="traffic__charts">
-          <HitsChart view={view} windowS={windowS} zone={zone} />
-          {site ? (
-            <SiteTrafficChart view={site} startT={view.startT} endT={view.endT} settlingS={settlingS} zone={zone} />
-          ) : null}
-          <LagChart view={view} windowS={windowS} zone={zone} />
-          <QualityChart view={view} windowS={windowS} zone={zone} />
-          <RevenueChart view={view} windowS={windowS} zone={zone} top={top} currency={currency} />
-        </div>
+        {long ? (
+          <div className="traffic__charts">
+            <HistoryHitsChart
+              view={historyView}
+              windowS={windowS}
+              zone={zone}
+              compare={compare}
+              error={props.historyError}
+            />
+            <HistoryLagChart view={historyView} windowS={windowS} zone={zone} />
+          </div>
+        ) : (
+          <div className="traffic__charts">
+            <HitsChart view={view} windowS={windowS} zone={zone} compare={compare} />
+            {site ? (
+              <SiteTrafficChart view={site} startT={view.startT} endT={view.endT} settlingS={settlingS} zone={zone} />
+            ) : null}
+            <LagChart view={view} windowS={windowS} zone={zone} />
+            <QualityChart view={view} windowS={windowS} zone={zone} />
+            <RevenueChart view={view} windowS={windowS} zone={zone} top={top} currency={currency} />
+          </div>
+        )}
         <div className="traffic__tops-head">
           <h3 className="traffic__subtitle">
             Top in the last {formatWindow(windowS)}
@@ -167,6 +224,11 @@ export function TrafficPanel(props: TrafficPanelProps) {
           </h3>
           {onPick ? (
             <span className="traffic__muted traffic__hint">Click an entry to see its hits in the feed.</span>
+          ) : null}
+          {topCoverage ? (
+            <span className="traffic__muted traffic__hint" data-testid="top-coverage">
+              {topCoverage}
+            </span>
           ) : null}
           <ExportButtons
             what={`top-${formatWindow(windowS).replace(/\s/g, '')}`}

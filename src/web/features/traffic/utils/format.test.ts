@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatClock, formatCount, formatDuration, formatMoney, formatRate } from '../../../lib/format.ts';
-import { formatLagTick, formatMs, formatPercent, formatTick, formatWindow, lagAxisUnit } from './format.ts';
+import { formatLagTick, formatMs, formatPercent, formatStep, formatTick, formatWindow, lagAxisUnit } from './format.ts';
 
 describe('format', () => {
   it('writes local clock times as hh:mm:ss and ticks as hh:mm, 24-hour', () => {
@@ -63,5 +63,25 @@ describe('format', () => {
     expect(formatDuration(45)).toBe('45 s');
     expect(formatDuration(120)).toBe('2 min');
     expect(formatDuration(200)).toBe('3 min 20 s');
+  });
+
+  it('writes long windows in days, and what one point of a chart is', () => {
+    expect(formatWindow(21_600)).toBe('6 h');
+    expect(formatWindow(86_400)).toBe('24 h');
+    expect(formatWindow(604_800)).toBe('7 d');
+    expect(formatWindow(2_592_000)).toBe('30 d');
+    expect(formatStep(2)).toBe('1 point = 2 s');
+    expect(formatStep(120)).toBe('1 point = 2 min');
+    expect(formatStep(3600)).toBe('1 point = 1 h');
+    expect(formatStep(10_800)).toBe('1 point = 3 h');
+    expect(formatStep(86_400)).toBe('1 point = 1 d');
+  });
+
+  it('writes day ticks as dates, and midnight among hour ticks as its date', () => {
+    const midnight = Date.UTC(2026, 10, 28) / 1000;
+    expect(formatTick(midnight, 'utc', 86_400)).toBe('28 Nov');
+    expect(formatTick(midnight, 'utc', 3 * 3600)).toBe('28 Nov');
+    expect(formatTick(midnight + 3 * 3600, 'utc', 3 * 3600)).toBe('03:00');
+    expect(formatTick(midnight + 600, 'utc', 600)).toBe('00:10');
   });
 });

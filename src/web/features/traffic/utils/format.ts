@@ -4,7 +4,7 @@
  * and zones in lib/format-time.ts.
  */
 
-import { formatTime, formatTimeShort, type TimeZoneSetting } from '../../../lib/format-time.ts';
+import { formatDayMonth, formatTime, formatTimeShort, type TimeZoneSetting } from '../../../lib/format-time.ts';
 
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
@@ -12,10 +12,14 @@ const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
 
 /**
  * An axis tick of an epoch-second instant, 24-hour, in the chosen zone: `hh:mm`, or `hh:mm:ss`
- * when the ticks are less than a minute apart (a relay up for a few seconds).
+ * when the ticks are less than a minute apart (a relay up for a few seconds); the date (`28 Nov`)
+ * when they are a day or more apart, and at midnight when they are hours apart.
  */
 export function formatTick(epochS: number, zone: TimeZoneSetting = 'local', stepS = 60): string {
-  return stepS < 60 ? formatTime(epochS * 1000, zone) : formatTimeShort(epochS * 1000, zone);
+  if (stepS < 60) return formatTime(epochS * 1000, zone);
+  const hhmm = formatTimeShort(epochS * 1000, zone);
+  if (stepS >= 86_400 || (stepS >= 3600 && hhmm === '00:00')) return formatDayMonth(epochS * 1000, zone);
+  return hhmm;
 }
 
 /** Milliseconds as `850 ms` or, from 10 s up, `12.3 s`. */
@@ -43,7 +47,16 @@ export function formatPercent(share: number): string {
   return `${oneDecimal.format(share * 100)}%`;
 }
 
-/** A window length: `5 min`, `1 h`. */
+/** A window length: `5 min`, `1 h`, `24 h`, `7 d`, `30 d`. */
 export function formatWindow(windowS: number): string {
+  if (windowS > 86_400 && windowS % 86_400 === 0) return `${windowS / 86_400} d`;
   return windowS >= 3600 && windowS % 3600 === 0 ? `${windowS / 3600} h` : `${Math.round(windowS / 60)} min`;
+}
+
+/** What one point of a chart stands for, from its step in seconds: `1 point = 2 min`, `1 point = 1 h`. */
+export function formatStep(stepS: number): string {
+  if (stepS < 60) return `1 point = ${stepS} s`;
+  if (stepS < 3600 || stepS % 3600 !== 0) return `1 point = ${Math.round(stepS / 60)} min`;
+  if (stepS < 86_400 || stepS % 86_400 !== 0) return `1 point = ${stepS / 3600} h`;
+  return `1 point = ${stepS / 86_400} d`;
 }
