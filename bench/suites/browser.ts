@@ -52,18 +52,26 @@ interface MeasuredWindow {
 }
 
 /** Seconds of a window button's label (`formatWindow`'s `15 min`, `1 h`). */
+const UNIT_S: Record<string, number> = { min: 60, h: 3600, d: 86_400 };
+
 function labelSeconds(label: string): number {
-  const match = /^(\d+)\s*(h|min)$/.exec(label.trim());
-  return match ? Number(match[1]) * (match[2] === 'h' ? 3600 : 60) : NaN;
+  const match = /^(\d+)\s*(min|h|d)$/.exec(label.trim());
+  return match ? Number(match[1]) * UNIT_S[match[2]!]! : NaN;
 }
 
-function longestWindow(labels: string[]): MeasuredWindow & { seconds: number } {
+/** The longest window among the buttons, of at most `maxS` seconds (the live hour, or any). */
+function longestWindow(labels: string[], maxS = Infinity): MeasuredWindow & { seconds: number } {
   const [label, seconds] = labels
     .map((l) => [l.trim(), labelSeconds(l)] as const)
-    .filter(([, s]) => Number.isFinite(s))
+    .filter(([, s]) => Number.isFinite(s) && s <= maxS)
     .reduce((a, b) => (b[1] > a[1] ? b : a), ['', -1] as readonly [string, number]);
   if (seconds < 0) throw new Error(`no window button to read: ${JSON.stringify(labels)}`);
-  const words = seconds % 3600 === 0 ? `${seconds / 3600}-hour` : `${Math.round(seconds / 60)}-minute`;
+  const words =
+    seconds % 86_400 === 0
+      ? `${seconds / 86_400}-day`
+      : seconds % 3600 === 0
+        ? `${seconds / 3600}-hour`
+        : `${Math.round(seconds / 60)}-minute`;
   return { label, seconds, suffix: `, ${words} window` };
 }
 
@@ -371,8 +379,11 @@ export const browserSuite: Suite = {
       await sleep(ctx.quick ? 3000 : 5000);
       const opened = await chartState();
       const defaultWindow: MeasuredWindow = { label: opened.pressed ?? '?', suffix: '' };
-      const longest = longestWindow(
-        await page.getByRole('group', { name: 'Time window' }).getByRole('button').allTextContents(),
+      const labels = await page.getByRole('group', { name: 'Time window' }).getByRole('button').allTextContents();
+      // The issue's two: the live hour, and the longest window there is (a history window: its
+      // chart is drawn from /api/history once a minute, the rest of the page stays live).
+      const chosen = [longestWindow(labels, LIVE_WINDOW_S), longestWindow(labels)].filter(
+        (w, i, all) => all.findIndex((o) => o.label === w.label) === i,
       );
       const status0 = await relay.status();
       const wheap0 = await workerHeap();
@@ -409,32 +420,41 @@ export const browserSuite: Suite = {
         }),
       );
 
-      // The longest window, chosen as an operator does: its long tasks include the switch itself.
-      if (defaultWindow.label === longest.label)
-        result.notes.push(`The dashboard opens on its longest window (${longest.label}): both rows measure it.`);
-      const clickAt = await pageNow(page);
-      await windowButton(longest.label).click();
-      await page.waitForSelector(`.traffic-windows__button[aria-pressed="true"]:text-is("${longest.label}")`, {
-        timeout: 10_000,
-      });
-      await sleep(1000);
-      const switchTasks = (await longTasks(page)).long.filter((t) => t.start >= clickAt);
-      const switchLongest = switchTasks.reduce((max, t) => Math.max(max, t.duration), 0);
-      ctx.log(
-        `browser: ${longest.label} window chosen (longest task of the switch ${switchLongest.toFixed(0)} ms), measuring ${hourSeconds} s`,
-      );
-      const second = await measure(hourSeconds, clickAt);
-      const hourFigures = await report(
-        longest,
-        second,
-        hourSeconds,
-        `from the click on "${longest.label}" on (the switch's longest ${switchLongest > 0 ? `${switchLongest.toFixed(0)} ms` : 'under 50 ms'})`,
-      );
-      result.figures.push(...hourFigures);
-      // Profiles after every figure (the longest window's first, then the default one's again), so
-      // that no figure is taken just after a CPU profile and a trace: with the default window
-      // profiled before it, the longest window had more long tasks than in quick runs.
-      await profile(longest, hourFigures, longestOf(hourFigures));
+      // The longer windows, each chosen as an operator does: its long tasks include the switch itself.
+      const measured: [MeasuredWindow, Figure[]][] = [];
+      for (const longest of chosen) {
+        if (defaultWindow.label === longest.label) {
+          result.notes.push(`The dashboard opens on the ${longest.label} window: both rows measure it.`);
+        }
+        const clickAt = await pageNow(page);
+        await windowButton(longest.label).click();
+        await page.waitForSelector(`.traffic-windows__button[aria-pressed="true"]:text-is("${longest.label}")`, {
+          timeout: 10_000,
+        });
+        await sleep(1000);
+        const switchTasks = (await longTasks(page)).long.filter((t) => t.start >= clickAt);
+        const switchLongest = switchTasks.reduce((max, t) => Math.max(max, t.duration), 0);
+        ctx.log(
+          `browser: ${longest.label} window chosen (longest task of the switch ${switchLongest.toFixed(0)} ms), measuring ${hourSeconds} s`,
+        );
+        const second = await measure(hourSeconds, clickAt);
+        const figures = await report(
+          longest,
+          second,
+          hourSeconds,
+          `from the click on "${longest.label}" on (the switch's longest ${switchLongest > 0 ? `${switchLongest.toFixed(0)} ms` : 'under 50 ms'})`,
+        );
+        result.figures.push(...figures);
+        measured.push([longest, figures]);
+      }
+      // Profiles after every figure (the longer windows', then the default one's again), so that
+      // no figure is taken just after a CPU profile and a trace: with the default window profiled
+      // before it, the 1-hour window had more long tasks than in quick runs.
+      for (const [w, figures] of measured) {
+        await windowButton(w.label).click();
+        await sleep(ctx.quick ? 0 : 3000);
+        await profile(w, figures, longestOf(figures));
+      }
       if (!ctx.quick) {
         await windowButton(defaultWindow.label).click();
         await sleep(3000);
