@@ -114,9 +114,9 @@ describe('compareSpan', () => {
 });
 
 describe('historyPoints', () => {
-  it('asks for about one bucket per pixel, at most 800', () => {
-    expect(historyPoints(1380)).toBe(800);
-    expect(historyPoints(280)).toBe(280);
+  it('asks for about one bucket per two pixels, at most 480', () => {
+    expect(historyPoints(1380)).toBe(480);
+    expect(historyPoints(280)).toBe(140);
     expect(historyPoints(10)).toBe(60);
   });
 });
