@@ -385,7 +385,7 @@ export const historySuite: Suite = {
         ),
         figure('store size on disk (history.sqlite, -wal, -shm)', 'MB', size / MB, {
           decimals: 1,
-          note: `${files.map((f) => `${f.name} ${(f.bytes / MB).toFixed(1)} MB`).join(', ')}, after close; the store's stated bound is about 120 MB (src/relay/store/sqlite-history-store.ts)`,
+          note: `${files.map((f) => `${f.name} ${(f.bytes / MB).toFixed(1)} MB`).join(', ')}, after close; the store's stated bound is under 450 MB whatever the records, capped at 512 MB (docs/decisions.md, "History")`,
         }),
       );
 

@@ -1,7 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.tsx';
+import { prefetchLongWindow } from './app/live-panels.tsx';
 import { applyTheme } from './app/theme.ts';
+import { createQueryClient } from './lib/query-client.ts';
 import './styles/theme.css';
 import './styles/app.css';
 
@@ -14,10 +16,12 @@ if (import.meta.env.MODE === 'demo') {
   await startMocks();
 }
 
+const queryClient = createQueryClient();
+prefetchLongWindow(queryClient, location.search);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App queryClient={queryClient} />
   </StrictMode>,
 );

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Stats } from '../../contract/index.ts';
 import { useStatus } from '../features/connection/index.ts';
@@ -41,11 +41,16 @@ export function parseWindow(value: string | null): TrafficWindowS {
 }
 
 /** Width of the page in steps of 100 px: how many points a long window asks for (about one per pixel). */
+const readPlotWidth = () => Math.ceil((typeof innerWidth === 'number' ? innerWidth : 1024) / 100) * 100;
+
+/** Buckets a long window asks for: about one per two pixels of the plot (the page less the panel's padding and the y axis). */
+const pointsFor = (width: number) => historyPoints(width - 120);
+
 function usePlotWidth(): number {
-  const read = () => Math.ceil((typeof innerWidth === 'number' ? innerWidth : 1024) / 100) * 100;
+  const read = readPlotWidth;
   const [width, setWidth] = useState(read);
   useEffect(() => {
-    const onResize = () => setWidth(read());
+    const onResize = () => setWidth(readPlotWidth());
     addEventListener('resize', onResize);
     return () => removeEventListener('resize', onResize);
   }, []);
@@ -58,8 +63,7 @@ function usePlotWidth(): number {
  */
 function useHistoryData(windowS: number, compare: CompareKey | undefined, liveEndT: number | undefined) {
   const long = isLongWindow(windowS);
-  // The plot is the page's width less the panel's padding and the y axis.
-  const points = historyPoints(usePlotWidth() - 120);
+  const points = pointsFor(usePlotWidth());
   const history = useQuery({ ...getHistoryOptions(windowS, points), enabled: long });
   const longTop = useQuery({ ...getLongTopOptions(windowS), enabled: long });
   // The compared span: a long window's exactly `offset` before the history's (same buckets, same
@@ -191,4 +195,16 @@ export function StreamQualitySection() {
       paused={paused}
     />
   );
+}
+
+/**
+ * A page opened on a long window (`?window=86400`) asks for its history and top lists at once,
+ * before React's first render, instead of after it: the same queries the panel makes, so the
+ * panel finds them in the cache (bench/suites/history.ts measures navigation to the drawn chart).
+ */
+export function prefetchLongWindow(queryClient: QueryClient, search: string): void {
+  const windowS = parseWindow(new URLSearchParams(search).get(VIEW_PARAMS.window));
+  if (!isLongWindow(windowS)) return;
+  void queryClient.prefetchQuery(getHistoryOptions(windowS, pointsFor(readPlotWidth())));
+  void queryClient.prefetchQuery(getLongTopOptions(windowS));
 }
