@@ -11,7 +11,7 @@ import {
   type Stats,
   type Top,
 } from '../../contract/index.ts';
-import { MINUTE_TOP_LISTS, keepTop, topOf, type StatsCollector } from '../stats/stats.ts';
+import { MINUTE_TOP_LISTS, keepTop, minuteTopFrom, topOf, type StatsCollector } from '../stats/stats.ts';
 import { BucketBuilder, bucketize, stepFor } from './buckets.ts';
 import type { HistoryStore } from './history-store.ts';
 
@@ -247,15 +247,5 @@ export function sumTops(tops: readonly MinuteTop[], t: number, keys: number, cha
     });
   }
   const lists = sums.map((sum, d) => keepTop(sum, keys, charScale * HISTORY_TOP_CHARS[d]!));
-  return {
-    t,
-    hits,
-    bots,
-    pages: lists[0]!,
-    countries: lists[1]!,
-    browsers: lists[2]!,
-    devices: lists[3]!,
-    events: lists[4]!,
-    errorPages: lists[5]!,
-  };
+  return minuteTopFrom(t, hits, bots, lists);
 }

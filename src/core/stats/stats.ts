@@ -209,10 +209,15 @@ export function keepTop(counts: Iterable<[string, number]>, keys: number, chars:
 /** A folded minute as the history keeps it: `HISTORY_TOP_KEYS` keys within `HISTORY_TOP_CHARS` per list. */
 function minuteTopOf(bucket: MinuteBucket): MinuteTop {
   const lists = MINUTE_TOP_LISTS.map((_, d) => keepTop(bucket.counts[d]!, HISTORY_TOP_KEYS, HISTORY_TOP_CHARS[d]!));
+  return minuteTopFrom(bucket.minute * 60, bucket.hits, bucket.bots, lists);
+}
+
+/** A `MinuteTop` from its lists in `MINUTE_TOP_LISTS` order. */
+export function minuteTopFrom(t: number, hits: number, bots: number, lists: [string, number][][]): MinuteTop {
   return {
-    t: bucket.minute * 60,
-    hits: bucket.hits,
-    bots: bucket.bots,
+    t,
+    hits,
+    bots,
     pages: lists[0]!,
     countries: lists[1]!,
     browsers: lists[2]!,

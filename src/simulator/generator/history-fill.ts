@@ -10,6 +10,7 @@ import {
 import { BucketBuilder } from '../../core/history/buckets.ts';
 import type { HistoryStore } from '../../core/history/history-store.ts';
 import { sumTops } from '../../core/history/history.ts';
+import { describeOutage } from '../../core/stats/adobe-clock.ts';
 import { createRandom, type Random } from './random.ts';
 import { CATEGORIES, PRODUCTS } from './site-catalog.ts';
 
@@ -405,7 +406,7 @@ class HistoryFill {
       this.outages.map((o): Outage => {
         const toMs = o.toS * 1000 + Math.floor(1000 * this.d.next());
         const outage = { id: o.id, shard: 0, from: o.fromMs, to: toMs, lateHits: o.lateHits, verdict: o.verdict };
-        return { ...outage, summary: describe(outage) };
+        return { ...outage, summary: describeOutage(outage) };
       }),
     );
   }
@@ -634,22 +635,4 @@ class HistoryFill {
     if (other > 0) pairs.push([OTHER, other]);
     return pairs;
   }
-}
-
-/** "4-minute", "40-second": the gap as an adjective (as the relay's outage summaries say it). */
-function gapWords(ms: number): string {
-  const s = Math.max(1, Math.round(ms / 1000));
-  if (s < 90) return `${s}-second`;
-  const min = Math.round(s / 60);
-  if (min < 120) return `${min}-minute`;
-  return `${Math.round(min / 60)}-hour`;
-}
-
-/** The summary line the relay writes for a closed outage (`describeOutage`, src/core/stats/adobe-clock.ts). */
-function describe(o: { from: number; to: number; lateHits: number; verdict: string }): string {
-  const gap = gapWords(o.to - o.from);
-  const late = `${o.lateHits.toLocaleString('en-US')} ${o.lateHits === 1 ? 'hit' : 'hits'}`;
-  return o.verdict === 'probably-lost'
-    ? `probably lost: resumed after more than Adobe's few-minute window (${gap} gap; ${late} arrived late)`
-    : `recovered: ${late} of the ${gap} gap arrived late`;
 }

@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { Area, ComposedChart, Line, ReferenceArea, YAxis } from 'recharts';
-import { formatMs, formatStep, formatWindow, formatLagTick, lagAxisUnit } from '../utils/format.ts';
+import { Area, ComposedChart, Line, ReferenceArea } from 'recharts';
+import { formatMs, formatStep, formatWindow, lagAxisUnit } from '../utils/format.ts';
 import { formatRate } from '../../../lib/format.ts';
 import type { TimeZoneMode } from '../../../lib/format-time.ts';
 import type { HistoryPoint, HistoryView } from '../utils/history-series.ts';
@@ -21,13 +21,18 @@ import {
   type CompareOverlay,
   type LegendEntry,
 } from './chart-parts.tsx';
-import { GapLabel, Plot, TICK, useTimeAxisParts } from './time-charts.tsx';
-
-const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
-const AXIS = 'var(--color-muted, #6b7280)';
-const ACCENT = 'var(--color-accent, #2563eb)';
-const WARN = 'var(--color-warn, #d97706)';
-const OK = 'var(--color-ok, #059669)';
+import {
+  ACCENT,
+  GapLabel,
+  LAG_LINES,
+  MARGIN,
+  OK,
+  Plot,
+  RATE_Y_AXIS,
+  useLagYAxis,
+  useTimeAxisParts,
+  WARN,
+} from './time-charts.tsx';
 
 export interface HistoryChartProps {
   /** The long window's buckets as points; undefined until they arrive. */
@@ -148,7 +153,6 @@ export const HistoryHitsChart = memo(function HistoryHitsChart({
   );
 });
 
-const rateTick = (v: number) => formatRate(v);
 const rateValue = (v: number) => `${formatRate(v)} hits/s`;
 
 /** The outages shaded, at least a point wide (a few minutes are less than a pixel in 30 days), labelled with the verdict where it fits. */
@@ -223,7 +227,6 @@ const HistoryHitsPlot = memo(function HistoryHitsPlot({
   );
 });
 
-const RATE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={rateTick} />;
 const BAND = (
   <Area
     key="band"
@@ -313,10 +316,7 @@ const HistoryLagPlot = memo(function HistoryLagPlot({
 }) {
   const axis = useTimeAxisParts(view.startT, view.endT, zone, formatMs, useNarrow());
   const unit = lagAxisUnit(worst);
-  const yAxis = useMemo(
-    () => <YAxis width={56} stroke={AXIS} tick={TICK} tickFormatter={(v: number) => formatLagTick(v, unit)} />,
-    [unit],
-  );
+  const yAxis = useLagYAxis(unit);
   return (
     <Plot>
       <ComposedChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
@@ -327,8 +327,3 @@ const HistoryLagPlot = memo(function HistoryLagPlot({
     </Plot>
   );
 });
-
-const LAG_LINES = [
-  <Line key="p50" type="linear" dataKey="lagP50" name="p50" stroke={OK} dot={false} isAnimationActive={false} />,
-  <Line key="p95" type="linear" dataKey="lagP95" name="p95" stroke={WARN} dot={false} isAnimationActive={false} />,
-];

@@ -46,19 +46,19 @@ import { ChartFigure } from './chart-figure.tsx';
 const PLOT_HEIGHT = 170;
 /** Size used before the container is measured (and in jsdom, which measures nothing). */
 const INITIAL_SIZE = { width: 480, height: PLOT_HEIGHT };
-const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+export const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 
 const SHARD_FALLBACKS = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#db2777', '#65a30d'];
 /** Shard colours: themable through `--color-series-N`. */
 export const shardColour = (i: number) =>
   `var(--color-series-${i % 8}, ${SHARD_FALLBACKS[i % SHARD_FALLBACKS.length]})`;
 
-const AXIS = 'var(--color-muted, #6b7280)';
+export const AXIS = 'var(--color-muted, #6b7280)';
 const GRID = 'var(--color-border, #d1d5db)';
-const ACCENT = 'var(--color-accent, #2563eb)';
-const WARN = 'var(--color-warn, #d97706)';
+export const ACCENT = 'var(--color-accent, #2563eb)';
+export const WARN = 'var(--color-warn, #d97706)';
 const BAD = 'var(--color-bad, #dc2626)';
-const OK = 'var(--color-ok, #059669)';
+export const OK = 'var(--color-ok, #059669)';
 /** Axis tick text. */
 export const TICK = { fontSize: 11 };
 const SHARE_DOMAIN: [number, string] = [0, 'auto'];
@@ -382,7 +382,8 @@ const TOTAL_HITS_AREA = (
     dot={false}
   />
 );
-const RATE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={rateTick} />;
+/** The y axis of hits per second. */
+export const RATE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={rateTick} />;
 const LEGEND = <Legend verticalAlign="top" height={20} iconSize={10} />;
 
 /** Relay arrival time − `receivedTimeGMT`, p50 and p95. */
@@ -416,10 +417,7 @@ const LagPlot = memo(function LagPlot({ view, zone }: TimePlotProps) {
   const common = useCommonParts(view, zone, formatMs);
   // One unit for the whole axis ("0 s … 75 s", never "0ms" beside "70s"), from the largest lag drawn.
   const unit = lagAxisUnit(view.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0, p.lagP50 ?? 0), 0));
-  const yAxis = useMemo(
-    () => <YAxis width={56} stroke={AXIS} tick={TICK} tickFormatter={(v: number) => formatLagTick(v, unit)} />,
-    [unit],
-  );
+  const yAxis = useLagYAxis(unit);
   return (
     <Plot>
       <LineChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
@@ -432,7 +430,16 @@ const LagPlot = memo(function LagPlot({ view, zone }: TimePlotProps) {
   );
 });
 
-const LAG_LINES = [
+/** The y axis of lag, in one unit for the whole axis. */
+export function useLagYAxis(unit: ReturnType<typeof lagAxisUnit>): ReactElement {
+  return useMemo(
+    () => <YAxis width={56} stroke={AXIS} tick={TICK} tickFormatter={(v: number) => formatLagTick(v, unit)} />,
+    [unit],
+  );
+}
+
+/** The p50 and p95 lag lines. */
+export const LAG_LINES = [
   <Line key="p50" type="linear" dataKey="lagP50" name="p50" stroke={OK} dot={false} isAnimationActive={false} />,
   <Line key="p95" type="linear" dataKey="lagP95" name="p95" stroke={WARN} dot={false} isAnimationActive={false} />,
 ];
