@@ -12,6 +12,7 @@ import {
 } from '../utils/history-describe.ts';
 import { csvSet, seriesCsv, type CsvSet } from '../utils/export-series.ts';
 import { compareLabel } from '../utils/windows.ts';
+import { useStaggered } from '../../../lib/frame-stagger.ts';
 import { ChartFigure } from './chart-figure.tsx';
 import {
   ChartCsv,
@@ -271,9 +272,15 @@ export function historyLagCsv(view: HistoryView): string {
   ]);
 }
 
+const worstLag = (view: HistoryView | undefined) =>
+  view?.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0), 0) ?? 0;
+
 /** Lag p50 and p95 over a long window, per point. */
 export const HistoryLagChart = memo(function HistoryLagChart({ view, windowS, zone }: HistoryChartProps) {
-  const worst = useMemo(() => view?.points.reduce((max, p) => Math.max(max, p.lagP95 ?? 0), 0) ?? 0, [view]);
+  // Its plot in its own frame (`useStaggered`), not in the task that draws the hits chart.
+  const plotted = useStaggered(view);
+  const worst = useMemo(() => worstLag(view), [view]);
+  const plottedWorst = useMemo(() => worstLag(plotted), [plotted]);
   const summary = view
     ? worst > 0
       ? `Worst p95 ${formatMs(worst)} in the last ${formatWindow(windowS)}.`
@@ -300,7 +307,11 @@ export const HistoryLagChart = memo(function HistoryLagChart({ view, windowS, zo
         </>
       }
     >
-      {view ? <HistoryLagPlot view={view} zone={zone} worst={worst} /> : <div className="traffic-chart__placeholder" />}
+      {plotted ? (
+        <HistoryLagPlot view={plotted} zone={zone} worst={plottedWorst} />
+      ) : (
+        <div className="traffic-chart__placeholder" />
+      )}
     </ChartFigure>
   );
 });
