@@ -131,6 +131,29 @@ describe('RelayHistory', () => {
     expect(store.minutes(H + 120, H + 180)[0]).toMatchObject({ seconds: 59, hits: 59 });
   });
 
+  it("puts back the earlier run's outages with their verdicts, and its seconds on Adobe's clock", () => {
+    const store = new MemoryHistoryStore();
+    const at = (s: number) => (H + s) * 1000;
+    store.putOutages([
+      { id: 'r1.o1', shard: 0, from: at(100), to: at(160), lateHits: 42, verdict: 'recovered', summary: 'x' },
+      { id: 'r1.o2', shard: 1, from: at(400), to: at(430), lateHits: 3, verdict: 'recovering', summary: 'x' },
+      { id: 'r1.o3', shard: 0, from: at(500), lateHits: 0, verdict: 'open', summary: 'x' },
+    ]);
+    store.putTraffic([{ t: H + 590, hits: 12 }]);
+    store.addSecond({ t: H + 599, hits: 1, duplicates: 0, malformed: 0, bytes: 0, clients: 0 });
+    const { stats } = setup(store, at(700));
+    const traffic = stats.adobe.series(600);
+    expect(traffic.outages?.map((o) => [o.id, o.verdict, o.to])).toEqual([
+      ['r1.o1', 'recovered', at(160)],
+      // The new run cannot count its backlog any more: what it had is what came back.
+      ['r1.o2', 'recovered', at(430)],
+      // Open when the relay stopped: closed where its record ends, and called what it probably is.
+      ['r1.o3', 'probably-lost', at(600)],
+    ]);
+    expect(traffic.outages?.[2]?.summary).toMatch(/^probably lost/);
+    expect(traffic.seconds.find((s) => s.t === H + 590)?.hits).toBe(12);
+  });
+
   it('serves a day of seconds: the stored ones before the live hour', () => {
     const { history, close, at } = setup();
     for (let s = 0; s < 4000; s++) close(H + s, 1);
