@@ -1,11 +1,11 @@
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, ReferenceArea, YAxis } from 'recharts';
+import { Area, AreaChart, ReferenceArea } from 'recharts';
 import { formatCount, formatRate } from '../../../lib/format.ts';
 import { formatTimeWithZone, type TimeZoneMode } from '../../../lib/format-time.ts';
 import type { SiteView } from '../utils/site-series.ts';
 import { ChartFigure } from './chart-figure.tsx';
 import { useStaggered } from '../../../lib/frame-stagger.ts';
-import { Plot, TICK, useTimeAxisParts } from './time-charts.tsx';
+import { AXIS, Plot, RATE_Y_AXIS, useTimeAxisParts } from './time-charts.tsx';
 import { ChartCsv } from './chart-parts.tsx';
 import { csvSet, seriesCsv } from '../utils/export-series.ts';
 import type { SitePoint } from '../utils/site-series.ts';
@@ -18,7 +18,6 @@ export function siteCsv(view: SiteView): string {
 }
 
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
-const AXIS = 'var(--color-muted, #6b7280)';
 const SITE = 'var(--color-series-1, #059669)';
 const WARN = 'var(--color-warn, #d97706)';
 
@@ -83,7 +82,6 @@ export const SiteTrafficChart = memo(function SiteTrafficChart({
 });
 
 const siteValue = (v: number) => `${formatRate(v)} hits/s`;
-const rateTick = (v: number) => formatRate(v);
 
 /**
  * The plot, memoised on what it draws, which changes in its turn (`useStaggered`), its Recharts
@@ -138,7 +136,7 @@ const SitePlot = memo(function SitePlot(props: {
     <Plot>
       <AreaChart data={view.points} margin={MARGIN} accessibilityLayer={false}>
         {axis}
-        {SITE_Y_AXIS}
+        {RATE_Y_AXIS}
         {outages}
         {settling}
         {SITE_AREA}
@@ -147,7 +145,6 @@ const SitePlot = memo(function SitePlot(props: {
   );
 });
 
-const SITE_Y_AXIS = <YAxis width={48} stroke={AXIS} tick={TICK} tickFormatter={rateTick} />;
 const SITE_AREA = (
   <Area
     type="linear"
