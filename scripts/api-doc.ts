@@ -198,6 +198,21 @@ const CONFIGURATION: [name: string, fallback: string, meaning: string][] = [
   ['LIVESTREAM_REDIRECT_HOSTS', 'unset', 'hosts a redirect may lead to with the credentials'],
   ['TRUST_PROXY', 'unset', 'proxies whose `X-Forwarded-*` headers are believed (addresses or CIDR ranges, or `true`)'],
   [
+    'REDIS_URL',
+    'unset',
+    'unset: one relay, everything in process. Set (`redis://` or `rediss://`, its password never shown): the relays sharing it hold each shard\'s upstream connection at most once between them (a lease with a fencing token), publish every distinct hit to `PUBLISH_STREAM_KEY`, and serve browsers from it (see "Several relays" below)',
+  ],
+  [
+    'PUBLISH_STREAM_KEY',
+    '`livestream:hits`',
+    'the Redis stream the hits are published to; every key of the cluster starts with it',
+  ],
+  [
+    'REDIS_LEASE_TTL_S',
+    '`10`',
+    "with `REDIS_URL`: the lease's TTL; renewed every quarter of it; a holder that cannot renew closes its connection within three quarters of it",
+  ],
+  [
     'SIM_REQUIRE_ENABLE`, `SIM_ENABLE_DELAY_S',
     'unset, `0`',
     'embedded simulator only: `1` makes it answer 424 on `/api/2/stream` until the enable call, taking effect after the delay (Adobe: about 900 s), and the relay read `/api/2/stream`',
@@ -212,6 +227,7 @@ const RULES: string[] = [
   '**State that cannot be written or read.** An unwritable `DATA_DIR` never stops the relay (`state_not_persisted`); an unreadable state file counts as a loss at its modification time (`state_unreadable`).',
   '**Bounded memory.** The hits kept are bounded in bytes; summary and top-list strings are cut to 1,024 characters; upstream and token answers are read up to a bound; a record above 256 KiB is malformed.',
   "**Error objects have a life.** A Problem of a shard's connection (source `upstream` or `token`) is resolved when that shard is next `streaming` (one of an earlier run too: the log survives a restart): it gets `resolvedAt` and is sent again as a `problem` event with the same `id`. `malformed_record` is resolved by the next one of its shard, or after a minute without one; `state_not_persisted` when writes of that store work again; an earlier run's ones of either are resolved at start (the new run reports them again if they still hold); `state_unreadable` when a shard streams. Acknowledging sets `acknowledgedAt` and resolves nothing. The dashboard lists active ones first.",
+  "**Several relays (`REDIS_URL`).** At most one upstream connection per shard between all relays at any moment; a relay that takes a shard over connects no sooner than the cooldown after the previous holder's last moment with an open connection (kept in Redis beside the lease; none there, as after a Redis restart without its data: a full cooldown from now); a relay that loses its lease closes its connection at once and publishes nothing it read after. Each distinct hit is appended once to `PUBLISH_STREAM_KEY` with the id `<seq>-0` and the fields `hit` (the line exactly as received), `hitId`, `shard`, `arrivedAt` and `relay` (extension: the relay that read it), trimmed to about 100,000 entries; event ids `<epoch>.<seq>` are the same on every relay, so `Last-Event-ID` resumes on any of them. `reset` goes only with a shard's first connection of a new cluster.",
   '**Browsers only from where they belong.** Without a password, a non-loopback `Host` gets 421 `host_not_allowed`; a state-changing request from another `Origin` gets 403 `origin_not_allowed`; repeated wrong passwords get 429 `too_many_requests` with `Retry-After` (`/healthz` always answers).',
 ];
 

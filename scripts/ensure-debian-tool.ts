@@ -49,6 +49,19 @@ export const AMTOOL: DebianTool = {
   env: 'AMTOOL_PATH',
 };
 
+export const REDIS_SERVER: DebianTool = {
+  name: 'redis-server',
+  pkg: 'redis-server',
+  binaries: ['redis-server'],
+  env: 'REDIS_SERVER_PATH',
+};
+export const NGINX: DebianTool = {
+  name: 'nginx',
+  pkg: 'nginx-light',
+  binaries: ['nginx', '/usr/sbin/nginx'],
+  env: 'NGINX_PATH',
+};
+
 export interface EnsuredTool {
   /** The binary, or undefined when it is not there and could not be installed. */
   path?: string;

@@ -23,6 +23,11 @@ export const StatusSchema = z.looseObject({
     stallTimeoutS: z.number().optional(),
     /** Extension: the dashboard needs a password. */
     passwordProtected: z.boolean().optional(),
+    /**
+     * Extension, with `REDIS_URL`: this relay among those sharing the stream: its id (the
+     * `relay` field of the stream's entries it published) and the shards whose lease it holds.
+     */
+    cluster: z.looseObject({ relayId: z.string(), holds: z.array(z.int().nonnegative()) }).optional(),
   }),
   upstream: z.looseObject({
     /** Without any secret. */

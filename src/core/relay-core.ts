@@ -17,7 +17,7 @@ import { AlertRules, DEFAULT_ALERT_RULES, type AlertRuleSettings } from './alert
 import type { ByteOps } from './bytes.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { Broadcaster, type BroadcasterOptions, type Subscription, type SubscriberSink } from './hub/broadcaster.ts';
-import { FEED_MIN_GAP_MS, FeedBatcher } from './hub/feed.ts';
+import { FEED_MIN_GAP_MS, FeedBatcher, type FeedBatch } from './hub/feed.ts';
 import { RelayHistory } from './history/history.ts';
 import { MemoryHistoryStore, type HistoryStore } from './history/history-store.ts';
 import { Ingest } from './ingest/ingest.ts';
@@ -29,6 +29,8 @@ import { describeUpstream } from './upstream/api-version.ts';
 import type { Connector } from './upstream/connector.ts';
 import { EnableCall, type EnableFetch, type EnableOutcome } from './upstream/enable.ts';
 import type { ReconnectAnswer } from './upstream/reconnect.ts';
+import type { ShardGate } from './upstream/gate.ts';
+import type { DecodedRecord } from './ingest/decode.ts';
 import type { TokenManager } from './upstream/token.ts';
 import { Upstream } from './upstream/upstream.ts';
 
@@ -93,6 +95,37 @@ export interface RelayCoreDeps {
   history?: HistoryStore;
   /** Alerting: where alerts are kept and sent, and the rules' settings. Default: memory, nowhere, defaults. */
   alerts?: RelayAlertOptions;
+  /** Several relays on one stream (`REDIS_URL`). Default: none (this relay is alone). */
+  cluster?: RelayClusterHooks;
+}
+
+/**
+ * What a host sharing the stream with other relays gives the core (src/relay/cluster/): each
+ * shard's lease, where records read on a held shard go (the shared stream de-duplicates them and
+ * gives their `seq`), and where a held shard's view is shared. What the shared stream delivers
+ * comes back through `fromStream`, what became of the records published through `published`, and
+ * other relays' shards through `remoteShard`.
+ */
+/** One entry of the shared stream (`PUBLISH_STREAM_KEY`). */
+export interface StreamEntry {
+  seq: number;
+  shard: number;
+  hitId: string;
+  /** The record's line exactly as received. */
+  hit: Uint8Array;
+  arrivedAt: number;
+}
+
+/** Hits per `hits` event when the replay buffer is filled from the shared stream. */
+const BACKFILL_BATCH = 200;
+
+export interface RelayClusterHooks {
+  /** This relay's name among those sharing the stream. */
+  relayId: string;
+  gate(shard: number): ShardGate;
+  publish(shard: number, decoded: DecodedRecord, arrivedAt: number): void;
+  /** A shard this relay holds changed state. */
+  shardState(shard: Shard): void;
 }
 
 export interface RelayAlertOptions {
@@ -155,6 +188,17 @@ export interface RelayCore {
   /** The p95 lag of the newest second that had hits, when it is less than a minute old. */
   recentLagP95Ms(): number | undefined;
   counters(): Status['counters'] & { evicted: number; tokenRequests: number };
+  /** Several relays: a distinct hit the shared stream delivered (every relay, the holder too). */
+  fromStream(shard: number, seq: number, hitId: string, bytes: Uint8Array, arrivedAt: number): void;
+  /**
+   * Several relays, at start: the stream's recent entries, for `Last-Event-ID` replay only (a
+   * browser moved here from another relay resumes without a gap); not counted again.
+   */
+  backfill(entries: Iterable<StreamEntry>): void;
+  /** Several relays: what the shared stream made of records this relay published (`seq`, 0: a duplicate). */
+  published(shard: number, seqs: readonly number[], arrivedAt: readonly number[]): void;
+  /** Several relays: the view of a shard as its holder shares it (undefined: no relay holds it). */
+  remoteShard(shard: number, view: Shard | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -263,6 +307,24 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     return cleaned;
   }
 
+  const cluster = deps.cluster;
+  /** Other relays' shards, as their holders share them (several relays only). */
+  const remote = new Map<number, Shard>();
+  /** Each shard as this relay shows it: its own view when it holds it (or is alone), else the holder's. */
+  function shardViews(): Shard[] {
+    return upstream.supervisors.map((supervisor) => {
+      const view = !supervisor.holds() ? remote.get(supervisor.shard) : undefined;
+      return view ?? supervisor.snapshot();
+    });
+  }
+  /** A shard's view changed (this relay's, or its holder's): stats, browsers, the log. */
+  function shardChanged(shard: Shard): void {
+    stats.adobe.shardState(shard.shard, shard.state);
+    if (shard.state === 'streaming') stats.streaming();
+    if (isDownState(shard.state)) stats.down(shard.state);
+    hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
+  }
+
   const ingest = new Ingest({
     clock,
     redactor,
@@ -270,6 +332,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     feed,
     scrub,
     ...(deps.bytes ? { bytes: deps.bytes } : {}),
+    ...(cluster ? { publish: (shard, decoded, arrivedAt) => cluster.publish(shard, decoded, arrivedAt) } : {}),
     noteHit: (shard, at) => upstream.noteHit(shard, at),
     report: (problem) => {
       report(problem);
@@ -290,11 +353,12 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     ...(deps.userAgent ? { userAgent: deps.userAgent } : {}),
     connect: deps.connect,
     createDecoder: (shard) => ingest.decoder(shard),
+    ...(cluster ? { gate: (shard: number) => cluster.gate(shard) } : {}),
     onState: (shard: Shard) => {
-      stats.adobe.shardState(shard.shard, shard.state);
-      if (shard.state === 'streaming') stats.streaming();
-      if (isDownState(shard.state)) stats.down(shard.state);
-      hub.broadcast('state', shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
+      const held = upstream.supervisors[shard.shard]?.holds() ?? true;
+      if (cluster && held) cluster.shardState(shard.problem ? { ...shard, problem: clean(shard.problem) } : shard);
+      // A relay standing by shows the holder's view of the shard, not its own wait for the lease.
+      if (held || !remote.has(shard.shard)) shardChanged(shard);
       log.info('shard state', {
         shard: shard.shard,
         state: shard.state,
@@ -368,7 +432,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   let lastLag: { at: number; p95: number } | undefined;
 
   function anyShardIn(...states: string[]): boolean {
-    return upstream.shards().some((s) => states.includes(s.state));
+    return shardViews().some((s) => states.includes(s.state));
   }
 
   // Feed batches as the first hit of each arms them; stats and top lists once a second, on the second.
@@ -409,8 +473,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
           second,
           hub.clients,
           anyShardIn('streaming'),
-          upstream
-            .shards()
+          shardViews()
             .map((s) => s.state)
             .filter(isDownState)
             .reduce<DownState | undefined>(worstDown, undefined),
@@ -421,7 +484,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         guarded('alert rules', () =>
           rules.evaluate({
             now,
-            shards: upstream.shards().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
+            shards: shardViews().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
             ...(closed.lagP95Ms === undefined ? {} : { lagP95Ms: closed.lagP95Ms }),
             adobeHits: (fromS, toS) => stats.adobe.hitsBetween(fromS, toS),
           }),
@@ -433,7 +496,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         if (traffic) guarded('history', () => history.traffic(traffic));
       });
       guarded('counters', () => {
-        const shards = upstream.shards();
+        const shards = shardViews();
         const live: CountersEvent = {
           at: now,
           counters: liveCounters(),
@@ -473,6 +536,14 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         feedMaxHitsPerS: settings.feedMaxHitsPerS,
         stallTimeoutS: settings.stallTimeoutS,
         passwordProtected: settings.passwordProtected,
+        ...(cluster
+          ? {
+              cluster: {
+                relayId: cluster.relayId,
+                holds: upstream.supervisors.filter((s) => s.holds()).map((s) => s.shard),
+              },
+            }
+          : {}),
       },
       upstream: {
         url: settings.publicUrl,
@@ -480,7 +551,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         ...upstreamApi,
         ...(lastEnable ? { enableCall: lastEnable } : {}),
       },
-      shards: upstream.shards().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
+      shards: shardViews().map((s) => (s.problem ? { ...s, problem: clean(s.problem) } : s)),
       clients: hub.clients,
       counters: liveCounters(),
     };
@@ -537,6 +608,40 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       evicted: hub.evicted,
       tokenRequests: tokens.requests,
     }),
+    fromStream: (shard, seq, hitId, bytes, arrivedAt) => {
+      ingest.fromStream(shard, seq, hitId, bytes, arrivedAt);
+    },
+    backfill: (entries) => {
+      // Into the replay buffer (and the hit store) as batches, before any browser is served.
+      let batch: FeedBatch | undefined;
+      for (const entry of entries) {
+        const summary = ingest.fromStream(entry.shard, entry.seq, entry.hitId, entry.hit, entry.arrivedAt, true);
+        if (!summary) continue;
+        batch ??= { hits: [], firstSeq: entry.seq, lastSeq: entry.seq };
+        batch.hits.push(summary);
+        batch.lastSeq = entry.seq;
+        if (batch.hits.length >= BACKFILL_BATCH) {
+          hub.publishBatch(batch);
+          batch = undefined;
+        }
+      }
+      if (batch) hub.publishBatch(batch);
+    },
+    published: (shard, seqs, arrivedAt) => {
+      for (let i = 0; i < seqs.length; i++) {
+        if (seqs[i]! > 0) upstream.noteHit(shard, arrivedAt[i]!);
+        else ingest.duplicate();
+      }
+    },
+    remoteShard: (shard, view) => {
+      const before = remote.get(shard);
+      if (view) remote.set(shard, view);
+      else remote.delete(shard);
+      const supervisor = upstream.supervisors[shard];
+      if (!supervisor || supervisor.holds()) return;
+      const shown = view ?? supervisor.snapshot();
+      if (JSON.stringify(shown) !== JSON.stringify(before ?? supervisor.snapshot())) shardChanged(shown);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -222,6 +222,30 @@ describe('configuration', () => {
     );
   });
 
+  it('reads REDIS_URL and PUBLISH_STREAM_KEY (CONTRACT §6), keeps the Redis password secret, and rejects what is not a Redis URL', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    const config = loadConfig({ REDIS_URL: 'redis://:redis-pass-77@127.0.0.1:6379/2' });
+    expect(config.redis).toEqual({
+      url: 'redis://:redis-pass-77@127.0.0.1:6379/2',
+      streamKey: 'livestream:hits',
+      leaseTtlMs: 10_000,
+    });
+    expect(config.secrets).toContain('redis-pass-77');
+    expect(
+      loadConfig({ REDIS_URL: 'rediss://cache.internal', PUBLISH_STREAM_KEY: 'rs1:hits', REDIS_LEASE_TTL_S: '3' })
+        .redis,
+    ).toEqual({
+      url: 'rediss://cache.internal',
+      streamKey: 'rs1:hits',
+      leaseTtlMs: 3000,
+    });
+    expect(error({ REDIS_URL: 'http://127.0.0.1:6379' })).toMatch(
+      /^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    expect(error({ REDIS_URL: 'redis://:pw-secret-9@' })).not.toContain('pw-secret-9');
+    expect(error({ REDIS_URL: 'redis://x', PUBLISH_STREAM_KEY: 'with space' })).toMatch(/^PUBLISH_STREAM_KEY: /);
+  });
+
   it('shows URLs without credentials', () => {
     expect(publicUrl('https://user:pw@host/api/1/stream/x?access_token=abc&maxConnections=2')).toBe(
       'https://host/api/1/stream/x?access_token=****&maxConnections=2',

@@ -124,6 +124,33 @@ const EnvSchema = z.object({
       .default(DEFAULT_ALERT_RULES.trafficDropRatio),
   ),
   ALERT_TRAFFIC_WINDOW_S: z.preprocess(blankToUndefined, integer(60, 1800).default(DEFAULT_ALERT_RULES.trafficWindowS)),
+  REDIS_URL: z
+    .preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine(
+          (value) => {
+            try {
+              const url = new URL(value);
+              return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+            } catch {
+              return false;
+            }
+          },
+          { message: 'must be a redis:// or rediss:// URL with a host' },
+        )
+        .optional(),
+    )
+    .describe('REDIS_URL'),
+  PUBLISH_STREAM_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1 to 200 printable characters without spaces' })
+      .default('livestream:hits'),
+  ),
+  REDIS_LEASE_TTL_S: numberAtLeast(1, 10),
   // The embedded simulator (used when LIVESTREAM_URL is unset).
   SIM_RATE: numberAtLeast(0, 300),
   SIM_CHURN_WINDOW_S: numberAtLeast(0, ADOBE_ADVISED_COOLDOWN_S),
@@ -196,6 +223,14 @@ export interface RelayConfig {
   logFormat?: LogFormat;
   /** Values that must never appear in a response, a log line or an error object. */
   secrets: string[];
+  /** `REDIS_URL`: several relays on one stream (CONTRACT §6). Unset: this relay is alone. */
+  redis?: {
+    url: string;
+    /** `PUBLISH_STREAM_KEY`; every key of the cluster starts with it. */
+    streamKey: string;
+    /** `REDIS_LEASE_TTL_S` in ms: a holder that cannot renew closes its connection within ¾ of it. */
+    leaseTtlMs: number;
+  };
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -213,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     const raw = env[variable];
     throw new ConfigError(
       variable,
-      `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD|ALERT/.test(variable) ? ` (got "${raw}")` : ''}`,
+      `${issue.message}${raw !== undefined && !/SECRET|TOKEN|PASSWORD|ALERT|REDIS_URL/.test(variable) ? ` (got "${raw}")` : ''}`,
     );
   }
   const e = result.data;
@@ -329,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
       e.DASHBOARD_PASSWORD,
       ...webhookUrls,
       ...alertmanagerSecrets(e.ALERTMANAGER_URL),
+      ...urlPassword(e.REDIS_URL),
     ].filter((s): s is string => typeof s === 'string' && s.length >= 4),
   };
   if (e.LIVESTREAM_URL) config.livestreamUrl = e.LIVESTREAM_URL;
@@ -341,7 +377,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   if (e.ADOBE_ACCESS_TOKEN) config.accessToken = e.ADOBE_ACCESS_TOKEN;
   if (e.DASHBOARD_PASSWORD) config.dashboardPassword = e.DASHBOARD_PASSWORD;
   if (e.LOG_FORMAT) config.logFormat = e.LOG_FORMAT;
+  if (e.REDIS_URL) {
+    config.redis = { url: e.REDIS_URL, streamKey: e.PUBLISH_STREAM_KEY, leaseTtlMs: e.REDIS_LEASE_TTL_S * 1000 };
+  }
   return config;
+}
+
+/** The password a `redis://user:password@host` URL carries: never shown. */
+function urlPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  const password = decodeURIComponent(new URL(url).password);
+  return password ? [password] : [];
 }
 
 /** The credentials an `ALERTMANAGER_URL` may carry (`https://user:password@host`): never shown. */

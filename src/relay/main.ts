@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from './api/server.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { chooseLogFormat, createLogger } from './logger.ts';
-import { createRelay } from './relay.ts';
+import { ClusterStartError } from './cluster/cluster.ts';
+import { createRelay, type Relay } from './relay.ts';
 import { startBanner } from './start-banner.ts';
 import { RELAY_VERSION } from './version.ts';
 
@@ -29,9 +30,21 @@ const logger = createLogger({
   format: chooseLogFormat(config.logFormat, process.stdout.isTTY),
 });
 
-const relay = await createRelay(config, RELAY_VERSION, {
-  log: { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
-});
+let relay: Relay;
+try {
+  relay = await createRelay(config, RELAY_VERSION, {
+    log: {
+      info: (msg, fields) => logger.info(fields ?? {}, msg),
+      warn: (msg, fields) => logger.warn(fields ?? {}, msg),
+    },
+  });
+} catch (error) {
+  if (error instanceof ClusterStartError) {
+    console.error(`livestream-monitor: cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
 const app = await createServer(relay, {
   spaDir: fileURLToPath(new URL('../../dist', import.meta.url)),
   logger: false,

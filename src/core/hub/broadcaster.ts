@@ -89,6 +89,21 @@ export function frame(event: SseEventName, data: unknown, id?: string): Uint8Arr
 }
 
 const HEARTBEAT = encoder.encode(': keep-alive\n\n');
+const textDecoder = new TextDecoder();
+
+/**
+ * A `hits` event without its hits up to `afterSeq`, same id: for a browser that comes from
+ * another relay on the same stream (`REDIS_URL`), whose events were cut at other seqs. Runs once
+ * per such subscription.
+ */
+function trimHits(bytes: Uint8Array, afterSeq: number): Uint8Array {
+  const text = textDecoder.decode(bytes);
+  const id = /^id: (.*)$/m.exec(text)?.[1];
+  const data = /^data: (.*)$/m.exec(text)?.[1];
+  if (data === undefined) return bytes;
+  const body = JSON.parse(data) as { hits: { seq: number }[] };
+  return frame('hits', { ...body, hits: body.hits.filter((hit) => hit.seq > afterSeq) }, id);
+}
 
 export class Broadcaster {
   private readonly subscribers = new Set<Subscriber>();
@@ -168,6 +183,7 @@ export class Broadcaster {
         if (answer.kind === 'too-old') sink.write(frame('reset', { reason: 'too-old', missed: answer.missed }));
         else {
           // Queued, not written: the transport takes them at the reader's pace.
+          if (answer.firstStraddles) answer.events[0] = trimHits(answer.events[0]!, parsed.seq);
           for (const bytes of answer.events) this.enqueue(subscriber, bytes);
           subscriber.replayBytes = subscriber.queuedBytes;
         }

@@ -42,4 +42,16 @@ describe('ReplayBuffer', () => {
     expect(buffer.since(5, 15)).toEqual({ kind: 'replay', events: [Buffer.from('6-10'), Buffer.from('11-15')] });
     expect(buffer.since(3, 15)).toEqual({ kind: 'too-old', missed: 2 });
   });
+
+  it('says when the first event replayed also holds hits up to the id (an id cut by another relay)', () => {
+    const buffer = new ReplayBuffer();
+    buffer.push(event(1, 10, 0), 0);
+    buffer.push(event(11, 20, 0), 0);
+    expect(buffer.since(14, 20)).toEqual({
+      kind: 'replay',
+      events: [Buffer.from('11-20')],
+      firstStraddles: true,
+    });
+    expect(buffer.since(10, 20)).toEqual({ kind: 'replay', events: [Buffer.from('11-20')] });
+  });
 });

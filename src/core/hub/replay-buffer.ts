@@ -14,7 +14,12 @@ export interface BufferedEvent {
   bytes: Uint8Array;
 }
 
-export type ReplayAnswer = { kind: 'replay'; events: Uint8Array[] } | { kind: 'too-old'; missed: number };
+/**
+ * `firstStraddles`: the first event holds hits up to `lastSeq` too (the id came from another
+ * relay on the same stream, whose events are cut elsewhere): the caller trims it.
+ */
+export type ReplayAnswer =
+  { kind: 'replay'; events: Uint8Array[]; firstStraddles?: true } | { kind: 'too-old'; missed: number };
 
 export interface ReplayBufferOptions {
   minAgeMs?: number;
@@ -69,11 +74,14 @@ export class ReplayBuffer {
       return lastSeq >= currentSeq ? { kind: 'replay', events: [] } : { kind: 'too-old', missed: currentSeq - lastSeq };
     if (lastSeq < oldest.firstSeq - 1) return { kind: 'too-old', missed: oldest.firstSeq - 1 - lastSeq };
     const events: Uint8Array[] = [];
+    let straddles = false;
     for (let i = this.head; i < this.events.length; i++) {
       const event = this.events[i]!;
-      if (event.lastSeq > lastSeq) events.push(event.bytes);
+      if (event.lastSeq <= lastSeq) continue;
+      if (events.length === 0 && event.firstSeq <= lastSeq) straddles = true;
+      events.push(event.bytes);
     }
-    return { kind: 'replay', events };
+    return straddles ? { kind: 'replay', events, firstStraddles: true } : { kind: 'replay', events };
   }
 
   get stats(): { events: number; bytes: number; hits: number } {

@@ -24,6 +24,11 @@ export class Dedup {
     return true;
   }
 
+  /** Seen (within the memory window), without adding it. */
+  has(id: string): boolean {
+    return this.young.has(id) || this.old.has(id);
+  }
+
   get size(): number {
     return this.young.size + this.old.size;
   }

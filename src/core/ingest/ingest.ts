@@ -1,8 +1,9 @@
-import { ADOBE_LAG_BAND_MS, type Problem } from '../../contract/index.ts';
+import { ADOBE_LAG_BAND_MS, type HitRecord, type HitSummary, type Problem } from '../../contract/index.ts';
 import { canonicalHitId, summariseRecord, visitorHashOf } from './summary.ts';
 import type { ByteOps } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
-import { RecordDecoder, type DecodedRecord } from './decode.ts';
+import { RecordDecoder, parseHitLine, type DecodedRecord } from './decode.ts';
+import { portableBytes } from '../bytes.ts';
 import type { RecordStream } from '../upstream/supervisor.ts';
 import { Dedup } from './dedup.ts';
 import type { FeedBatcher } from '../hub/feed.ts';
@@ -32,6 +33,12 @@ export interface IngestOptions {
   scrub?: (text: string) => string;
   /** The host's byte operations (the decoder's and the hit store's). Default `portableBytes`. */
   bytes?: ByteOps;
+  /**
+   * Several relays on one stream (`REDIS_URL`): a record read on a shard goes here instead of the
+   * local de-duplication and `seq` (the shared stream gives both); what the stream delivers comes
+   * back through `fromStream`.
+   */
+  publish?: (shard: number, decoded: DecodedRecord, arrivedAt: number) => void;
 }
 
 export class Ingest {
@@ -79,28 +86,84 @@ export class Ingest {
   }
 
   private accept(shard: number, decoded: DecodedRecord): void {
-    const { stats, clock } = this.options;
+    const { clock, publish } = this.options;
+    if (publish) {
+      publish(shard, decoded, clock.now());
+      return;
+    }
     if (!this.dedup.add(decoded.hitId)) {
-      this.counters.duplicates++;
-      stats.duplicate();
+      this.duplicate();
       return;
     }
     const arrivedAt = clock.now();
     const seq = ++this.seq;
-    this.counters.hits++;
     this.options.noteHit?.(shard, arrivedAt);
-    this.hits.add(decoded.hitId, decoded.bytes, decoded.start, decoded.end, shard, seq, arrivedAt);
-    const summary = this.options.redactor.summary(
-      summariseRecord(decoded.record, { seq, shard, arrivedAt, hitId: decoded.hitId }),
-    );
+    this.admit(shard, seq, decoded, arrivedAt);
+  }
+
+  /** A hit that was not distinct (seen before on some shard, by this relay or the shared stream). */
+  duplicate(): void {
+    this.counters.duplicates++;
+    this.options.stats.duplicate();
+  }
+
+  /**
+   * A distinct hit from the shared stream (`REDIS_URL`): its `seq` and arrival were given by the
+   * relay that read it; its line is decoded here as the local decoder would. `backfill`: a hit
+   * read back at start for `Last-Event-ID` replay only (kept for `/api/hits/:id` and returned,
+   * not counted, not fed: it arrived before this relay ran). Never throws.
+   */
+  fromStream(
+    shard: number,
+    seq: number,
+    hitId: string,
+    bytes: Uint8Array,
+    arrivedAt: number,
+    backfill = false,
+  ): HitSummary | undefined {
+    let line = '';
+    try {
+      line = (this.options.bytes ?? portableBytes).utf8(bytes, 0, bytes.length);
+      const record = parseHitLine(line);
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        throw new Error('not a JSON object');
+      }
+      const decoded = { line, bytes, start: 0, end: bytes.length, record: record as HitRecord, hitId };
+      if (backfill) return this.keep(shard, seq, decoded, arrivedAt);
+      this.admit(shard, seq, decoded, arrivedAt);
+    } catch (error) {
+      if (!backfill) {
+        this.malformed(
+          shard,
+          line,
+          `from the shared stream: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return undefined;
+  }
+
+  /** A distinct hit with its `seq`: kept, summarised, counted, fed to browsers. */
+  private admit(shard: number, seq: number, decoded: DecodedRecord, arrivedAt: number): void {
+    const summary = this.keep(shard, seq, decoded, arrivedAt);
     const counters = this.counters;
+    counters.hits++;
     if (summary.excluded) counters.excluded++;
     if (summary.truncated) counters.truncated++;
     if (summary.receivedTimeGMT !== undefined && arrivedAt - summary.receivedTimeGMT * 1000 > ADOBE_LAG_BAND_MS.max) {
       counters.lagAboveBand++;
     }
-    stats.hit(summary, visitorHashOf(decoded.record));
+    this.options.stats.hit(summary, visitorHashOf(decoded.record));
     this.options.feed.push(summary);
+  }
+
+  /** The full line kept for `/api/hits/:id`, and the redacted summary. */
+  private keep(shard: number, seq: number, decoded: DecodedRecord, arrivedAt: number): HitSummary {
+    if (seq > this.seq) this.seq = seq;
+    this.hits.add(decoded.hitId, decoded.bytes, decoded.start, decoded.end, shard, seq, arrivedAt);
+    return this.options.redactor.summary(
+      summariseRecord(decoded.record, { seq, shard, arrivedAt, hitId: decoded.hitId }),
+    );
   }
 
   malformed(shard: number, line: string, reason: string): void {

@@ -5,6 +5,7 @@ import { MemoryShardMemory } from '../store/shard-memory.ts';
 import { FakeBody } from '../testing/fake-body.ts';
 import type { ConnectOutcome, OpenStream } from './connector.ts';
 import { ShardSupervisor, type ShardSupervisorOptions } from './supervisor.ts';
+import type { Lease, ShardGate } from './gate.ts';
 import { TokenError } from './token.ts';
 
 const COOLDOWN = 60_000;
@@ -58,6 +59,7 @@ function harness(
     tokens?: { get(): Promise<string>; canRefresh?: boolean };
     maxWaitMs?: number;
     createDecoder?: ShardSupervisorOptions['createDecoder'];
+    gate?: ShardGate;
   } = {},
 ) {
   const clock = new ManualClock();
@@ -100,6 +102,7 @@ function harness(
       })),
     onState: (shard) => states.push(shard),
     onProblem: (problem) => problems.push(problem),
+    ...(opts.gate ? { gate: opts.gate } : {}),
     connect: async (token, _signal, { first }) => {
       attempts.push({ at: clock.now(), token, first });
       const outcome = await script(attempts.length, token);
@@ -652,5 +655,146 @@ describe('ShardSupervisor', () => {
     expect(h.streams[0]!.feed.destroyed).toBe(true);
     expect(h.last().state).toBe('stopped');
     expect(h.memory.get(0)).toMatchObject({ lastLossAt: h.clock.now(), open: false });
+  });
+});
+
+/** A lease granted and taken away by the test. */
+class FakeGate implements ShardGate {
+  isHeld = false;
+  openingOk = true;
+  openings = 0;
+  releases = 0;
+  connections: { open: boolean; retryAt: number | undefined }[] = [];
+  private listeners: (() => void)[] = [];
+  private pending: ((lease: Lease | undefined) => void) | undefined;
+
+  constructor(private readonly now: () => number) {}
+
+  acquire(signal: AbortSignal, onWaiting: (retryAt: number) => void): Promise<Lease | undefined> {
+    onWaiting(this.now() + 1000);
+    return new Promise((resolve) => {
+      this.pending = resolve;
+      signal.addEventListener('abort', () => resolve(undefined), { once: true });
+    });
+  }
+
+  grant(lease: Lease): void {
+    this.isHeld = true;
+    this.pending?.(lease);
+    this.pending = undefined;
+  }
+
+  lose(): void {
+    this.isHeld = false;
+    for (const listener of this.listeners) listener();
+  }
+
+  held(): boolean {
+    return this.isHeld;
+  }
+
+  onLost(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  opening(): Promise<boolean> {
+    this.openings++;
+    return Promise.resolve(this.openingOk);
+  }
+
+  connection(open: boolean, retryAt?: number): void {
+    this.connections.push({ open, retryAt });
+  }
+
+  release(): Promise<void> {
+    this.releases++;
+    return Promise.resolve();
+  }
+}
+
+describe('ShardSupervisor behind a lease (several relays)', () => {
+  it('connects only once it holds the lease, not before notBefore, and sends reset only when the lease is fresh', async () => {
+    const gate = new FakeGate(() => h.clock.now());
+    const h = harness(() => h.stream(), { gate });
+    h.supervisor.start();
+    await settle();
+    expect(h.attempts).toHaveLength(0);
+    expect(h.last()).toMatchObject({ state: 'waiting', waitReason: 'standby' });
+    expect(h.supervisor.holds()).toBe(false);
+
+    const notBefore = h.clock.now() + 30_000;
+    gate.grant({ notBefore, fresh: false });
+    await settle();
+    expect(h.last()).toMatchObject({ state: 'waiting', waitReason: 'takeover', retryAt: notBefore });
+    await h.clock.advance(29_999);
+    expect(h.attempts).toHaveLength(0);
+    await h.clock.advance(1);
+    expect(h.attempts).toHaveLength(1);
+    // The store heard of the connection before it was opened.
+    expect(gate.openings).toBe(1);
+    // Another relay held the shard before: this is a reconnect of the stream, never a reset.
+    expect(h.attempts[0]!.first).toBe(false);
+    expect(h.last().state).toBe('streaming');
+    await h.supervisor.stop();
+    expect(gate.releases).toBe(1);
+  });
+
+  it('closes the connection the moment the lease is lost, then waits for the lease and the cooldown again', async () => {
+    const gate = new FakeGate(() => g.clock.now());
+    const g = harness(() => g.stream(), { gate });
+    g.supervisor.start();
+    await settle();
+    gate.grant({ notBefore: g.clock.now(), fresh: true });
+    await settle();
+    expect(g.attempts).toHaveLength(1);
+    expect(g.attempts[0]!.first).toBe(true);
+    expect(g.last().state).toBe('streaming');
+
+    const lostAt = g.clock.now();
+    gate.lose();
+    await settle();
+    expect(g.maxOpen()).toBe(1);
+    expect(g.streams[0]!.feed.destroyed).toBe(true);
+    expect(gate.connections.at(-1)).toMatchObject({ open: false });
+    expect(g.last()).toMatchObject({ state: 'waiting', waitReason: 'standby' });
+    // No Problem: losing the lease is a move to another relay, not an upstream failure.
+    expect(g.problems).toEqual([]);
+
+    // Granted again at once: still the cooldown from this relay's own loss.
+    gate.grant({ notBefore: g.clock.now(), fresh: false });
+    await settle();
+    await g.clock.advance(COOLDOWN - 1);
+    expect(g.attempts).toHaveLength(1);
+    await g.clock.advance(1);
+    expect(g.attempts).toHaveLength(2);
+    expect(g.attempts[1]!.at - lostAt).toBe(COOLDOWN);
+    await g.supervisor.stop();
+  });
+
+  it('reads nothing more once the lease has run out (a process paused past it), and opens nothing it cannot record', async () => {
+    const gate = new FakeGate(() => g.clock.now());
+    const g = harness(() => g.stream(), { gate });
+    g.supervisor.start();
+    await settle();
+    gate.grant({ notBefore: g.clock.now(), fresh: true });
+    await settle();
+    g.streams[0]!.feed.write('{"a":1}\n');
+    await settle();
+    expect(g.records).toHaveLength(1);
+    // Expired without a timer having run: the next chunk finds it so.
+    gate.isHeld = false;
+    g.streams[0]!.feed.write('{"a":2}\n');
+    await settle();
+    expect(g.records).toHaveLength(1);
+
+    // The lease comes back but the store cannot record the opening: nothing is opened.
+    gate.openingOk = false;
+    gate.lose();
+    gate.grant({ notBefore: g.clock.now(), fresh: false });
+    await settle();
+    await g.clock.advance(COOLDOWN * 3);
+    expect(g.attempts).toHaveLength(1);
+    expect(gate.openings).toBeGreaterThan(1);
+    await g.supervisor.stop();
   });
 });

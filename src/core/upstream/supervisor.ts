@@ -13,6 +13,7 @@ import {
   verdictForUnstable,
   type Verdict,
 } from './outcome.ts';
+import type { ShardGate } from './gate.ts';
 import { TokenError, type TokenManager } from './token.ts';
 import { describeCap, maxWaitOf, planWait, type WaitPolicy } from './wait-policy.ts';
 
@@ -38,7 +39,10 @@ import { describeCap, maxWaitOf, planWait, type WaitPolicy } from './wait-policy
  *   connection in a row lost within `UNSTABLE_WITHIN_MS` of opening (and each after it) is
  *   `connection_unstable` instead of `connection_lost`, with the same wait (outcome.ts);
  * - `reset` goes with the shard's first connection attempt of the run only (`first` below);
- * - nothing thrown inside an attempt or a timer escapes: it becomes a Problem and a wait.
+ * - nothing thrown inside an attempt or a timer escapes: it becomes a Problem and a wait;
+ * - with a gate (several relays, gate.ts): no attempt without the shard's lease, none sooner than
+ *   the gate's `notBefore` (the cooldown after the previous holder's last moment alive), and the
+ *   connection is closed the moment the lease is lost; the shard then waits for the lease again.
  */
 
 export interface RecordStream {
@@ -76,6 +80,8 @@ export interface ShardSupervisorOptions {
   unstableWithinMs?: number;
   /** Short-lived connections in a row that make `connection_unstable`. Default `UNSTABLE_AFTER` (3). */
   unstableAfter?: number;
+  /** Several relays on one stream: the shard's lease. Default: none (this relay holds every shard). */
+  gate?: ShardGate;
 }
 
 const DEFAULT_MAX_WAIT_MS = 3600_000;
@@ -106,6 +112,8 @@ export class ShardSupervisor {
   private connects = 0;
   /** Connections opened in this process (for tests and metrics). */
   opened = 0;
+  /** The gate's lease was lost during the current attempt. */
+  private leaseLost = false;
 
   constructor(private readonly options: ShardSupervisorOptions) {
     this.shard = options.shard;
@@ -116,6 +124,17 @@ export class ShardSupervisor {
       maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
       ...(options.maxGrowthMs !== undefined ? { maxGrowthMs: options.maxGrowthMs } : {}),
     };
+    options.gate?.onLost(() => {
+      this.leaseLost = true;
+      this.endStream?.(undefined);
+      this.current?.close();
+      this.wake?.();
+    });
+  }
+
+  /** This relay may hold the shard's connection now (always, without a gate). */
+  holds(): boolean {
+    return this.options.gate?.held() ?? true;
   }
 
   /** Starts the loop. The first attempt waits out a cooldown remembered from an earlier run. */
@@ -134,6 +153,7 @@ export class ShardSupervisor {
     await this.loop;
     const now = this.options.clock.now();
     this.options.memory.update(this.shard, wasOpen ? { lastLossAt: now, open: false } : { open: false });
+    await this.options.gate?.release();
     this.set('stopped', {});
   }
 
@@ -204,13 +224,39 @@ export class ShardSupervisor {
     if (planned !== undefined && planned > nextAt) nextAt = planned;
     nextAt = Math.min(nextAt, start + maxWaitOf(this.policy));
     let reason = 'restart';
+    const gate = this.options.gate;
     while (!this.stopped) {
+      if (gate && !gate.held()) {
+        const lease = await gate.acquire(this.abort.signal, (retryAt) =>
+          this.set('waiting', { retryAt, waitReason: 'standby' }),
+        );
+        if (!lease || this.stopped) break;
+        if (!lease.fresh) this.connects = Math.max(this.connects, 1);
+        if (lease.notBefore > nextAt) {
+          nextAt = Math.min(lease.notBefore, clock.now() + maxWaitOf(this.policy));
+          this.cooldownUntil = nextAt;
+          reason = 'takeover';
+        }
+      }
       if (clock.now() < nextAt) {
         await this.waitUntil(nextAt, reason);
         if (this.stopped) break;
+        if (gate && !gate.held()) continue;
       }
+      this.leaseLost = false;
       const verdict = await this.attemptOnce();
-      if (this.stopped || !verdict) break;
+      if (this.stopped) break;
+      if (this.leaseLost || (gate && !gate.held())) {
+        // Another relay may take the shard over: it waits the cooldown from this loss.
+        const now = clock.now();
+        memory.update(this.shard, { lastLossAt: now, open: false });
+        gate?.connection(false);
+        this.cooldownUntil = now + cooldownMs;
+        nextAt = now + cooldownMs;
+        reason = 'lost';
+        continue;
+      }
+      if (!verdict) break;
       const now = clock.now();
       const next = verdict.next;
       const tooManyConnections = next.kind === 'wait' && next.reason === 'too-many-connections';
@@ -228,6 +274,7 @@ export class ShardSupervisor {
           consecutive409: this.consecutive409,
           retryAt: undefined,
         });
+        gate?.connection(false);
         this.publish(verdict.problem);
         this.set('failed', {});
         await this.waitForOperator();
@@ -236,6 +283,7 @@ export class ShardSupervisor {
       }
       nextAt = now + plan.waitMs;
       memory.update(this.shard, { lastLossAt: now, open: false, consecutive409: this.consecutive409, retryAt: nextAt });
+      gate?.connection(false, nextAt);
       const details = plan.capped
         ? [verdict.problem.details, describeCap(plan, this.policy)].filter(Boolean).join(' ')
         : verdict.problem.details;
@@ -324,10 +372,20 @@ export class ShardSupervisor {
         return { problem, next: failure.permanent ? { kind: 'fail' } : { kind: 'wait', reason: 'token' } };
       }
       if (this.stopped) return undefined;
+      if (this.options.gate && !(await this.options.gate.opening())) {
+        this.leaseLost = true;
+        return undefined;
+      }
+      if (this.stopped) return undefined;
       const first = this.connects++ === 0;
       const outcome = await this.options.connect(token, this.abort.signal, { first });
       if (this.stopped) {
         if (outcome.kind === 'open') outcome.close();
+        return undefined;
+      }
+      if (outcome.kind === 'open' && !this.holds()) {
+        // The lease went while connecting: the connection is closed before a byte is read.
+        outcome.close();
         return undefined;
       }
       if (outcome.kind === 'open') {
@@ -427,6 +485,9 @@ export class ShardSupervisor {
       open.body.listen({
         data: (chunk) => {
           if (finished) return;
+          // A process paused past its lease reads nothing more once it runs again (the gate loses
+          // the lease here and closes the connection).
+          if (!this.holds()) return;
           lastByteAt = clock.now();
           socketBytes = open.socketBytes();
           try {

@@ -3,6 +3,7 @@ import type { ReconnectAnswer } from './reconnect.ts';
 import type { Clock } from '../clock.ts';
 import type { ShardMemory } from '../store/shard-memory.ts';
 import type { ConnectRequest, Connector } from './connector.ts';
+import type { ShardGate } from './gate.ts';
 import { ShardSupervisor, type RecordStream } from './supervisor.ts';
 import type { TokenManager } from './token.ts';
 
@@ -38,6 +39,8 @@ export interface UpstreamOptions {
   connect: Connector;
   connectTimeoutMs?: number;
   headerTimeoutMs?: number;
+  /** Several relays on one stream: each shard's lease (gate.ts). */
+  gate?: (shard: number) => ShardGate;
 }
 
 export class Upstream {
@@ -61,6 +64,7 @@ export class Upstream {
           onState: options.onState,
           onProblem: options.onProblem,
           ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+          ...(options.gate ? { gate: options.gate(shard) } : {}),
           connect: (token, signal, { first }) => {
             const url = first ? options.url : resumeUrl;
             const request: ConnectRequest = { shard, url, token, apiKey: options.apiKey, signal };
