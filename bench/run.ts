@@ -17,6 +17,7 @@ import { gitState, machine, machineBusy } from './lib/machine.ts';
 import { writeResults } from './lib/report.ts';
 import { browserSuite } from './suites/browser.ts';
 import { catchUpSuite } from './suites/catch-up.ts';
+import { clusterSuite } from './suites/cluster.ts';
 import { fanOutSuite } from './suites/fan-out.ts';
 import { historySuite } from './suites/history.ts';
 import { ingestSuite } from './suites/ingest.ts';
@@ -34,9 +35,10 @@ const SUITES: Suite[] = [
   startUpSuite,
   memorySuite,
   historySuite,
+  clusterSuite,
   soakSuite,
 ];
-const DEFAULT = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory', 'history'];
+const DEFAULT = ['ingest', 'ingest-http', 'fan-out', 'browser', 'catch-up', 'start-up', 'memory', 'history', 'cluster'];
 
 function parseArgs(argv: string[]) {
   const flags = {
@@ -66,7 +68,7 @@ function parseArgs(argv: string[]) {
     else if (arg.startsWith('--ingest-against')) flags.ingestAgainst = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,ingest-http,catch-up,fan-out,browser,start-up,memory,history,soak]',
+        'usage: npm run bench -- [--quick] [--long] [--soak] [--soak-minutes N] [--fault-every-s S] [--ingest-against COMMIT] [--only ingest,ingest-http,catch-up,fan-out,browser,start-up,memory,history,cluster,soak]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
