@@ -126,6 +126,10 @@ export interface RelayClusterHooks {
   publish(shard: number, decoded: DecodedRecord, arrivedAt: number): void;
   /** A shard this relay holds changed state. */
   shardState(shard: Shard): void;
+  /** A Problem this relay raised, resolved or saw acknowledged: shared with the other relays. */
+  problem(problem: Problem): void;
+  /** This relay sends the alerts to webhooks and Alertmanager now (one relay does, not each). */
+  deliversAlerts(): boolean;
 }
 
 export interface RelayAlertOptions {
@@ -199,6 +203,10 @@ export interface RelayCore {
   published(shard: number, seqs: readonly number[], arrivedAt: readonly number[]): void;
   /** Several relays: the view of a shard as its holder shares it (undefined: no relay holds it). */
   remoteShard(shard: number, view: Shard | undefined): void;
+  /** Several relays: a Problem another relay raised, resolved or saw acknowledged. */
+  remoteProblem(problem: Problem): void;
+  /** Several relays: this relay has just become the one that delivers alerts (Alertmanager hears of the firing ones). */
+  deliverFiringAlerts(): void;
   stop(): Promise<void>;
 }
 
@@ -252,11 +260,12 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
   const notPersistedActive = new Map<string, string>();
 
   /** Sets `resolvedAt` or `acknowledgedAt` (first time only) and sends the Problem again. */
-  function update(id: string, patch: ProblemUpdate): Problem | undefined {
+  function update(id: string, patch: ProblemUpdate, shared = false): Problem | undefined {
     const result = problemLog.update(id, patch);
     if (!result) return undefined;
     if (result.changed) {
       hub.broadcast('problem', result.problem);
+      if (!shared) deps.cluster?.problem(result.problem);
       log.info(patch.resolvedAt !== undefined ? 'problem resolved' : 'problem acknowledged', {
         code: result.problem.code,
         shard: result.problem.shard,
@@ -296,6 +305,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     }
     problemLog.add(cleaned);
     hub.broadcast('problem', cleaned);
+    deps.cluster?.problem(cleaned);
     log.warn('problem', {
       code: cleaned.code,
       status: cleaned.status,
@@ -418,7 +428,8 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     startedAt,
     (alert) => {
       hub.broadcast('alert', alert);
-      delivery.notify(alert);
+      // With several relays each evaluates the rules on the same views; one sends.
+      if (deps.cluster?.deliversAlerts() ?? true) delivery.notify(alert);
       const fields = { rule: alert.rule, severity: alert.severity, shard: alert.shard, id: alert.id };
       if (alert.state === 'firing') log.warn('alert firing', fields);
       else log.info('alert resolved', fields);
@@ -633,6 +644,19 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
         else ingest.duplicate();
       }
     },
+    remoteProblem: (problem) => {
+      const known = problemLog.find(problem.id);
+      if (!known) {
+        problemLog.add(problem);
+        hub.broadcast('problem', problem);
+        return;
+      }
+      const patch: ProblemUpdate = {};
+      if (problem.resolvedAt !== undefined) patch.resolvedAt = problem.resolvedAt;
+      if (problem.acknowledgedAt !== undefined) patch.acknowledgedAt = problem.acknowledgedAt;
+      if (patch.resolvedAt !== undefined || patch.acknowledgedAt !== undefined) update(problem.id, patch, true);
+    },
+    deliverFiringAlerts: () => delivery.restore(alertBook.firingAlerts().map((k) => k.alert)),
     remoteShard: (shard, view) => {
       const before = remote.get(shard);
       if (view) remote.set(shard, view);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ShardSchema, type Shard } from '../../contract/index.ts';
+import { ProblemSchema, ShardSchema, type Shard } from '../../contract/index.ts';
 import { Dedup } from '../../core/ingest/dedup.ts';
 import type { RelayClusterHooks, RelayCore, RelayLog, StreamEntry } from '../../core/relay-core.ts';
 import { readStateFile, writeFileAtomic } from '../store/atomic-file.ts';
@@ -43,6 +43,8 @@ export const DEDUP_CAPACITY = 200_000;
 const READ_BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 const VIEW_POLL_MS = 1_000;
+/** Problems kept in the shared stream (`XADD … MAXLEN ~`): as many as a relay's own log keeps. */
+const PROBLEMS_MAX_LEN = 1_000;
 /** Entries read back at start for `Last-Event-ID` replay (the replay buffer keeps at least 10,000 hits). */
 const BACKFILL_ENTRIES = 10_000;
 
@@ -141,6 +143,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     log: (message, fields) => options.log.warn(message, fields),
   });
   for (const lease of leases) lease.onLost(() => publisher.drop(lease.shard));
+  // One relay sends the alerts (each evaluates the same rules on the same views).
+  const alertsLease = new RedisShardLease(commands, {
+    relayId,
+    shard: -1,
+    name: 'alerts',
+    streamKey: options.streamKey,
+    cooldownMs: 0,
+    ttlMs,
+  });
+  let alertsLost: (() => void) | undefined;
+  alertsLease.onLost(() => alertsLost?.());
+  const abort = new AbortController();
 
   const hooks: RelayClusterHooks = {
     relayId,
@@ -154,6 +168,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       }
       publisher.push(shard, decoded.hitId, decoded.line, arrivedAt);
     },
+    problem(problem) {
+      commands
+        .xadd(keys.problems, 'MAXLEN', '~', PROBLEMS_MAX_LEN, '*', 'problem', JSON.stringify(problem), 'relay', relayId)
+        .catch(() => undefined);
+    },
+    // Redis out of reach: no relay can hold the lease, so each sends (duplicates rather than silence).
+    deliversAlerts: () => alertsLease.held() || commands.status !== 'ready',
     shardState(view) {
       const lease = leases[view.shard];
       if (!lease?.held()) return;
@@ -163,25 +184,79 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   let stopped = false;
   let readLoop: Promise<void> | undefined;
+  let problemsLastId = '0-0';
   let viewTimer: NodeJS.Timeout | undefined;
 
   async function read(target: RelayCore): Promise<void> {
     while (!stopped) {
       let answer: [Buffer, [Buffer, Buffer[]][]][] | null;
       try {
-        answer = await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', keys.stream, lastId);
+        answer = await reader.xreadBuffer(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          keys.stream,
+          keys.problems,
+          lastId,
+          problemsLastId,
+        );
       } catch (error) {
         if (stopped) return;
         options.log.warn('reading the shared stream failed', { error: (error as Error).message });
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
-      for (const [, entries] of answer ?? []) {
+      for (const [key, entries] of answer ?? []) {
+        if (key.toString() === keys.problems) {
+          for (const [id, fields] of entries) takeProblem(target, id.toString(), fields);
+          continue;
+        }
         for (const [id, fields] of entries) {
           const entry = take(id, fields);
           if (entry) target.fromStream(entry.shard, entry.seq, entry.hitId, entry.hit, entry.arrivedAt);
         }
       }
+    }
+  }
+
+  /** A Problem shared by another relay (this relay's own are in its log already). */
+  function takeProblem(target: RelayCore, id: string, fields: Buffer[]): void {
+    problemsLastId = id;
+    let text: string | undefined;
+    let from: string | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const name = fields[i]!.toString();
+      if (name === 'problem') text = fields[i + 1]!.toString();
+      else if (name === 'relay') from = fields[i + 1]!.toString();
+    }
+    if (!text || from === relayId) return;
+    try {
+      const parsed = ProblemSchema.safeParse(JSON.parse(text));
+      if (parsed.success) target.remoteProblem(parsed.data);
+    } catch {
+      // not a Problem: another program's entry, left alone
+    }
+  }
+
+  /** The Problems shared so far (the stream keeps about 1,000), oldest first. */
+  async function readProblems(target: RelayCore): Promise<void> {
+    try {
+      const entries = await commands.xrangeBuffer(keys.problems, '-', '+');
+      for (const [id, fields] of entries) takeProblem(target, id.toString(), fields);
+    } catch (error) {
+      options.log.warn('reading the shared problems failed', { error: (error as Error).message });
+    }
+  }
+
+  async function leadAlerts(target: RelayCore): Promise<void> {
+    while (!stopped) {
+      const lease = await alertsLease.acquire(abort.signal, () => undefined);
+      if (!lease || stopped) return;
+      options.log.info('this relay sends the alerts');
+      target.deliverFiringAlerts();
+      await new Promise<void>((resolve) => (alertsLost = resolve));
     }
   }
 
@@ -269,7 +344,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     async start(target) {
       core = target;
       await backfill(target);
+      await readProblems(target);
       readLoop = read(target);
+      void leadAlerts(target);
       const tick = () => {
         shareViews(target);
         save();
@@ -282,11 +359,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     async stop() {
       await publisher.flush(1000);
       stopped = true;
+      abort.abort();
+      alertsLost?.();
       publisher.stop();
       if (viewTimer) clearTimeout(viewTimer);
       reader.disconnect();
       await readLoop?.catch(() => undefined);
-      await Promise.all(leases.map((lease) => lease.release()));
+      await Promise.all([...leases, alertsLease].map((lease) => lease.release()));
       commands.disconnect();
     },
   };

@@ -6,12 +6,14 @@ export function clusterKeys(streamKey: string) {
   return {
     /** The stream other programs read: one entry per distinct hit. */
     stream: streamKey,
-    /** `<relayId>:<fence>` of the shard's holder, with the lease's TTL. */
-    lease: (shard: number) => `${streamKey}:lease:${shard}`,
+    /** `<relayId>:<fence>` of the shard's holder, with the lease's TTL (`alerts`: the relay that sends alerts). */
+    lease: (shard: number | 'alerts') => `${streamKey}:lease:${shard}`,
     /** The shard's fencing counter (grows by one per acquisition). */
-    fence: (shard: number) => `${streamKey}:fence:${shard}`,
+    fence: (shard: number | 'alerts') => `${streamKey}:fence:${shard}`,
     /** Beside the lease: holder, fence, `open`, `aliveAt` (last moment open), `retryAt`, the holder's view. */
-    shard: (shard: number) => `${streamKey}:shard:${shard}`,
+    shard: (shard: number | 'alerts') => `${streamKey}:shard:${shard}`,
+    /** Problems raised, resolved or acknowledged on any relay (a stream, trimmed to about 1,000). */
+    problems: `${streamKey}:problems`,
     /** The last `seq` given. */
     seq: `${streamKey}:seq`,
     /** Hit ids seen recently (de-duplication across shards and relays). */

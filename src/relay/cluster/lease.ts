@@ -29,6 +29,8 @@ export interface LeaseOptions {
   /** Unique per relay process. */
   relayId: string;
   shard: number;
+  /** Names the lease instead of the shard number (`alerts`: the relay that sends the alerts). */
+  name?: 'alerts';
   /** `PUBLISH_STREAM_KEY`: every key of the cluster starts with it. */
   streamKey: string;
   cooldownMs: number;

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Problem, Status } from '../../contract/index.ts';
+import { startSimulator, type Simulator } from '../../simulator/server.ts';
+import { startTestRelay, type TestRelay } from '../testing/relay-harness.ts';
+import { redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
+
+/**
+ * Socket-level, issue 15: what every relay on one stream shows the same. Two relays (in this
+ * process) share a Redis and read one simulator: a Problem raised by the holder (malformed records)
+ * is listed by the other with the same id; acknowledged on the other, it is acknowledged on the
+ * holder; the shard the other stands by for shows the holder's view; exactly one relay sends
+ * the alerts, and the other takes over when it stops.
+ */
+
+const tool = redisServer();
+if (!tool.path) console.warn(`skipping the shared-state cluster test: ${tool.reason}`);
+
+let redis: TestRedis | undefined;
+let sim: Simulator | undefined;
+const relays: TestRelay[] = [];
+
+beforeAll(async () => {
+  if (!tool.path) return;
+  redis = await startRedis();
+  sim = await startSimulator({ port: 0, rate: 40, churnWindowS: 0, rhythm: false });
+  const env = {
+    LIVESTREAM_URL: sim.streamUrl,
+    ADOBE_CLIENT_ID: sim.clientId,
+    ADOBE_CLIENT_SECRET: sim.clientSecret,
+    ADOBE_IMS_TOKEN_URL: sim.tokenUrl,
+    REDIS_URL: redis.url,
+    RECONNECT_COOLDOWN_S: '1',
+    REDIS_LEASE_TTL_S: '2',
+  };
+  relays.push(await startTestRelay(env), await startTestRelay(env));
+}, 30_000);
+
+afterAll(async () => {
+  for (const relay of relays) await relay.close().catch(() => undefined);
+  await sim?.close();
+  await redis?.stop();
+}, 30_000);
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const status = async (relay: TestRelay) => (await (await fetch(`${relay.url}/api/status`)).json()) as Status;
+const problems = async (relay: TestRelay) =>
+  ((await (await fetch(`${relay.url}/api/problems`)).json()) as { problems: Problem[] }).problems;
+
+describe.skipIf(!tool.path)('relays sharing one stream show the same', () => {
+  it('Problems, their acknowledgement, the holder’s view of the shard, and one alert sender', async () => {
+    const holder = await until('a holder streaming', async () => {
+      for (const relay of relays) {
+        const body = await status(relay);
+        if (body.relay.cluster?.holds.includes(0) && body.shards[0]?.state === 'streaming') return relay;
+      }
+      return undefined;
+    });
+    const other = relays.find((r) => r !== holder)!;
+    // The relay standing by shows the holder's view, not its own wait for the lease.
+    await until(
+      'the holder’s view on the other relay',
+      async () => (await status(other)).shards[0]?.state === 'streaming',
+    );
+    expect((await status(other)).relay.cluster?.holds).toEqual([]);
+
+    // The holder reads malformed records: its Problem reaches the other relay, same id.
+    await fetch(`${sim!.controlUrl}/malformed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"count":3}',
+    });
+    const raised = await until('malformed_record on the holder', async () =>
+      (await problems(holder)).find((p) => p.code === 'malformed_record'),
+    );
+    const copy = await until('the Problem on the other relay', async () =>
+      (await problems(other)).find((p) => p.id === raised.id),
+    );
+    expect(copy).toMatchObject({ code: 'malformed_record', shard: 0, action: raised.action });
+
+    // Acknowledged on the other relay: acknowledged on the holder.
+    const ack = await fetch(`${other.url}/api/problems/${raised.id}/ack`, { method: 'POST' });
+    expect(ack.status).toBe(200);
+    await until('the acknowledgement on the holder', async () =>
+      (await problems(holder)).find((p) => p.id === raised.id && p.acknowledgedAt !== undefined),
+    );
+
+    // Exactly one relay sends the alerts; when it stops, the other does.
+    const senders = () => relays.filter((r) => r.relay.cluster?.hooks.deliversAlerts());
+    await until('one alert sender', () => senders().length === 1);
+    const sender = senders()[0]!;
+    const remaining = relays.find((r) => r !== sender)!;
+    await sender.close();
+    relays.splice(relays.indexOf(sender), 1);
+    await until('the other relay sends the alerts', () => remaining.relay.cluster?.hooks.deliversAlerts(), 10_000);
+  }, 60_000);
+});
