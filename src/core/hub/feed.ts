@@ -10,10 +10,10 @@ import type { HitSummary, Sampled } from '../../contract/index.ts';
 /**
  * The feed's batch policy (latency wins, docs/decisions.md): when the relay is idle a batch
  * leaves as soon as what arrived in one read is in (the next turn of the event loop), and under
- * load batches leave at most once every `FEED_MIN_GAP_MS`, so a busy stream costs at most 40
+ * load batches leave at most once every `FEED_MIN_GAP_MS`, so a busy stream costs at most 50
  * events a second per browser. The relay and the mock relay both batch on it.
  */
-export const FEED_MIN_GAP_MS = 25;
+export const FEED_MIN_GAP_MS = 20;
 
 export interface FeedBatch {
   hits: HitSummary[];
