@@ -99,13 +99,6 @@ export interface RelayCoreDeps {
   cluster?: RelayClusterHooks;
 }
 
-/**
- * What a host sharing the stream with other relays gives the core (src/relay/cluster/): each
- * shard's lease, where records read on a held shard go (the shared stream de-duplicates them and
- * gives their `seq`), and where a held shard's view is shared. What the shared stream delivers
- * comes back through `fromStream`, what became of the records published through `published`, and
- * other relays' shards through `remoteShard`.
- */
 /** One entry of the shared stream (`PUBLISH_STREAM_KEY`). */
 export interface StreamEntry {
   seq: number;
@@ -116,9 +109,31 @@ export interface StreamEntry {
   arrivedAt: number;
 }
 
+/** What makes a shard's view news (a `state` event): not its hit count or last hit. */
+function stateKey(shard: Shard): string {
+  const { problem } = shard;
+  return JSON.stringify([
+    shard.state,
+    shard.since,
+    shard.retryAt,
+    shard.waitReason,
+    shard.attempt,
+    shard.connectedAt,
+    problem?.id,
+    problem?.resolvedAt,
+  ]);
+}
+
 /** Hits per `hits` event when the replay buffer is filled from the shared stream. */
 const BACKFILL_BATCH = 200;
 
+/**
+ * What a host sharing the stream with other relays gives the core (src/relay/cluster/): each
+ * shard's lease, where records read on a held shard go (the shared stream de-duplicates them and
+ * gives their `seq`), and where a held shard's view is shared. What the shared stream delivers
+ * comes back through `fromStream`, what became of the records published through `published`, and
+ * other relays' shards and Problems through `remoteShard` and `remoteProblem`.
+ */
 export interface RelayClusterHooks {
   /** This relay's name among those sharing the stream. */
   relayId: string;
@@ -220,7 +235,7 @@ export const MALFORMED_QUIET_MS = 60_000;
 const CONNECTION_SOURCES = new Set(['upstream', 'token']);
 
 export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): RelayCore {
-  const { clock, tokens, memory, problemLog, runId } = deps;
+  const { clock, tokens, memory, problemLog, runId, cluster } = deps;
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
   const startedAt = deps.startedAt ?? clock.now();
   const secrets = [...(deps.secrets ?? [])];
@@ -265,7 +280,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     if (!result) return undefined;
     if (result.changed) {
       hub.broadcast('problem', result.problem);
-      if (!shared) deps.cluster?.problem(result.problem);
+      if (!shared) cluster?.problem(result.problem);
       log.info(patch.resolvedAt !== undefined ? 'problem resolved' : 'problem acknowledged', {
         code: result.problem.code,
         shard: result.problem.shard,
@@ -305,7 +320,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     }
     problemLog.add(cleaned);
     hub.broadcast('problem', cleaned);
-    deps.cluster?.problem(cleaned);
+    cluster?.problem(cleaned);
     log.warn('problem', {
       code: cleaned.code,
       status: cleaned.status,
@@ -317,7 +332,6 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     return cleaned;
   }
 
-  const cluster = deps.cluster;
   /** Other relays' shards, as their holders share them (several relays only). */
   const remote = new Map<number, Shard>();
   /** Each shard as this relay shows it: its own view when it holds it (or is alone), else the holder's. */
@@ -429,7 +443,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
     (alert) => {
       hub.broadcast('alert', alert);
       // With several relays each evaluates the rules on the same views; one sends.
-      if (deps.cluster?.deliversAlerts() ?? true) delivery.notify(alert);
+      if (cluster?.deliversAlerts() ?? true) delivery.notify(alert);
       const fields = { rule: alert.rule, severity: alert.severity, shard: alert.shard, id: alert.id };
       if (alert.state === 'firing') log.warn('alert firing', fields);
       else log.info('alert resolved', fields);
@@ -663,8 +677,9 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       else remote.delete(shard);
       const supervisor = upstream.supervisors[shard];
       if (!supervisor || supervisor.holds()) return;
+      // The holder shares its view each second (its hit count moves): only a change of state is news.
       const shown = view ?? supervisor.snapshot();
-      if (JSON.stringify(shown) !== JSON.stringify(before ?? supervisor.snapshot())) shardChanged(shown);
+      if (stateKey(shown) !== stateKey(before ?? supervisor.snapshot())) shardChanged(shown);
     },
     async stop() {
       if (stopped) return;

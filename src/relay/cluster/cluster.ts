@@ -73,15 +73,19 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     log,
   });
   const reader = connectRedis(options.redisUrl, { name: `${relayId}-reader`, blocking: true, log });
+  /** Start-up cannot go on without Redis: one line naming REDIS_URL (main.ts prints it). */
+  const failure = (error: unknown): ClusterStartError => {
+    commands.disconnect();
+    reader.disconnect();
+    return new ClusterStartError(`REDIS_URL: ${(error as Error).message} (${redactUrl(options.redisUrl)})`);
+  };
   try {
     await Promise.all([
       whenReady(commands, options.connectTimeoutMs ?? 10_000),
       whenReady(reader, options.connectTimeoutMs ?? 10_000),
     ]);
   } catch (error) {
-    commands.disconnect();
-    reader.disconnect();
-    throw new ClusterStartError(`REDIS_URL: ${(error as Error).message} (${redactUrl(options.redisUrl)})`);
+    throw failure(error);
   }
   // The epoch and the highest seq this relay knew, kept in DATA_DIR: a relay that starts while
   // Redis has lost its data puts them back rather than naming a new epoch.
@@ -97,9 +101,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     lastId = last[0]?.[0] ?? '0-0';
     redisSeq = Number(await commands.get(keys.seq)) || 0;
   } catch (error) {
-    commands.disconnect();
-    reader.disconnect();
-    throw new ClusterStartError(`REDIS_URL: ${(error as Error).message} (${redactUrl(options.redisUrl)})`);
+    throw failure(error);
   }
 
   const leases = Array.from(
@@ -120,6 +122,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const consumed = new Dedup(DEDUP_CAPACITY);
   let highestSeq = Math.max(seqOf(lastId), redisSeq, saved?.epoch === epoch ? saved.seq : 0);
   let savedSeq = -1;
+  let dropped = 0;
+  let droppedSaidAt = -Infinity;
   let epochWarned = false;
   function save(): void {
     if (!options.stateFile || savedSeq === highestSeq) return;
@@ -139,7 +143,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     seqFloor: () => highestSeq,
     leaseValue: (shard) => leases[shard]?.value,
     onPublished: (shard, seqs, arrivedAt) => core?.published(shard, seqs, arrivedAt),
-    onDropped: (shard, hits, why) => options.log.warn('hits not published', { shard, hits, why }),
+    onDropped: (shard, hits, why) => {
+      // Said at most every 10 s: a Redis that does not keep up would otherwise say it per record.
+      dropped += hits;
+      const now = Date.now();
+      if (now - droppedSaidAt < 10_000) return;
+      droppedSaidAt = now;
+      options.log.warn('hits not published', { shard, hits: dropped, why });
+      dropped = 0;
+    },
     log: (message, fields) => options.log.warn(message, fields),
   });
   for (const lease of leases) lease.onLost(() => publisher.drop(lease.shard));

@@ -143,6 +143,19 @@ describe.skipIf(!tool.path)('publishing hits to Redis', () => {
     expect(await on.get(keys.epoch)).toBe('epoch-1');
   });
 
+  it('never numbers below the stream when the seq key is gone', async () => {
+    const key = `p${++n}`;
+    const keys = clusterKeys(key);
+    const on = await client();
+    await on.set(keys.lease(0), 'relay-t:1');
+    await on.xadd(key, '7-0', 'hit', '{}', 'hitId', '0-0', 'shard', '0', 'arrivedAt', '0');
+    const { publisher: pub, results } = publisher(on, key, new Map([[0, 'relay-t:1']]));
+    pub.push(0, '8-8', LINE('8', '8'), 1);
+    await pub.flush();
+    expect(results.flatMap((r) => r.seqs)).toEqual([8]);
+    expect((await on.xrange(key, '-', '+')).map(([id]) => id)).toEqual(['7-0', '8-0']);
+  });
+
   it('keeps the de-duplication window bounded: the oldest ids are forgotten first', async () => {
     const key = `p${++n}`;
     const keys = clusterKeys(key);
