@@ -13,7 +13,17 @@ export function isKnownShardState(state: string): state is ShardState {
 }
 
 /** Why a shard is waiting; lets the dashboard say it in one line. */
-export const WAIT_REASONS = ['lost', 'refused', 'too-many-connections', 'retry-after', 'restart', 'token'] as const;
+export const WAIT_REASONS = [
+  'lost',
+  'refused',
+  'too-many-connections',
+  'retry-after',
+  'restart',
+  'token',
+  // Several relays (REDIS_URL): waiting for the shard's lease, and the cooldown after taking it over.
+  'standby',
+  'takeover',
+] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
 /** One upstream connection slot (docs/api.md, "Routes"). Times are epoch ms. */

@@ -227,9 +227,7 @@ export class ShardSupervisor {
     const gate = this.options.gate;
     while (!this.stopped) {
       if (gate && !gate.held()) {
-        const lease = await gate.acquire(this.abort.signal, (retryAt) =>
-          this.set('waiting', { retryAt, waitReason: 'standby' }),
-        );
+        const lease = await gate.acquire(this.abort.signal, (retryAt) => this.standBy(retryAt));
         if (!lease || this.stopped) break;
         if (!lease.fresh) this.connects = Math.max(this.connects, 1);
         if (lease.notBefore > nextAt) {
@@ -290,6 +288,15 @@ export class ShardSupervisor {
       this.publish({ ...verdict.problem, details, retryAfter: Math.ceil(plan.waitMs / 1000) });
       reason = next.kind === 'wait' ? next.reason : 'lost';
     }
+  }
+
+  /**
+   * Waiting for the lease another relay holds: said once; each later look only moves `retryAt`
+   * (the views shown are the holder's, and a standby relay's log stays quiet).
+   */
+  private standBy(retryAt: number): void {
+    if (this.state === 'waiting' && this.waitReason === 'standby') this.retryAt = retryAt;
+    else this.set('waiting', { retryAt, waitReason: 'standby' });
   }
 
   /** Waiting with `retryAt` published at once; an operator's reconnect or a stop ends it early. */

@@ -48,6 +48,20 @@ describe('ConnectionMap', () => {
     expect(screen.getByTestId('reconnect-2')).toBeTruthy();
   });
 
+  it('says when the relay shares the stream with others, and whether it holds the connection', () => {
+    const { unmount } = renderMap(statusFixture({ relay: { cluster: { relayId: 'relay-ab12', holds: [0] } } }));
+    expect(screen.getByTestId('relay-cluster').textContent).toBe('shared stream · holds shard 0');
+    unmount();
+    renderMap(
+      statusFixture({
+        relay: { cluster: { relayId: 'relay-cd34', holds: [] } },
+        shards: [shardFixture({ shard: 0, state: 'waiting', since: T0, retryAt: T0 + 60_000, waitReason: 'takeover' })],
+      }),
+    );
+    expect(screen.getByTestId('relay-cluster').textContent).toBe('shared stream · standing by');
+    expect(screen.getByTestId('shard-reason-0').textContent).toContain('took the connection over from another relay');
+  });
+
   it('disables Reconnect now until the cooldown ends, then shows a refused reconnect’s Problem', async () => {
     vi.useFakeTimers({ now: T0, shouldAdvanceTime: true });
     relayClock.observe(T0, T0);

@@ -63,6 +63,13 @@ export function ConnectionMap() {
               <span className="map-node__line">
                 v{relay.version} · {data.clients} {data.clients === 1 ? 'browser' : 'browsers'}
               </span>
+              {relay.cluster ? (
+                <span className="map-node__line" data-testid="relay-cluster" title={relay.cluster.relayId}>
+                  {relay.cluster.holds.length
+                    ? `shared stream · holds shard ${relay.cluster.holds.join(', ')}`
+                    : 'shared stream · standing by'}
+                </span>
+              ) : null}
               <span className="map-node__badges">
                 {relay.mode === 'simulator' ? (
                   <span className="badge badge--info" data-testid="badge-simulator">

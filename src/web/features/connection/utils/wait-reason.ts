@@ -39,6 +39,10 @@ export function describeWait(shard: Shard, context: WaitContext): string {
     }
     case 'restart':
       return `The relay restarted less than ${cooldown} after its last connection; waiting out the rest of the cooldown (${wait} in all) so Adobe does not see churn.`;
+    case 'takeover':
+      return `This relay took the connection over from another relay sharing the stream; waiting ${wait} in all, the ${cooldown} cooldown from the moment the other's connection was last known open (a new or emptied Redis counts as just now).`;
+    case 'standby':
+      return 'Another relay sharing the stream holds this connection (or none can reach Redis); this relay takes over if it stops.';
     case 'token':
       return `The Adobe token endpoint could not be reached; waiting ${wait} before asking for a token again.`;
     default:
