@@ -1,6 +1,6 @@
 import { cpuShare, readProc, type ProcSample } from '../lib/children.ts';
 import { figure, type SuiteResult } from '../lib/figures.ts';
-import type { Histogram } from '../lib/histogram.ts';
+import { Histogram } from '../lib/histogram.ts';
 import { PoolControl } from '../lib/pool-control.ts';
 import { sleep, startRelayProcess, waitForHits, type RelayProcess } from '../lib/relay-process.ts';
 import { relayEnvFor, startSimProcess } from '../lib/sim-process.ts';
@@ -19,6 +19,8 @@ import { redisServer, startRedis, type TestRedis } from '../../src/relay/testing
 
 const RATE = 1000;
 const CLIENTS = 500;
+/** The second load: the stream five times faster and no browser, for what goes through Redis. */
+const FAST_RATE = 5000;
 
 interface Run {
   delay: Histogram;
@@ -26,7 +28,6 @@ interface Run {
   relayCpu: number[];
   redisCpu?: number;
   rssMB: number[];
-  open: number;
 }
 
 async function measure(
@@ -34,40 +35,72 @@ async function measure(
   relays: RelayProcess[],
   redis: TestRedis | undefined,
   label: string,
+  clients: number,
+  seconds: number,
 ): Promise<Run> {
-  const seconds = ctx.quick ? 10 : 40;
-  const pool = PoolControl.start(`cluster-${label}-pool`);
+  const pool = clients > 0 ? PoolControl.start(`cluster-${label}-pool`) : undefined;
   try {
-    for (const relay of relays) {
-      const opened = await pool.open(relay.url, CLIENTS / relays.length);
+    for (const relay of pool ? relays : []) {
+      const opened = await pool!.open(relay.url, clients / relays.length);
       if (opened.failed) ctx.log(`cluster ${label}: ${opened.failed} clients failed: ${opened.errors.join('; ')}`);
     }
     await sleep(3000);
-    await pool.report(true);
+    await pool?.report(true);
     const before = await Promise.all(relays.map((r) => r.status()));
     const procs0 = relays.map((r) => readProc(r.pid)!);
     const redis0 = redis ? readProc(redis.pid) : undefined;
     const t0 = performance.now();
     await sleep(seconds * 1000);
-    const report = await pool.report(true);
+    const report = await pool?.report(true);
     const windowS = (performance.now() - t0) / 1000;
     const after = await Promise.all(relays.map((r) => r.status()));
     const procs1 = relays.map((r) => readProc(r.pid)!);
     const redis1 = redis ? readProc(redis.pid) : undefined;
     const run: Run = {
-      delay: report.delayH,
+      delay: report?.delayH ?? new Histogram(),
       hitsPerS: relays.map((_, i) => (after[i]!.counters.hits - before[i]!.counters.hits) / windowS),
       relayCpu: procs0.map((p, i) => cpuShare(p, procs1[i]!) * 100),
       rssMB: procs1.map((p: ProcSample) => p.rssBytes / 1e6),
-      open: report.open,
       ...(redis0 && redis1 ? { redisCpu: cpuShare(redis0, redis1) * 100 } : {}),
     };
+    const delay = report ? `p99 ${run.delay.percentile(0.99)} ms, ` : '';
     ctx.log(
-      `cluster ${label}: p99 ${run.delay.percentile(0.99)} ms, hits/s ${run.hitsPerS.map((n) => n.toFixed(0)).join(' + ')}, relay CPU ${run.relayCpu.map((n) => n.toFixed(0)).join(' / ')} %${run.redisCpu === undefined ? '' : `, Redis ${run.redisCpu.toFixed(0)} %`}`,
+      `cluster ${label}: ${delay}hits/s ${run.hitsPerS.map((n) => n.toFixed(0)).join(' + ')}, relay CPU ${run.relayCpu.map((n) => n.toFixed(0)).join(' / ')} %${run.redisCpu === undefined ? '' : `, Redis ${run.redisCpu.toFixed(0)} %`}`,
     );
     return run;
   } finally {
-    await pool.close();
+    await pool?.close();
+  }
+}
+
+/** One relay alone (`shared` false), or two on a new Redis, reading a simulator at `rate`. */
+async function withRelays<T>(
+  shared: boolean,
+  rate: number,
+  label: string,
+  work: (relays: RelayProcess[], redis: TestRedis | undefined) => Promise<T>,
+): Promise<T> {
+  const { sim, info } = await startSimProcess(
+    { rate, rhythm: false, redirectFirstConnect: false, churnWindowS: 0 },
+    `cluster-${label}-sim`,
+  );
+  const redis = shared ? await startRedis() : undefined;
+  const relays: RelayProcess[] = [];
+  try {
+    const env = {
+      ...relayEnvFor(info),
+      // A new Redis means a full cooldown before the first connection: short, for the benchmark.
+      ...(redis ? { REDIS_URL: redis.url, RECONNECT_COOLDOWN_S: '2' } : {}),
+    };
+    for (const name of shared ? ['a', 'b'] : ['a']) {
+      relays.push(await startRelayProcess({ env, logName: `cluster-${label}-relay-${name}` }));
+    }
+    for (const relay of relays) await waitForHits(relay);
+    return await work(relays, redis);
+  } finally {
+    for (const relay of relays) await relay.stop();
+    await redis?.stop();
+    await sim.stop();
   }
 }
 
@@ -78,52 +111,33 @@ export const clusterSuite: Suite = {
     const tool = redisServer();
     if (!tool.path) throw new Error(`no redis-server: ${tool.reason}`);
     const rounds = ctx.quick ? 1 : 2;
+    const seconds = ctx.quick ? 10 : 40;
     const single: Run[] = [];
     const shared: Run[] = [];
+    const singleFast: Run[] = [];
+    const sharedFast: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      // One relay alone, the embedded default.
-      {
-        const { sim, info } = await startSimProcess(
-          { rate: RATE, rhythm: false, redirectFirstConnect: false },
-          `cluster-single-sim-${round}`,
-        );
-        const relay = await startRelayProcess({
-          env: { ...relayEnvFor(info) },
-          logName: `cluster-single-relay-${round}`,
-        });
-        try {
-          await waitForHits(relay);
-          single.push(await measure(ctx, [relay], undefined, `single ${round + 1}`));
-        } finally {
-          await relay.stop();
-          await sim.stop();
-        }
-      }
-      // Two relays on one Redis.
-      {
-        const { sim, info } = await startSimProcess(
-          { rate: RATE, rhythm: false, redirectFirstConnect: false, churnWindowS: 0 },
-          `cluster-redis-sim-${round}`,
-        );
-        const redis = await startRedis();
-        const env = {
-          ...relayEnvFor(info),
-          REDIS_URL: redis.url,
-          // A new Redis means a full cooldown before the first connection: short, for the benchmark.
-          RECONNECT_COOLDOWN_S: '2',
-        };
-        const relays: RelayProcess[] = [];
-        try {
-          relays.push(await startRelayProcess({ env, logName: `cluster-relay-a-${round}` }));
-          relays.push(await startRelayProcess({ env, logName: `cluster-relay-b-${round}` }));
-          for (const relay of relays) await waitForHits(relay);
-          shared.push(await measure(ctx, relays, redis, `redis ${round + 1}`));
-        } finally {
-          for (const relay of relays) await relay.stop();
-          await redis.stop();
-          await sim.stop();
-        }
-      }
+      const n = round + 1;
+      single.push(
+        await withRelays(false, RATE, `single-${n}`, (r) =>
+          measure(ctx, r, undefined, `single ${n}`, CLIENTS, seconds),
+        ),
+      );
+      shared.push(
+        await withRelays(true, RATE, `redis-${n}`, (r, redis) =>
+          measure(ctx, r, redis, `redis ${n}`, CLIENTS, seconds),
+        ),
+      );
+      singleFast.push(
+        await withRelays(false, FAST_RATE, `single-fast-${n}`, (r) =>
+          measure(ctx, r, undefined, `single ${FAST_RATE}/s ${n}`, 0, seconds / 2),
+        ),
+      );
+      sharedFast.push(
+        await withRelays(true, FAST_RATE, `redis-fast-${n}`, (r, redis) =>
+          measure(ctx, r, redis, `redis ${FAST_RATE}/s ${n}`, 0, seconds / 2),
+        ),
+      );
     }
     const p = (runs: Run[], q: number) => runs.map((r) => r.delay.percentile(q));
     result.figures.push(
@@ -174,9 +188,39 @@ export const clusterSuite: Suite = {
         shared.flatMap((r) => r.rssMB),
         { decimals: 0 },
       ),
+      figure(
+        `one relay, ${FAST_RATE} hits/s offered, no browser: hits/s counted`,
+        'hits/s',
+        singleFast.map((r) => r.hitsPerS[0]!),
+        { decimals: 0 },
+      ),
+      figure(
+        `2 relays on Redis, ${FAST_RATE} hits/s offered, no browser: hits/s through Redis, each relay`,
+        'hits/s',
+        sharedFast.flatMap((r) => r.hitsPerS),
+        { decimals: 0, note: 'published once by the holder, read back by both' },
+      ),
+      figure(
+        `one relay, ${FAST_RATE} hits/s: relay CPU`,
+        '% of a core',
+        singleFast.map((r) => r.relayCpu[0]!),
+        { decimals: 0 },
+      ),
+      figure(
+        `2 relays on Redis, ${FAST_RATE} hits/s: CPU of each relay`,
+        '% of a core',
+        sharedFast.flatMap((r) => r.relayCpu),
+        { decimals: 0 },
+      ),
+      figure(
+        `2 relays on Redis, ${FAST_RATE} hits/s: Redis CPU`,
+        '% of a core',
+        sharedFast.map((r) => r.redisCpu ?? NaN),
+        { decimals: 0 },
+      ),
     );
     result.notes.push(
-      `Same run, same machine (2 cores shared by the simulator, the relays, Redis and the client pool), ${RATE} hits/s, ${CLIENTS} clients in all; ${rounds} round(s) of each, interleaved.`,
+      `Same run, same machine (2 cores shared by the simulator, the relays, Redis and the client pool): ${RATE} hits/s with ${CLIENTS} clients in all, then ${FAST_RATE} hits/s with none; ${rounds} round(s) of each, interleaved.`,
     );
   },
 };
