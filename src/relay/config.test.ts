@@ -253,96 +253,77 @@ describe('configuration', () => {
   });
 });
 
+/**
+ * Starts the relay's process (`main.ts`) with `env(origin)`, where `origin` is a server that
+ * records every request, and waits for it to exit.
+ */
+async function startUp(env: (origin: string) => Record<string, string>) {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url ?? '');
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DASHBOARD_PASSWORD: '', ...env(origin) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, stdout, stderr, requests };
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 describe('start-up with a bad configuration', () => {
   it('stops with one line naming ADOBE_SCOPES, exit 1, before any network request', async () => {
-    const requests: string[] = [];
-    const server = http.createServer((req, res) => {
-      requests.push(req.url ?? '');
-      res.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-      const child = spawn(process.execPath, ['--import', 'tsx', main], {
-        env: {
-          ...process.env,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          DASHBOARD_PASSWORD: '',
-          LIVESTREAM_URL: `${origin}/api/2/stream/shop`,
-          ADOBE_CLIENT_ID: 'id',
-          ADOBE_CLIENT_SECRET: 'the-secret',
-          ADOBE_SCOPES: '',
-          ADOBE_ACCESS_TOKEN: '',
-          ADOBE_IMS_TOKEN_URL: `${origin}/ims/token/v3`,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(1);
-      expect(stdout).toBe('');
-      const lines = stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(
-        /^livestream-monitor: configuration error: ADOBE_SCOPES: must be set .*OAuth Server-to-Server credential$/,
-      );
-      expect(stderr).not.toContain('the-secret');
-      expect(requests).toEqual([]);
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    const { code, stdout, stderr, requests } = await startUp((origin) => ({
+      LIVESTREAM_URL: `${origin}/api/2/stream/shop`,
+      ADOBE_CLIENT_ID: 'id',
+      ADOBE_CLIENT_SECRET: 'the-secret',
+      ADOBE_SCOPES: '',
+      ADOBE_ACCESS_TOKEN: '',
+      ADOBE_IMS_TOKEN_URL: `${origin}/ims/token/v3`,
+    }));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^livestream-monitor: configuration error: ADOBE_SCOPES: must be set .*OAuth Server-to-Server credential$/,
+    );
+    expect(stderr).not.toContain('the-secret');
+    expect(requests).toEqual([]);
   });
 
   it('with REDIS_URL out of reach: one line naming REDIS_URL (its password masked), exit 1, no upstream request', async () => {
-    const requests: string[] = [];
-    const server = http.createServer((req, res) => {
-      requests.push(req.url ?? '');
-      res.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // A port nobody listens on.
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const redisPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    try {
-      const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-      const child = spawn(process.execPath, ['--import', 'tsx', main], {
-        env: {
-          ...process.env,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          DASHBOARD_PASSWORD: '',
-          LIVESTREAM_URL: `${origin}/api/1/stream/shop`,
-          ADOBE_ACCESS_TOKEN: 'static-token-123',
-          REDIS_URL: `redis://:redis-secret-5@127.0.0.1:${redisPort}`,
-          LOG_FORMAT: 'json',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(1);
-      const lines = stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(
-        new RegExp(
-          `^livestream-monitor: cannot start: REDIS_URL: .*\\(redis://:\\*\\*\\*\\*@127\\.0\\.0\\.1:${redisPort}\\)$`,
-        ),
-      );
-      expect(stderr + stdout).not.toContain('redis-secret-5');
-      expect(requests).toEqual([]);
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    const { code, stdout, stderr, requests } = await startUp((origin) => ({
+      LIVESTREAM_URL: `${origin}/api/1/stream/shop`,
+      ADOBE_ACCESS_TOKEN: 'static-token-123',
+      REDIS_URL: `redis://:redis-secret-5@127.0.0.1:${redisPort}`,
+      LOG_FORMAT: 'json',
+    }));
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^livestream-monitor: cannot start: REDIS_URL: .*\\(redis://:\\*\\*\\*\\*@127\\.0\\.0\\.1:${redisPort}\\)$`,
+      ),
+    );
+    expect(stderr + stdout).not.toContain('redis-secret-5');
+    expect(requests).toEqual([]);
   }, 30_000);
 });

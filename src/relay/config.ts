@@ -54,7 +54,8 @@ function numberAtLeast(min: number, fallback: number) {
   );
 }
 
-function httpUrl(variable: string) {
+/** An optional absolute URL of one of `protocols` (with a host), or one line saying what it must be. */
+function urlOf(variable: string, protocols: readonly string[], message: string) {
   return z
     .preprocess(
       blankToUndefined,
@@ -64,16 +65,20 @@ function httpUrl(variable: string) {
           (value) => {
             try {
               const url = new URL(value);
-              return url.protocol === 'http:' || url.protocol === 'https:';
+              return protocols.includes(url.protocol) && url.hostname !== '';
             } catch {
               return false;
             }
           },
-          { message: `must be an absolute http(s) URL` },
+          { message },
         )
         .optional(),
     )
     .describe(variable);
+}
+
+function httpUrl(variable: string) {
+  return urlOf(variable, ['http:', 'https:'], 'must be an absolute http(s) URL');
 }
 
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
@@ -124,25 +129,7 @@ const EnvSchema = z.object({
       .default(DEFAULT_ALERT_RULES.trafficDropRatio),
   ),
   ALERT_TRAFFIC_WINDOW_S: z.preprocess(blankToUndefined, integer(60, 1800).default(DEFAULT_ALERT_RULES.trafficWindowS)),
-  REDIS_URL: z
-    .preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .refine(
-          (value) => {
-            try {
-              const url = new URL(value);
-              return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
-            } catch {
-              return false;
-            }
-          },
-          { message: 'must be a redis:// or rediss:// URL with a host' },
-        )
-        .optional(),
-    )
-    .describe('REDIS_URL'),
+  REDIS_URL: urlOf('REDIS_URL', ['redis:', 'rediss:'], 'must be a redis:// or rediss:// URL with a host'),
   PUBLISH_STREAM_KEY: z.preprocess(
     blankToUndefined,
     z

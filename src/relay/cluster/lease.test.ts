@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
 import { clusterKeys } from './keys.ts';
 import { RedisShardLease, type LeaseOptions } from './lease.ts';
+import { until } from '../testing/until.ts';
 import { connectRedis, whenReady } from './redis-client.ts';
 
 /**
@@ -48,10 +49,6 @@ function lease(on: Redis, relayId: string, streamKey: string, extra: Partial<Lea
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await sleep(20);
-}
 
 describe.skipIf(!tool.path)('shard lease on Redis', () => {
   it('is held by one relay at a time; a new store means a full cooldown, and only the first holder is fresh', async () => {
@@ -138,7 +135,7 @@ describe.skipIf(!tool.path)('shard lease on Redis', () => {
     const other = await client('c');
     const overwrittenAt = Date.now();
     await other.set(clusterKeys(key).lease(0), 'relay-z:99', 'PX', 60_000);
-    await until(() => lostAt > 0, ttl);
+    await until('the lease lost', () => lostAt > 0, ttl);
     expect(lostAt - overwrittenAt).toBeLessThan(ttl / 4 + 1000);
     // The lease that is no longer a's is left alone.
     expect(await other.get(clusterKeys(key).lease(0))).toBe('relay-z:99');

@@ -3,6 +3,7 @@ import type { Problem, Status } from '../../contract/index.ts';
 import { startSimulator, type Simulator } from '../../simulator/server.ts';
 import { startTestRelay, type TestRelay } from '../testing/relay-harness.ts';
 import { redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { until } from '../testing/until.ts';
 
 /**
  * Socket-level, issue 15: what every relay on one stream shows the same. Two relays (in this
@@ -40,20 +41,6 @@ afterAll(async () => {
   await sim?.close();
   await redis?.stop();
 }, 30_000);
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const status = async (relay: TestRelay) => (await (await fetch(`${relay.url}/api/status`)).json()) as Status;
 const problems = async (relay: TestRelay) =>

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NGINX, ensureDebianTool } from '../../../scripts/ensure-debian-tool.ts';
 import { startSimulator, type Simulator } from '../../simulator/server.ts';
+import { until } from '../testing/until.ts';
 import { startNginx, type TestNginx } from '../testing/nginx.ts';
 import { freePort, redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
 import { followSse, type SseFollower } from '../testing/sse-follower.ts';
@@ -88,20 +89,6 @@ function launch(relay: Omit<RelayProcess, 'child' | 'output'>, env: Record<strin
   return { ...relay, child, output };
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 interface StatusBody {
   relay: { runId: string; cluster?: { relayId: string; holds: number[] } };
   shards: { state: string }[];
@@ -174,9 +161,9 @@ describe.skipIf(!tool.path || !nginxTool.path)('several relays on Redis', () => 
       marks.push([`start ${relay.name}`, Date.now()]);
       const index = relays.indexOf(relay);
       relays[index] = launch({ name: relay.name, port: relay.port, dataDir: relay.dataDir }, env);
-      await until(`relay ${relay.name} up`, () => status(relays[index]!));
+      await until(`relay ${relay.name} up`, () => status(relays[index]!), 30_000);
     };
-    for (const relay of relays) await until(`relay ${relay.name} up`, () => status(relay));
+    for (const relay of relays) await until(`relay ${relay.name} up`, () => status(relay), 30_000);
 
     // Another program reading the stream from its beginning.
     reader = connectRedis(redis.url, { name: 'other-program', blocking: true });
