@@ -197,6 +197,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   let stopped = false;
   let readLoop: Promise<void> | undefined;
   let problemsLastId = '0-0';
+  let readFailing = false;
   let viewTimer: NodeJS.Timeout | undefined;
 
   async function read(target: RelayCore): Promise<void> {
@@ -216,10 +217,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         );
       } catch (error) {
         if (stopped) return;
-        options.log.warn('reading the shared stream failed', { error: (error as Error).message });
+        // Once per episode; the next answer ends it.
+        if (!readFailing) options.log.warn('reading the shared stream failed', { error: (error as Error).message });
+        readFailing = true;
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
+      if (readFailing) options.log.info('reading the shared stream again');
+      readFailing = false;
       for (const [key, entries] of answer ?? []) {
         if (key.toString() === keys.problems) {
           for (const [id, fields] of entries) takeProblem(target, id.toString(), fields);

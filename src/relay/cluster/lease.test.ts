@@ -188,4 +188,24 @@ describe.skipIf(!tool.path)('shard lease on Redis', () => {
     const got = await b.acquire(never, () => undefined);
     expect(Math.abs(got!.notBefore - retryAt)).toBeLessThan(100);
   });
+
+  it('says once that Redis does not answer, not at every try', async () => {
+    const key = `t${++n}`;
+    const aClient = await client('a');
+    const said: string[] = [];
+    const a = lease(aClient, 'relay-a', key, { log: (message) => said.push(message) });
+    await a.acquire(never, () => undefined);
+    aClient.disconnect();
+    // Renewals every TTL / 4 fail until the lease is lost; then each try to take it again fails.
+    await until('the lease lost', () => said.includes('lease lost'), TTL * 2);
+    const abort = new AbortController();
+    const again = a.acquire(abort.signal, () => undefined);
+    await sleep(TTL * 2);
+    abort.abort();
+    await again;
+    // One episode, one line: not one per renewal or per try.
+    expect(said.filter((m) => m === 'lease: renewal failed' || m === 'lease: Redis did not answer')).toEqual([
+      'lease: renewal failed',
+    ]);
+  }, 20_000);
 });

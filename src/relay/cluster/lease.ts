@@ -160,6 +160,7 @@ export class RedisShardLease implements ShardGate {
           value,
           String(ttlMs),
         )) as [number, number, number?, string?, string?];
+        this.failing = false;
         if (answer[0] === 1) {
           const [, fence, redisNow, aliveAt, retryAt] = answer;
           if (signal.aborted) {
@@ -185,7 +186,7 @@ export class RedisShardLease implements ShardGate {
         const pttl = Number(answer[1]);
         if (pttl > 0) waitMs = Math.min(waitMs, pttl + 25);
       } catch (error) {
-        this.options.log?.('lease: Redis did not answer', { shard: this.options.shard, error: describe(error) });
+        this.failed('lease: Redis did not answer', error);
         waitMs = Math.max(waitMs, 1000);
       }
       onWaiting(this.now() + waitMs);
@@ -265,6 +266,7 @@ export class RedisShardLease implements ShardGate {
           String(pending.open),
           pending.retryAt,
         );
+        this.failing = false;
         if (this.current !== value) return false;
         if (ok === 1) {
           // Only a renewal sent while the lease was still valid here extends it.
@@ -279,13 +281,22 @@ export class RedisShardLease implements ShardGate {
       } catch (error) {
         // The deadline runs on; the watchdog loses the lease when it passes.
         if (this.current === value && pending.open !== -1 && this.pending.open === -1) this.pending = pending;
-        this.options.log?.('lease: renewal failed', { shard: this.options.shard, error: describe(error) });
+        this.failed('lease: renewal failed', error);
         return false;
       } finally {
         this.renewing = undefined;
       }
     })();
     return this.renewing;
+  }
+
+  /** Redis did not answer: said once per episode (until it answers again), not at every try. */
+  private failing = false;
+
+  private failed(message: string, error: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.options.log?.(message, { shard: this.options.shard, error: describe(error) });
   }
 
   private lose(why: string): void {

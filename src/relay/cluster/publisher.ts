@@ -94,6 +94,8 @@ export class HitPublisher {
   private readonly inFlight = new Set<number>();
   private readonly scheduled = new Set<number>();
   private stopped = false;
+  /** Calls failed in a row (the first of an episode is logged). */
+  private failing = 0;
   /** Distinct hits published, duplicates dropped by Redis, records dropped unpublished. */
   readonly counters = { published: 0, duplicates: 0, dropped: 0, failedCalls: 0 };
 
@@ -197,6 +199,7 @@ export class HitPublisher {
             this.keys.epoch,
             ...args,
           )) as number[];
+          this.failing = 0;
           if (seqs[0] === -1) {
             this.counters.dropped += n;
             this.options.onDropped?.(shard, n, 'Redis refused the fence: the lease is no longer this relay’s');
@@ -210,8 +213,10 @@ export class HitPublisher {
           }
           break;
         } catch (error) {
+          // Said once per episode: the retries every 200 ms would otherwise fill the log.
+          if (this.failing === 0) this.options.log?.('publish: Redis call failed', { shard, error: String(error) });
           this.counters.failedCalls++;
-          this.options.log?.('publish: Redis call failed', { shard, error: String(error) });
+          this.failing++;
           // Sent again while this relay still holds the same lease; de-duplication makes it safe.
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
           if (this.stopped || this.options.leaseValue(shard) !== value) {
