@@ -20,7 +20,7 @@ import { Broadcaster, type BroadcasterOptions, type Subscription, type Subscribe
 import { FEED_MIN_GAP_MS, FeedBatcher, type FeedBatch } from './hub/feed.ts';
 import { RelayHistory } from './history/history.ts';
 import { MemoryHistoryStore, type HistoryStore } from './history/history-store.ts';
-import { Ingest } from './ingest/ingest.ts';
+import { Ingest, type UpstreamCounts } from './ingest/ingest.ts';
 import { Redactor } from './ingest/redact.ts';
 import { DOWN_STATES, StatsCollector, worstDown, type DownState } from './stats/stats.ts';
 import type { ProblemLog, ProblemUpdate } from './store/problem-log.ts';
@@ -145,6 +145,8 @@ export interface RelayClusterHooks {
   problem(problem: Problem): void;
   /** This relay sends the alerts to webhooks and Alertmanager now (one relay does, not each). */
   deliversAlerts(): boolean;
+  /** Each second: what this relay read that the shared stream does not carry (when not zero). */
+  counts(counts: UpstreamCounts): void;
 }
 
 export interface RelayAlertOptions {
@@ -220,6 +222,8 @@ export interface RelayCore {
   remoteShard(shard: number, view: Shard | undefined): void;
   /** Several relays: a Problem another relay raised, resolved or saw acknowledged. */
   remoteProblem(problem: Problem): void;
+  /** Several relays: another relay's duplicates, malformed records and bytes of a second. */
+  remoteCounts(counts: UpstreamCounts): void;
   /** Several relays: this relay has just become the one that delivers alerts (Alertmanager hears of the firing ones). */
   deliverFiringAlerts(): void;
   stop(): Promise<void>;
@@ -478,6 +482,24 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       if (batch) hub.publishBatch(batch);
     });
   }
+  /** This relay's own upstream counts at the last share (several relays), and those of others added since. */
+  const sharedCounts: UpstreamCounts = { duplicates: 0, malformed: 0, bytes: 0 };
+  const remoteTotals: UpstreamCounts = { duplicates: 0, malformed: 0, bytes: 0 };
+  function shareCounts(): void {
+    const c = ingest.counters;
+    const own = {
+      duplicates: c.duplicates - remoteTotals.duplicates,
+      malformed: c.malformed - remoteTotals.malformed,
+      bytes: c.bytes - remoteTotals.bytes,
+    };
+    const delta = {
+      duplicates: own.duplicates - sharedCounts.duplicates,
+      malformed: own.malformed - sharedCounts.malformed,
+      bytes: own.bytes - sharedCounts.bytes,
+    };
+    Object.assign(sharedCounts, own);
+    if (delta.duplicates || delta.malformed || delta.bytes) cluster?.counts(delta);
+  }
   let lastSecond = -1;
   let lastCounters = '';
   const tickStats = () => {
@@ -493,6 +515,7 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
           update(last.id, { resolvedAt: now });
         }
       });
+      if (cluster) guarded('shared counts', shareCounts);
       guarded('stats tick', () => {
         const closed = stats.tick(
           second,
@@ -669,6 +692,12 @@ export function createRelayCore(settings: RelaySettings, deps: RelayCoreDeps): R
       if (problem.resolvedAt !== undefined) patch.resolvedAt = problem.resolvedAt;
       if (problem.acknowledgedAt !== undefined) patch.acknowledgedAt = problem.acknowledgedAt;
       if (patch.resolvedAt !== undefined || patch.acknowledgedAt !== undefined) update(problem.id, patch, true);
+    },
+    remoteCounts: (counts) => {
+      ingest.remote(counts);
+      remoteTotals.duplicates += counts.duplicates;
+      remoteTotals.malformed += counts.malformed;
+      remoteTotals.bytes += counts.bytes;
     },
     deliverFiringAlerts: () => delivery.restore(alertBook.firingAlerts().map((k) => k.alert)),
     remoteShard: (shard, view) => {

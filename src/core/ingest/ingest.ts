@@ -41,6 +41,13 @@ export interface IngestOptions {
   publish?: (shard: number, decoded: DecodedRecord, arrivedAt: number) => void;
 }
 
+/** The counts only the relay reading a shard sees (the shared stream carries distinct hits only). */
+export interface UpstreamCounts {
+  duplicates: number;
+  malformed: number;
+  bytes: number;
+}
+
 export class Ingest {
   /**
    * Running totals (the status's `counters`, and `/metrics`). Beside the contract's four:
@@ -171,6 +178,20 @@ export class Ingest {
     this.options.stats.malformed();
     const problem = this.malformedLog.note(shard, line, reason, this.options.clock.now());
     if (problem) this.options.report(problem);
+  }
+
+  /**
+   * What another relay sharing the stream read and this one did not (`REDIS_URL`): its
+   * duplicates, malformed records and bytes, so every relay's counters and stats tell them.
+   */
+  remote(counts: UpstreamCounts): void {
+    const { counters, options } = this;
+    counters.duplicates += counts.duplicates;
+    counters.malformed += counts.malformed;
+    counters.bytes += counts.bytes;
+    options.stats.duplicate(counts.duplicates);
+    options.stats.malformed(counts.malformed);
+    options.stats.bytes(counts.bytes);
   }
 
   bytes(n: number): void {

@@ -354,12 +354,12 @@ export class StatsCollector {
     if (summary.isErrorPage) b.bump(ERROR_PAGES, page ?? '(unknown page)');
   }
 
-  duplicate(): void {
-    this.current.duplicates++;
+  duplicate(n = 1): void {
+    this.current.duplicates += n;
   }
 
-  malformed(): void {
-    this.current.malformed++;
+  malformed(n = 1): void {
+    this.current.malformed += n;
   }
 
   bytes(n: number): void {

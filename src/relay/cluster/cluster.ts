@@ -43,6 +43,8 @@ export const DEDUP_CAPACITY = 200_000;
 const READ_BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 const VIEW_POLL_MS = 1_000;
+/** Seconds of counts kept (`XADD … MAXLEN ~`): only followed live, never read back. */
+const COUNTS_MAX_LEN = 1_000;
 /** Problems kept in the shared stream (`XADD … MAXLEN ~`): as many as a relay's own log keeps. */
 const PROBLEMS_MAX_LEN = 1_000;
 /** Entries read back at start for `Last-Event-ID` replay (the replay buffer keeps at least 10,000 hits). */
@@ -185,6 +187,25 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         .xadd(keys.problems, 'MAXLEN', '~', PROBLEMS_MAX_LEN, '*', 'problem', JSON.stringify(problem), 'relay', relayId)
         .catch(() => undefined);
     },
+    counts(counts) {
+      commands
+        .xadd(
+          keys.counts,
+          'MAXLEN',
+          '~',
+          COUNTS_MAX_LEN,
+          '*',
+          'relay',
+          relayId,
+          'duplicates',
+          counts.duplicates,
+          'malformed',
+          counts.malformed,
+          'bytes',
+          counts.bytes,
+        )
+        .catch(() => undefined);
+    },
     // Redis out of reach: no relay can hold the lease, so each sends (duplicates rather than silence).
     deliversAlerts: () => alertsLease.held() || commands.status !== 'ready',
     shardState(view) {
@@ -197,6 +218,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   let stopped = false;
   let readLoop: Promise<void> | undefined;
   let problemsLastId = '0-0';
+  let countsLastId = '0-0';
   let readFailing = false;
   let viewTimer: NodeJS.Timeout | undefined;
 
@@ -212,8 +234,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           'STREAMS',
           keys.stream,
           keys.problems,
+          keys.counts,
           lastId,
           problemsLastId,
+          countsLastId,
         );
       } catch (error) {
         if (stopped) return;
@@ -226,8 +250,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       if (readFailing) options.log.info('reading the shared stream again');
       readFailing = false;
       for (const [key, entries] of answer ?? []) {
-        if (key.toString() === keys.problems) {
+        const name = key.toString();
+        if (name === keys.problems) {
           for (const [id, fields] of entries) takeProblem(target, id.toString(), fields);
+          continue;
+        }
+        if (name === keys.counts) {
+          for (const [id, fields] of entries) takeCounts(target, id.toString(), fields);
           continue;
         }
         for (const [id, fields] of entries) {
@@ -255,6 +284,19 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     } catch {
       // not a Problem: another program's entry, left alone
     }
+  }
+
+  /** Another relay's counts of a second (this relay's own are in its counters already). */
+  function takeCounts(target: RelayCore, id: string, fields: Buffer[]): void {
+    countsLastId = id;
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!.toString()] = fields[i + 1]!.toString();
+    if (f.relay === relayId) return;
+    const count = (value: string | undefined) => {
+      const n = Number(value);
+      return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+    };
+    target.remoteCounts({ duplicates: count(f.duplicates), malformed: count(f.malformed), bytes: count(f.bytes) });
   }
 
   /** The Problems shared so far (the stream keeps about 1,000), oldest first. */
@@ -362,6 +404,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       core = target;
       await backfill(target);
       await readProblems(target);
+      // Counts from before this relay ran are not its seconds: it follows from the newest.
+      countsLastId = (await commands.xrevrange(keys.counts, '+', '-', 'COUNT', 1).catch(() => []))[0]?.[0] ?? '0-0';
       readLoop = read(target);
       void leadAlerts(target);
       const tick = () => {

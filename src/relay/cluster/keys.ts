@@ -14,6 +14,8 @@ export function clusterKeys(streamKey: string) {
     shard: (shard: number | 'alerts') => `${streamKey}:shard:${shard}`,
     /** Problems raised, resolved or acknowledged on any relay (a stream, trimmed to about 1,000). */
     problems: `${streamKey}:problems`,
+    /** Each second, what a holder read beyond the distinct hits: duplicates, malformed records, bytes. */
+    counts: `${streamKey}:counts`,
     /** The last `seq` given. */
     seq: `${streamKey}:seq`,
     /** Hit ids seen recently (de-duplication across shards and relays). */

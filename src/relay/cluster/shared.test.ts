@@ -8,7 +8,8 @@ import { until } from '../testing/until.ts';
 /**
  * Socket-level, issue 15: what every relay on one stream shows the same. Two relays (in this
  * process) share a Redis and read one simulator: a Problem raised by the holder (malformed records)
- * is listed by the other with the same id; acknowledged on the other, it is acknowledged on the
+ * is listed by the other with the same id, and the holder's bytes and malformed records are
+ * counted there too; acknowledged on the other, it is acknowledged on the
  * holder; the shard the other stands by for shows the holder's view; exactly one relay sends
  * the alerts, and the other takes over when it stops.
  */
@@ -76,6 +77,12 @@ describe.skipIf(!tool.path)('relays sharing one stream show the same', () => {
       (await problems(other)).find((p) => p.id === raised.id),
     );
     expect(copy).toMatchObject({ code: 'malformed_record', shard: 0, action: raised.action });
+    // What only the holder reads (bytes, malformed records) is counted on the other relay too.
+    await until('the holder’s counts on the other relay', async () => {
+      const { counters } = await status(other);
+      return counters.malformed >= 3 && counters.bytes > 0;
+    });
+    expect((await status(holder)).counters.malformed).toBe((await status(other)).counters.malformed);
 
     // Acknowledged on the other relay: acknowledged on the holder.
     const ack = await fetch(`${other.url}/api/problems/${raised.id}/ack`, { method: 'POST' });
