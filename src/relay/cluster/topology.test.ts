@@ -21,7 +21,8 @@ import { connectRedis, whenReady } from './redis-client.ts';
  * `Last-Event-ID`, and another program reading `PUBLISH_STREAM_KEY`. The holder is
  * killed (`SIGKILL`), paused past its lease (`SIGSTOP`), Redis restarted without its data, and
  * all three relays restarted one after another. Throughout: at most one upstream connection at
- * any moment; each takeover no sooner than the cooldown after the loss; the paused holder closes
+ * any moment; each takeover no sooner than the cooldown after the loss; hits resent after a
+ * takeover are dropped as duplicates; the paused holder closes
  * its connection as soon as it runs and publishes nothing it read after; the SSE client sees
  * every `seq` once, in order, and no `reset`; the other program gets every distinct hit with its
  * exact 64-bit digits.
@@ -92,6 +93,7 @@ function launch(relay: Omit<RelayProcess, 'child' | 'output'>, env: Record<strin
 interface StatusBody {
   relay: { runId: string; cluster?: { relayId: string; holds: number[] } };
   shards: { state: string }[];
+  counters: { duplicates: number };
 }
 
 async function status(relay: RelayProcess): Promise<StatusBody | undefined> {
@@ -213,6 +215,20 @@ describe.skipIf(!tool.path || !nginxTool.path)('several relays on Redis', () => 
     holder = await streamingHolder();
     expect(holder).not.toBe(killed);
     await restart(killed);
+    // Adobe resends hits the last connection delivered (the simulator replays them on the new one):
+    // the new holder's publishing drops them, counted as duplicates on every relay.
+    const replay = await fetch(`${sim.controlUrl}/duplicates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"count":50}',
+    });
+    const { replayed } = (await replay.json()) as { replayed: number };
+    expect(replayed).toBeGreaterThan(0);
+    await until(
+      'the resent hits counted as duplicates',
+      async () => ((await status(holder))?.counters.duplicates ?? 0) >= replayed,
+      10_000,
+    );
 
     // 2. SIGSTOP of the holder for longer than its lease (shorter than the cooldown).
     await until('hits after the takeover', () => published.length > 0 && published.at(-1)!.relay !== undefined);
