@@ -110,6 +110,32 @@ describe.skipIf(!tool.path)('publishing hits to Redis', () => {
     expect(await other.get(keys.seq)).toBe('3');
   });
 
+  it('gives one gap-free seq to shards held by different relays, de-duplicating across them', async () => {
+    const key = `p${++n}`;
+    const keys = clusterKeys(key);
+    const setup = await client();
+    await setup.set(keys.lease(0), 'relay-a:1');
+    await setup.set(keys.lease(1), 'relay-b:1');
+    // Two relays, each with its own connection to Redis, each holding one shard.
+    const a = publisher(await client(), key, new Map([[0, 'relay-a:1']]), { relayId: 'relay-a' });
+    const b = publisher(await client(), key, new Map([[1, 'relay-b:1']]), { relayId: 'relay-b' });
+    for (let i = 1; i <= 300; i++) {
+      a.publisher.push(0, `${i}-0`, LINE(String(i), '0'), i);
+      b.publisher.push(1, `${i}-1`, LINE(String(i), '1'), i);
+      // Every tenth hit reaches both shards (Adobe resending across shards): one of them keeps it.
+      if (i % 10 === 0) b.publisher.push(1, `${i}-0`, LINE(String(i), '0'), i);
+    }
+    await Promise.all([a.publisher.flush(), b.publisher.flush()]);
+    const entries = await setup.xrange(key, '-', '+');
+    expect(entries).toHaveLength(600);
+    expect(entries.map(([id]) => Number(id.split('-')[0]))).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    const ids = entries.map(([, fields]) => fields[fields.indexOf('hitId') + 1]);
+    expect(new Set(ids).size).toBe(600);
+    const relaysSeen = new Set(entries.map(([, fields]) => fields[fields.indexOf('relay') + 1]));
+    expect(relaysSeen).toEqual(new Set(['relay-a', 'relay-b']));
+    expect(a.publisher.counters.duplicates + b.publisher.counters.duplicates).toBe(30);
+  });
+
   it('publishes nothing once the lease is no longer exactly its own (fencing)', async () => {
     const key = `p${++n}`;
     const keys = clusterKeys(key);
