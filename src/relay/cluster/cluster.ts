@@ -270,16 +270,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   /** A Problem shared by another relay (this relay's own are in its log already). */
   function takeProblem(target: RelayCore, id: string, fields: Buffer[]): void {
     problemsLastId = id;
-    let text: string | undefined;
-    let from: string | undefined;
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const name = fields[i]!.toString();
-      if (name === 'problem') text = fields[i + 1]!.toString();
-      else if (name === 'relay') from = fields[i + 1]!.toString();
-    }
-    if (!text || from === relayId) return;
+    const f = textFields(fields);
+    if (!f.problem || f.relay === relayId) return;
     try {
-      const parsed = ProblemSchema.safeParse(JSON.parse(text));
+      const parsed = ProblemSchema.safeParse(JSON.parse(f.problem));
       if (parsed.success) target.remoteProblem(parsed.data);
     } catch {
       // not a Problem: another program's entry, left alone
@@ -289,8 +283,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   /** Another relay's counts of a second (this relay's own are in its counters already). */
   function takeCounts(target: RelayCore, id: string, fields: Buffer[]): void {
     countsLastId = id;
-    const f: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!.toString()] = fields[i + 1]!.toString();
+    const f = textFields(fields);
     if (f.relay === relayId) return;
     const count = (value: string | undefined) => {
       const n = Number(value);
@@ -444,6 +437,13 @@ function readSaved(path: string): { epoch: string; seq: number } | undefined {
     // damaged: as if absent
   }
   return undefined;
+}
+
+/** A stream entry's fields as text, by name (the small entries: Problems, counts). */
+function textFields(fields: Buffer[]): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i]!.toString()] = fields[i + 1]!.toString();
+  return out;
 }
 
 function seqOf(id: string): number {

@@ -9,7 +9,8 @@ import { NGINX, ensureDebianTool } from '../../../scripts/ensure-debian-tool.ts'
 import { startSimulator, type Simulator } from '../../simulator/server.ts';
 import { until } from '../testing/until.ts';
 import { startNginx, type TestNginx } from '../testing/nginx.ts';
-import { freePort, redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { freePort } from '../testing/free-port.ts';
+import { redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
 import { followSse, type SseFollower } from '../testing/sse-follower.ts';
 import { connectRedis, whenReady } from './redis-client.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NGINX, ensureDebianTool } from '../../../scripts/ensure-debian-tool.ts';
-import { freePort } from './redis-server.ts';
+import { freePort } from './free-port.ts';
 
 /**
  * A real nginx in front of relays, for tests and `npm run cluster`: Debian's `nginx` (installed

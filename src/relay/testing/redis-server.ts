@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { REDIS_SERVER, ensureDebianTool } from '../../../scripts/ensure-debian-tool.ts';
+import { freePort } from './free-port.ts';
 
 /**
  * A real Redis for tests, benchmarks and `npm run cluster`: Debian's `redis-server` (installed by
@@ -21,14 +21,6 @@ export interface TestRedis {
 }
 
 export const redisServer = () => ensureDebianTool(REDIS_SERVER);
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function launch(binary: string, port: number): Promise<ChildProcess> {
   const child = spawn(

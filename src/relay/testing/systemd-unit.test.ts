@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './redis-server.ts';
+import { freePort } from './free-port.ts';
 import { until } from './until.ts';
 
 /**
