@@ -180,6 +180,11 @@ describe.skipIf(!tool.path)('publishing hits to Redis', () => {
     await pub.flush();
     expect(results.flatMap((r) => r.seqs)).toEqual([8]);
     expect((await on.xrange(key, '-', '+')).map(([id]) => id)).toEqual(['7-0', '8-0']);
+    // Another program appends an entry of its own (a time-based id): publishing goes on after it.
+    const foreign = await on.xadd(key, '*', 'note', 'not a hit');
+    pub.push(0, '9-9', LINE('9', '9'), 2);
+    await pub.flush();
+    expect(results.flatMap((r) => r.seqs)).toEqual([8, Number(foreign!.split('-')[0]) + 1]);
   });
 
   it('keeps the de-duplication window bounded: the oldest ids are forgotten first', async () => {

@@ -48,15 +48,13 @@ export interface PublisherOptions {
 const PUBLISH = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1} end
 if redis.call('EXISTS', KEYS[5]) == 0 then redis.call('SET', KEYS[5], ARGV[4]) end
-local stored = redis.call('GET', KEYS[3])
-local seq = tonumber(stored or '0')
-if not stored then
-  -- No seq kept: never below the stream's last id (XADD would refuse it).
-  local last = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
-  if last[1] then
-    local n = tonumber(string.match(last[1][1], '^(%d+)'))
-    if n and n > seq then seq = n end
-  end
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+-- Never below the stream's last id (XADD would refuse it): the seq key lost, or another program
+-- appended an entry of its own.
+local last = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
+if last[1] then
+  local n = tonumber(string.match(last[1][1], '^(%d+)'))
+  if n and n > seq then seq = n end
 end
 local floor = tonumber(ARGV[6])
 if seq < floor then seq = floor end
