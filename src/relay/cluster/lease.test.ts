@@ -197,15 +197,14 @@ describe.skipIf(!tool.path)('shard lease on Redis', () => {
     await a.acquire(never, () => undefined);
     aClient.disconnect();
     // Renewals every TTL / 4 fail until the lease is lost; then each try to take it again fails.
-    await until('the lease lost', () => said.includes('lease lost'), TTL * 2);
+    await until('the lease lost', () => said.includes('lease lost'), TTL * 4);
     const abort = new AbortController();
     const again = a.acquire(abort.signal, () => undefined);
     await sleep(TTL * 2);
     abort.abort();
     await again;
-    // One episode, one line: not one per renewal or per try.
-    expect(said.filter((m) => m === 'lease: renewal failed' || m === 'lease: Redis did not answer')).toEqual([
-      'lease: renewal failed',
-    ]);
+    // One episode, one line: not one per renewal or per try (which of the two comes first
+    // depends on whether a renewal or the watchdog noticed first, on a loaded machine).
+    expect(said.filter((m) => m === 'lease: renewal failed' || m === 'lease: Redis did not answer')).toHaveLength(1);
   }, 20_000);
 });
