@@ -2,7 +2,7 @@ import { ADOBE_LAG_BAND_MS, type HitRecord, type HitSummary, type Problem } from
 import { canonicalHitId, summariseRecord, visitorHashOf } from './summary.ts';
 import type { ByteOps } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
-import { RecordDecoder, parseHitLine, type DecodedRecord } from './decode.ts';
+import { MAX_RECORD_BYTES, RecordDecoder, parseHitLine, type DecodedRecord } from './decode.ts';
 import { portableBytes } from '../bytes.ts';
 import type { RecordStream } from '../upstream/supervisor.ts';
 import { Dedup } from './dedup.ts';
@@ -130,6 +130,11 @@ export class Ingest {
   ): HitSummary | undefined {
     let line = '';
     try {
+      // The same bound as the local decoder's: another program may write to the stream too.
+      if (bytes.length > MAX_RECORD_BYTES) {
+        line = (this.options.bytes ?? portableBytes).utf8(bytes, 0, 200);
+        throw new Error(`record longer than ${MAX_RECORD_BYTES} bytes`);
+      }
       line = (this.options.bytes ?? portableBytes).utf8(bytes, 0, bytes.length);
       const record = parseHitLine(line);
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {

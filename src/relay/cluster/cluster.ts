@@ -43,6 +43,8 @@ export const DEDUP_CAPACITY = 200_000;
 const READ_BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 const VIEW_POLL_MS = 1_000;
+/** `LIVESTREAM_MAX_CONNECTIONS` is at most 8: an entry naming another shard is not a relay's. */
+const MAX_SHARDS = 8;
 /** Seconds of counts kept (`XADD … MAXLEN ~`): only followed live, never read back. */
 const COUNTS_MAX_LEN = 1_000;
 /** Problems kept in the shared stream (`XADD … MAXLEN ~`): as many as a relay's own log keeps. */
@@ -461,10 +463,12 @@ function fieldsOf(seq: number, fields: Buffer[]): StreamEntry | undefined {
     const value = fields[i + 1]!;
     if (name === 'hit') hit = value;
     else if (name === 'hitId') hitId = value.toString();
-    else if (name === 'shard') shard = Number(value.toString()) || 0;
+    else if (name === 'shard') shard = Number(value.toString());
     else if (name === 'arrivedAt') arrivedAt = Number(value.toString()) || 0;
   }
-  return hit && hitId ? { seq, hit, hitId, shard, arrivedAt } : undefined;
+  // An entry that is not a relay's (another program's, or damaged) is passed over.
+  const known = Number.isInteger(shard) && shard >= 0 && shard < MAX_SHARDS;
+  return hit && hitId && known ? { seq, hit, hitId, shard, arrivedAt } : undefined;
 }
 
 function parseView(text: string | null | undefined, shard: number): Shard | undefined {

@@ -4,6 +4,7 @@ import { startSimulator, type Simulator } from '../../simulator/server.ts';
 import { startTestRelay, type TestRelay } from '../testing/relay-harness.ts';
 import { redisServer, startRedis, type TestRedis } from '../testing/redis-server.ts';
 import { until } from '../testing/until.ts';
+import { connectRedis, whenReady } from './redis-client.ts';
 
 /**
  * Socket-level, issue 15: what every relay on one stream shows the same. Two relays (in this
@@ -90,6 +91,20 @@ describe.skipIf(!tool.path)('relays sharing one stream show the same', () => {
     await until('the acknowledgement on the holder', async () =>
       (await problems(holder)).find((p) => p.id === raised.id && p.acknowledgedAt !== undefined),
     );
+
+    // Another program writes to the stream: a record over the size bound, an entry naming no
+    // shard of ours. Neither is served; the first is a malformed record, as from Adobe.
+    const writer = connectRedis(redis!.url, { name: 'other-program' });
+    await whenReady(writer, 5000);
+    const huge = `{"hitIdHigh":1,"hitIdLow":2,"pageName":"${'A'.repeat(300_000)}"}`;
+    await writer.xadd('livestream:hits', '*', 'hit', huge, 'hitId', '1-2', 'shard', '0', 'arrivedAt', '1');
+    await writer.xadd('livestream:hits', '*', 'hit', '{"hitIdHigh":3,"hitIdLow":4}', 'hitId', '3-4', 'shard', '99');
+    writer.disconnect();
+    await until('the oversized record reported', async () =>
+      (await problems(other)).find((p) => p.code === 'malformed_record' && /longer than/.test(p.details ?? '')),
+    );
+    expect((await fetch(`${other.url}/api/hits/3-4`)).status).toBe(404);
+    expect((await fetch(`${other.url}/healthz`)).status).toBe(200);
 
     // Exactly one relay sends the alerts; when it stops, the other does.
     const senders = () => relays.filter((r) => r.relay.cluster?.hooks.deliversAlerts());
