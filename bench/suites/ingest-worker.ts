@@ -5,14 +5,17 @@
  *   node --import tsx bench/suites/ingest-worker.ts <baseline|decode|relay|parse> <corpus base>
  *
  * - baseline: gunzip → split lines → `JSON.parse` (what any NDJSON reader must do at least).
- * - baseline-64k: the same with the relay's 64 KiB gunzip buffer instead of zlib's 16 KiB default.
- * - decode:   gunzip (the relay's 64 KiB buffer) → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
+ * - baseline-buffer: the same with the relay's gunzip buffer (`GUNZIP_CHUNK_BYTES`) instead of zlib's 16 KiB default.
+ * - decode:   gunzip (the relay's buffer) → RecordDecoder (lines, `parseHitLine`, exact ids), records dropped.
  * - relay:    the relay's whole path as `createRelay` wires it: gunzip → RecordDecoder → Ingest
  *             (Dedup, HitStore, Redactor(['ip']), summary, StatsCollector, FeedBatcher) with the
  *             feed batch taken and published into the Broadcaster (no subscriber) every FEED_MIN_GAP_MS and
  *             the stats/top events every second.
  * - parse:    `parseHitLine` (the hot path) and `parseExact` (exact throughout) against `JSON.parse`
  *             on the same decompressed lines, alternating.
+ * - steps:    what each step of the hot path costs a hit, on the decompressed lines (no gunzip):
+ *             the path run up to step k, for every k, interleaved; a step's cost is the fastest
+ *             round up to it minus the fastest round up to the step before.
  */
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
@@ -26,6 +29,11 @@ import { nodeBytes } from '../../src/relay/node-bytes.ts';
 import { GUNZIP_CHUNK_BYTES } from '../../src/relay/upstream/connect.ts';
 import { StatsCollector } from '../../src/core/stats/stats.ts';
 import { parseExact, parseHitLine, RecordDecoder } from '../../src/core/ingest/decode.ts';
+import { Dedup } from '../../src/core/ingest/dedup.ts';
+import { HitStore } from '../../src/core/ingest/hit-store.ts';
+import { fallbackHitId, hitIdOf, summariseRecord, visitorHashOf } from '../../src/core/ingest/summary.ts';
+import type { HitRecord } from '../../src/contract/index.ts';
+import { STEPS, type StepName } from './ingest-steps.ts';
 import { loadCorpus, type Corpus } from './ingest-corpus.ts';
 
 export interface WorkerResult {
@@ -37,7 +45,11 @@ export interface WorkerResult {
   check: Record<string, number>;
   /** parse mode: lines/s per round. */
   rounds?: { json: number[]; hit: number[]; exact: number[] };
+  /** steps mode: µs a hit of the path up to each step, per round. */
+  steps?: Record<StepName, number[]>;
 }
+
+
 
 const FEED_MAX_HITS_PER_S = 1000;
 
@@ -186,9 +198,92 @@ function parseRounds(corpus: Corpus, rounds: number): { json: number[]; hit: num
   return out;
 }
 
+/** The decompressed corpus's lines as byte ranges of one buffer, as the decoder hands them. */
+function lineRanges(corpus: Corpus): { raw: Buffer; starts: number[]; ends: number[] } {
+  const raw = zlib.gunzipSync(Buffer.concat(corpus.chunks), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let start = 0;
+  for (let nl = raw.indexOf(0x0a, 0); nl !== -1; nl = raw.indexOf(0x0a, start)) {
+    const end = raw[nl - 1] === 0x0d ? nl - 1 : nl;
+    if (end > start) {
+      starts.push(start);
+      ends.push(end);
+    }
+    start = nl + 1;
+  }
+  return { raw, starts, ends };
+}
+
+/** One run of the hot path over every line, up to step `upTo` (an index into STEPS); ms. */
+function runSteps(raw: Buffer, starts: number[], ends: number[], upTo: number): number {
+  const dedup = new Dedup();
+  const hits = new HitStore({ bytes: nodeBytes });
+  const redactor = new Redactor(['ip']);
+  const stats = new StatsCollector(1);
+  const feed = new FeedBatcher(FEED_MAX_HITS_PER_S, Date.now());
+  let sink = 0;
+  let seq = 0;
+  const t = performance.now();
+  for (let k = 0; k < starts.length; k++) {
+    const line = nodeBytes.utf8(raw, starts[k]!, ends[k]!);
+    if (upTo === 0) {
+      sink += line.length;
+      continue;
+    }
+    const record = parseHitLine(line) as HitRecord;
+    if (upTo === 1) {
+      if (record) sink++;
+      continue;
+    }
+    const hitId = hitIdOf(record) ?? fallbackHitId(line);
+    if (upTo === 2) {
+      sink += hitId.length;
+      continue;
+    }
+    if (!dedup.add(hitId) || upTo === 3) continue;
+    const arrivedAt = Date.now();
+    seq++;
+    hits.add(hitId, raw, starts[k]!, ends[k]!, 0, seq, arrivedAt);
+    if (upTo === 4) continue;
+    let summary = summariseRecord(record, { seq, shard: 0, arrivedAt, hitId });
+    if (upTo === 5) {
+      sink += summary.seq;
+      continue;
+    }
+    summary = redactor.summary(summary);
+    stats.hit(summary, visitorHashOf(record));
+    if (upTo === 6) continue;
+    feed.push(summary);
+    if ((k & 1023) === 0 && feed.take(arrivedAt)) sink++;
+  }
+  const ms = performance.now() - t;
+  if (sink < 0) console.error(sink);
+  return ms;
+}
+
+/** Lines a steps run reads: half the corpus, so 8 steps × 3 rounds take about half a minute. */
+const STEP_LINES = 100_000;
+
+function stepRounds(corpus: Corpus, rounds: number): Record<StepName, number[]> {
+  const lines = lineRanges(corpus);
+  const starts = lines.starts.slice(0, STEP_LINES);
+  const ends = lines.ends.slice(0, STEP_LINES);
+  const out = Object.fromEntries(STEPS.map(([name]) => [name, [] as number[]])) as Record<StepName, number[]>;
+  // One run of the whole path warms the JIT up.
+  runSteps(lines.raw, starts, ends, STEPS.length - 1);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < STEPS.length; i++) {
+      const ms = runSteps(lines.raw, starts, ends, i);
+      out[STEPS[i]![0]].push((ms * 1000) / starts.length);
+    }
+  }
+  return out;
+}
+
 const [mode, base, roundsArg] = process.argv.slice(2);
 if (!mode || !base) {
-  console.error('usage: ingest-worker.ts <baseline|baseline-64k|decode|relay|parse> <corpus base> [rounds]');
+  console.error('usage: ingest-worker.ts <baseline|baseline-buffer|decode|relay|parse|steps> <corpus base> [rounds]');
   process.exit(2);
 }
 const corpus = loadCorpus(base);
@@ -196,11 +291,13 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let check: Record<string, number> = {};
 let rounds: WorkerResult['rounds'];
+let steps: WorkerResult['steps'];
 if (mode === 'baseline') check = await baseline(corpus);
-else if (mode === 'baseline-64k') check = await baseline(corpus, GUNZIP_CHUNK_BYTES);
+else if (mode === 'baseline-buffer') check = await baseline(corpus, GUNZIP_CHUNK_BYTES);
 else if (mode === 'decode') check = await decodeOnly(corpus);
 else if (mode === 'relay') check = await relayPath(corpus);
 else if (mode === 'parse') rounds = parseRounds(corpus, Number(roundsArg ?? 5));
+else if (mode === 'steps') steps = stepRounds(corpus, Number(roundsArg ?? 5));
 else throw new Error(`unknown mode ${mode}`);
 const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
@@ -211,5 +308,6 @@ const result: WorkerResult = {
   cpuS: (cpu.user + cpu.system) / 1e6,
   check,
   ...(rounds ? { rounds } : {}),
+  ...(steps ? { steps } : {}),
 };
 console.log(`RESULT ${JSON.stringify(result)}`);

@@ -195,7 +195,7 @@ export class HitStore {
       const index = Math.floor(at / this.slabBytes);
       const offset = at - index * this.slabBytes;
       const take = Math.min(end - start, this.slabBytes - offset);
-      copyBytes(bytes, this.slab(index), offset, start, start + take);
+      this.ops.copy(bytes, this.slab(index), offset, start, start + take);
       start += take;
       at += take;
       if (at === this.maxBytes) at = 0;
