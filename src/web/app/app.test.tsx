@@ -123,7 +123,8 @@ describe('<App/>', () => {
       frames.flush();
     });
     expect(screen.getByTestId('feed-count').textContent).toBe('40 hits');
-    expect(screen.getByTestId('feed-sampled').textContent).toContain('received 400, shown 40');
+    // The marker's text is read, not watched: it follows within a second (useSteady).
+    expect((await screen.findByTestId('feed-sampled')).textContent).toContain('received 400, shown 40');
     const windows = within(screen.getByRole('group', { name: 'Time window' })).getAllByRole('button');
     // 5 min, 15 min, 1 h live; 6 h, 24 h, 7 d, 30 d from the history.
     expect(windows.map((b) => b.textContent)).toEqual(['5 min', '15 min', '1 h', '6 h', '24 h', '7 d', '30 d']);

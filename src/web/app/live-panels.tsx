@@ -160,6 +160,8 @@ export function FeedSection() {
   const [pickParam, setPick] = useSearchParam(VIEW_PARAMS.pick);
   const pick = useMemo(() => parsePick(pickParam), [pickParam]);
   const currency = useRevenueCurrency(hits);
+  // Stable, so the feed's filter field is not updated with every feed frame (FeedPanel).
+  const onFilterChange = useCallback((value: string) => setFilter(value || null), [setFilter]);
   return (
     <FeedPanel
       pick={pick}
@@ -169,7 +171,7 @@ export function FeedSection() {
       onTogglePause={pause.toggle}
       arrivedWhilePaused={pause.arrivedWhilePaused}
       filter={filter ?? ''}
-      onFilterChange={(value) => setFilter(value || null)}
+      onFilterChange={onFilterChange}
       sampled={sampled}
       received={counts.received}
       shown={counts.shown}

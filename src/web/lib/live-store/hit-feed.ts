@@ -16,6 +16,23 @@ export interface FeedCounts {
 
 export type { Sampled };
 
+/**
+ * The span the feed's sampling is told over. The relay samples each batch on its own (a batch
+ * that fits its allowance is sent whole), so under load one batch in a few is complete: the
+ * marker, told batch by batch, came and went several times a second with a different "1 in N"
+ * each time. Over the last 2 s it says what the feed shows, steadily, and goes 2 s after the
+ * last sampled batch.
+ */
+export const SAMPLING_SPAN_MS = 2_000;
+/** Batches remembered for the span at most, whatever the rate (50 a second under load). */
+const SAMPLING_MAX_BATCHES = 500;
+
+interface SampledBatch {
+  at: number;
+  kept: number;
+  total: number;
+}
+
 export interface FeedReset {
   reason: string;
   missed?: number;
@@ -28,12 +45,13 @@ export interface FeedReset {
  * until the next `flush()` (one per frame), so the feed array changes at most once a frame; a hit
  * whose `seq` is not above the last one is a replay this tab already has and is skipped. Also
  * keeps the counts the snapshot shows (hits received and shown, events malformed or unknown),
- * the sampling of the latest batch and the last reset.
+ * the sampling over the last 2 s and the last reset.
  */
 export class HitFeed {
   counts: FeedCounts = { received: 0, shown: 0, malformed: 0, ignored: 0 };
-  /** Sampling of the latest `hits` event; undefined when it was complete. */
+  /** Sampling of the `hits` events of the last `SAMPLING_SPAN_MS`; undefined when each was complete. */
   sampled: Sampled | undefined;
+  private batches: SampledBatch[] = [];
   lastReset: FeedReset | undefined;
   private pending: HitSummary[] = [];
   private flushed: readonly HitSummary[] = [];
@@ -47,10 +65,11 @@ export class HitFeed {
   }
 
   /**
-   * Takes a `hits` event; `onAccepted` sees every hit that is new to this tab. Returns how many
-   * distinct hits the event stands for (the relay's total when it sampled them).
+   * Takes a `hits` event received at `at` (epoch ms); `onAccepted` sees every hit that is new to
+   * this tab. Returns how many distinct hits the event stands for (the relay's total when it
+   * sampled them).
    */
-  add({ hits, sampled }: SseEventMap['hits'], onAccepted: (hit: HitSummary) => void): number {
+  add({ hits, sampled }: SseEventMap['hits'], onAccepted: (hit: HitSummary) => void, at: number): number {
     let accepted = 0;
     for (const hit of hits) {
       if (hit.seq <= this.lastSeq) continue;
@@ -62,8 +81,30 @@ export class HitFeed {
     if (this.pending.length > 2 * this.limit) this.pending = this.pending.slice(-this.limit);
     const total = sampled ? Math.max(sampled.total, accepted) : accepted;
     this.counts = { ...this.counts, received: this.counts.received + total, shown: this.counts.shown + accepted };
-    this.sampled = sampled ? { kept: sampled.kept, total: sampled.total } : undefined;
+    this.noteSampling(at, sampled ? sampled.kept : total, total);
     return total;
+  }
+
+  /** Sums the batches of the last `SAMPLING_SPAN_MS`: sampled while any of them was. */
+  private noteSampling(at: number, kept: number, total: number): void {
+    const { batches } = this;
+    batches.push({ at, kept, total });
+    let first = 0;
+    while (
+      first < batches.length - 1 &&
+      (batches[first]!.at <= at - SAMPLING_SPAN_MS || batches.length - first > SAMPLING_MAX_BATCHES)
+    )
+      first++;
+    if (first > 0) batches.splice(0, first);
+    let keptSum = 0;
+    let totalSum = 0;
+    let anySampled = false;
+    for (const batch of batches) {
+      keptSum += batch.kept;
+      totalSum += batch.total;
+      if (batch.kept < batch.total) anySampled = true;
+    }
+    this.sampled = anySampled ? { kept: keptSum, total: totalSum } : undefined;
   }
 
   /** Moves the pending hits into the feed, dropping the oldest beyond the limit. */
@@ -80,6 +121,8 @@ export class HitFeed {
     this.pending = [];
     this.flushed = [];
     this.lastSeq = -1;
+    this.batches = [];
+    this.sampled = undefined;
     this.lastReset = { reason, at, ...(missed !== undefined ? { missed } : {}) };
   }
 

@@ -40,7 +40,28 @@ describe('live store', () => {
     t.frames.flush();
     expect(t.store.getSnapshot().counts).toMatchObject({ received: 250, shown: 10 });
     expect(t.store.getSnapshot().sampled).toEqual({ kept: 10, total: 250 });
-    t.transport.emit('hits', { hits: hits(11, 5) });
+  });
+
+  it('tells the sampling over the last 2 s, so the marker neither blinks nor jumps batch by batch', () => {
+    // Under load the relay sends most batches sampled and a few whole (they fit its allowance).
+    let seq = 1;
+    const batch = (kept: number, total?: number) => {
+      t.transport.emit('hits', { hits: hits(seq, kept), ...(total ? { sampled: { kept, total } } : {}) });
+      seq += kept;
+      t.advance(20);
+      t.frames.flush();
+      return t.store.getSnapshot().sampled;
+    };
+    expect(batch(20, 100)).toEqual({ kept: 20, total: 100 });
+    // A whole batch in between: still sampled, the ratio over both.
+    expect(batch(3)).toEqual({ kept: 23, total: 103 });
+    expect(batch(20, 100)).toEqual({ kept: 43, total: 203 });
+    // Whole batches only, for 2 s: the marker goes.
+    for (let i = 0; i < 99; i++) expect(batch(1)).toBeDefined();
+    expect(batch(1)).toBeUndefined();
+    // A reset forgets the sampling with the feed.
+    batch(5, 50);
+    t.transport.emit('reset', { reason: 'replay_gap' });
     t.frames.flush();
     expect(t.store.getSnapshot().sampled).toBeUndefined();
   });

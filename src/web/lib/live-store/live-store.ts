@@ -181,7 +181,7 @@ export class LiveStore {
         break;
       case 'hits':
         this.parsed('hits', event, (hits) => {
-          const total = this.feed.add(hits, (hit) => this.noteHit(hit.shard, hit.arrivedAt));
+          const total = this.feed.add(hits, (hit) => this.noteHit(hit.shard, hit.arrivedAt), event.receivedAt);
           this.pause.noteArrived(total);
         });
         break;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import {
   disableAlertNotifications,
   enableAlertNotifications,
@@ -8,9 +8,10 @@ import {
 /**
  * "Notify me when an alert fires": off until the operator turns it on; turning it on asks the
  * browser's permission (only then, from the click). Says plainly when the browser cannot, or
- * will not, show notifications.
+ * will not, show notifications. It takes no props: the alerts panel re-rendering with the live
+ * stream leaves it (and its checkbox, whose attributes React writes at each update) alone.
  */
-export function NotificationToggle() {
+export const NotificationToggle = memo(function NotificationToggle() {
   const state = useAlertNotificationState();
   // The browser was asked and neither granted nor refused (the prompt was dismissed).
   const [dismissed, setDismissed] = useState(false);
@@ -65,4 +66,4 @@ export function NotificationToggle() {
       ) : null}
     </div>
   );
-}
+});

@@ -388,3 +388,24 @@ describe('FeedPanel: a top-list pick and exports', () => {
     click.mockRestore();
   });
 });
+
+describe('FeedPanel while the feed moves', () => {
+  it('leaves the filter field alone: no attribute written at each feed frame', async () => {
+    const { props, rerender } = setup({ hits: hits(5), filter: 'Paris' });
+    const input = screen.getByRole('searchbox');
+    const written: string[] = [];
+    const observer = new MutationObserver((list) => {
+      for (const m of list) written.push(m.attributeName ?? m.type);
+    });
+    observer.observe(input, { attributes: true });
+    for (let n = 6; n < 12; n++) rerender(<FeedPanel {...props} hits={hits(n)} received={n} shown={n} />);
+    // Mutation records are delivered as a microtask.
+    await Promise.resolve();
+    observer.disconnect();
+    expect(written).toEqual([]);
+    expect((input as HTMLInputElement).value).toBe('Paris');
+    // It still follows its own value.
+    rerender(<FeedPanel {...props} filter="Lyon" />);
+    expect((screen.getByRole('searchbox') as HTMLInputElement).value).toBe('Lyon');
+  });
+});

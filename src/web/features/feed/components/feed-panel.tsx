@@ -1,5 +1,5 @@
 import type { Sampled } from '../../../../contract/index.ts';
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { HitSummary } from '../../../../contract/index.ts';
 import { visibleRows } from '../utils/filter.ts';
 import { exportFeed } from '../utils/export-feed.ts';
@@ -8,6 +8,7 @@ import { formatCount } from '../../../lib/format.ts';
 import { describePick, type TopPick } from '../../../lib/top-pick.ts';
 import { sampledLabel } from '../../../lib/sampling.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
+import { useSteady } from '../../../lib/use-steady.ts';
 import { HitDrawer } from './hit-drawer.tsx';
 import { HitTable } from './hit-table.tsx';
 import '../feed.css';
@@ -27,6 +28,7 @@ export interface FeedPanelProps {
   arrivedWhilePaused: number;
   /** Text filter over page, URL, country, city, browser, OS, events and hit id (keep it in the URL). */
   filter: string;
+  /** Keep it stable (`useCallback`): the filter field then stays still while the feed moves. */
   onFilterChange: (filter: string) => void;
   /**
    * A top-list entry the operator clicked: only its hits are shown, the panel says so and offers
@@ -47,6 +49,29 @@ export interface FeedPanelProps {
 }
 
 /**
+ * The feed's text filter, re-rendered only when its props change (keep `onChange` stable): the
+ * panel re-renders with every feed frame, up to 60 times a second, and React writes an input's
+ * `type` and `name` again at each of its updates, a style recalculation for the page each time.
+ */
+const FilterField = memo(function FilterField(props: { id: string; value: string; onChange: (value: string) => void }) {
+  const { id, value, onChange } = props;
+  return (
+    <label className="feed__filter" htmlFor={id}>
+      <span>Filter</span>
+      <input
+        id={id}
+        type="search"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder="page, country, city, browser, event, hit id"
+        autoComplete="off"
+        spellCheck={false}
+      />
+    </label>
+  );
+});
+
+/**
  * The live hit feed: a virtualised, filterable table; a row opens a drawer with the full hit.
  * Deliberately not a live region: thousands of rows a minute would drown a screen reader.
  */
@@ -57,7 +82,9 @@ export function FeedPanel(props: FeedPanelProps) {
   const rows = useMemo(() => visibleRows(hits, filter, pick), [hits, filter, pick]);
   const narrowed = filter.trim() !== '' || pick !== undefined;
   const [open, setOpen] = useState<HitSummary | null>(null);
-  const sampledText = sampledLabel(sampled);
+  // Read, not watched: changed at most once a second (each change lays the whole page out again).
+  const sampledText = useSteady(sampledLabel(sampled) ?? '');
+  const sampledCounts = useSteady(`received ${formatCount(received)}, shown ${formatCount(shown)}`);
   const filterId = useId();
 
   return (
@@ -81,18 +108,7 @@ export function FeedPanel(props: FeedPanelProps) {
             Paused — {formatCount(arrivedWhilePaused)} new
           </span>
         ) : null}
-        <label className="feed__filter" htmlFor={filterId}>
-          <span>Filter</span>
-          <input
-            id={filterId}
-            type="search"
-            value={filter}
-            onChange={(e) => onFilterChange(e.target.value)}
-            placeholder="page, country, city, browser, event, hit id"
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
+        <FilterField id={filterId} value={filter} onChange={onFilterChange} />
         <span className="feed__count" data-testid="feed-count">
           {narrowed
             ? `${formatCount(rows.length)} of ${formatCount(hits.length)} hits`
@@ -120,7 +136,7 @@ export function FeedPanel(props: FeedPanelProps) {
         ) : null}
         {sampledText ? (
           <p className="feed__sampled" data-testid="feed-sampled">
-            <strong>{sampledText}</strong>: received {formatCount(received)}, shown {formatCount(shown)}.
+            <strong>{sampledText}</strong>: {sampledCounts}.
           </p>
         ) : null}
       </header>

@@ -1,6 +1,7 @@
 import { formatCount } from '../../../lib/format.ts';
 import type { Sampled } from '../../../../contract/index.ts';
 import { sampledLabel } from '../../../lib/sampling.ts';
+import { useSteady } from '../../../lib/use-steady.ts';
 
 export interface SampledMarkerProps {
   sampled?: Sampled | undefined;
@@ -8,14 +9,17 @@ export interface SampledMarkerProps {
   shown: number;
 }
 
-/** "1 in N shown" with received/shown counts; renders nothing while the feed is not sampled. */
+/**
+ * "1 in N shown" with received/shown counts (changed at most once a second: `useSteady`);
+ * renders nothing while the feed is not sampled.
+ */
 export function SampledMarker({ sampled, received, shown }: SampledMarkerProps) {
-  const label = sampledLabel(sampled);
+  const label = useSteady(sampledLabel(sampled) ?? '');
+  const counts = useSteady(`received ${formatCount(received)}, shown ${formatCount(shown)}`);
   if (!label) return null;
   return (
     <p className="traffic-sampled" data-testid="sampled-marker">
-      <strong>{label}</strong> in the live feed: received {formatCount(received)}, shown {formatCount(shown)}. Charts
-      count every hit.
+      <strong>{label}</strong> in the live feed: {counts}. Charts count every hit.
     </p>
   );
 }

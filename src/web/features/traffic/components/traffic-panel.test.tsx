@@ -124,13 +124,21 @@ describe('TrafficPanel', () => {
     expect(within(screen.getByTestId('top-browsers')).getByText('None in this window.')).toBeTruthy();
   });
 
-  it('shows "1 in N shown" with received and shown counts only while the feed is sampled', () => {
+  it('shows "1 in N shown" with received and shown counts only while the feed is sampled', async () => {
     const { rerender, props } = setup({ sampled: { kept: 1000, total: 12_000 }, received: 120_000, shown: 10_000 });
     expect(screen.getByTestId('sampled-marker').textContent).toContain(
       '1 in 12 shown in the live feed: received 120,000, shown 10,000.',
     );
+    // Counts arriving with every feed frame change on screen at most once a second.
+    const counts = () => screen.getByTestId('sampled-marker').textContent;
+    rerender(<TrafficPanel {...props} received={120_500} shown={10_050} />);
+    await waitFor(() => expect(counts()).toContain('received 120,500, shown 10,050.'));
+    rerender(<TrafficPanel {...props} received={121_000} shown={10_100} />);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(counts()).toContain('received 120,500, shown 10,050.');
+    await waitFor(() => expect(counts()).toContain('received 121,000, shown 10,100.'), { timeout: 2000 });
     rerender(<TrafficPanel {...props} sampled={{ kept: 50, total: 50 }} />);
-    expect(screen.queryByTestId('sampled-marker')).toBeNull();
+    await waitFor(() => expect(screen.queryByTestId('sampled-marker')).toBeNull(), { timeout: 2000 });
   });
 
   it('draws an outage as a labelled gap, not as zero traffic', () => {

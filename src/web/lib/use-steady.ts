@@ -1,0 +1,35 @@
+import { useEffect, useRef, useState } from 'react';
+
+/** How often a steady value may change on screen. */
+export const STEADY_MS = 1_000;
+
+/**
+ * `value`, changed on screen at most once every `ms` (the latest value then, never a stale one,
+ * and always within `ms` of the last change). For text a person reads rather than watches, such
+ * as running totals that would otherwise change with every feed frame: each such change outside
+ * the feed's own box makes the browser lay out the whole page again (bench/suites/browser.ts).
+ */
+export function useSteady(value: string, ms = STEADY_MS): string {
+  const [shown, setShown] = useState(value);
+  const latest = useRef(value);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const shownAt = useRef(-Infinity);
+  useEffect(() => {
+    latest.current = value;
+    if (value === shown || timer.current !== undefined) return;
+    const wait = Math.max(0, shownAt.current + ms - performance.now());
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      shownAt.current = performance.now();
+      setShown(latest.current);
+    }, wait);
+  }, [value, shown, ms]);
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      timer.current = undefined;
+    },
+    [],
+  );
+  return shown;
+}
