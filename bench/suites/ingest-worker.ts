@@ -49,8 +49,6 @@ export interface WorkerResult {
   steps?: Record<StepName, number[]>;
 }
 
-
-
 const FEED_MAX_HITS_PER_S = 1000;
 
 /** zlib's defaults for the baseline (any NDJSON reader); the relay's own buffer size for its paths. */

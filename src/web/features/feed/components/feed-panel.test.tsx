@@ -392,7 +392,7 @@ describe('FeedPanel: a top-list pick and exports', () => {
 describe('FeedPanel while the feed moves', () => {
   it('leaves the filter field alone: no attribute written at each feed frame', async () => {
     const { props, rerender } = setup({ hits: hits(5), filter: 'Paris' });
-    const input = screen.getByRole('searchbox');
+    const input = screen.getByRole<HTMLInputElement>('searchbox');
     const written: string[] = [];
     const observer = new MutationObserver((list) => {
       for (const m of list) written.push(m.attributeName ?? m.type);
@@ -403,9 +403,9 @@ describe('FeedPanel while the feed moves', () => {
     await Promise.resolve();
     observer.disconnect();
     expect(written).toEqual([]);
-    expect((input as HTMLInputElement).value).toBe('Paris');
+    expect(input.value).toBe('Paris');
     // It still follows its own value.
     rerender(<FeedPanel {...props} filter="Lyon" />);
-    expect((screen.getByRole('searchbox') as HTMLInputElement).value).toBe('Lyon');
+    expect(screen.getByRole<HTMLInputElement>('searchbox').value).toBe('Lyon');
   });
 });
