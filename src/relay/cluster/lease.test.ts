@@ -82,11 +82,13 @@ describe.skipIf(!tool.path)('shard lease on Redis', () => {
     const aClient = await client('a');
     const a = lease(aClient, 'relay-a', key, { ttlMs: ttl });
     const b = lease(await client('b'), 'relay-b', key, { ttlMs: ttl });
+    // Listened to from the start: on a loaded machine a renewal may run late enough to lose the
+    // lease before the cut, and a listener added after it would never hear of it.
+    let lostAt = 0;
+    a.onLost(() => (lostAt ||= Date.now()));
     await a.acquire(never, () => undefined);
     a.connection(true);
     await sleep(ttl); // renewals write the last moment alive
-    let lostAt = 0;
-    a.onLost(() => (lostAt = Date.now()));
     const cutAt = Date.now();
     aClient.disconnect(); // Redis unreachable from a: every renewal fails from now on
     const takeover = b.acquire(never, () => undefined);
