@@ -191,6 +191,23 @@ describe.skipIf(!tool.path)('shard lease on Redis', () => {
     expect(Math.abs(got!.notBefore - retryAt)).toBeLessThan(100);
   });
 
+  it('a watchdog that fires before the deadline looks again: the loss is noticed without a read', async () => {
+    const key = `t${++n}`;
+    // The clock the lease counts on falls behind the timers' (as the event loop's cached clock
+    // can): the watchdog fires while the lease still looks valid.
+    let lag = 0;
+    const monotonic = () => performance.now() - lag;
+    const aClient = await client('a');
+    const a = lease(aClient, 'relay-a', key, { monotonic });
+    let lostAt = 0;
+    a.onLost(() => (lostAt ||= Date.now()));
+    await a.acquire(never, () => undefined);
+    aClient.disconnect();
+    lag = 400;
+    await until('the lease lost', () => lostAt > 0, TTL * 3);
+    expect(a.held()).toBe(false);
+  });
+
   it('says once that Redis does not answer, not at every try', async () => {
     const key = `t${++n}`;
     const aClient = await client('a');

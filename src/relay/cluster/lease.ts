@@ -240,7 +240,16 @@ export class RedisShardLease implements ShardGate {
 
   private armWatchdog(): void {
     if (this.watchdog) clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => this.held(), Math.max(0, this.validUntil - this.monotonic()) + 1);
+    // A timer may fire a little before the monotonic deadline (the event loop's clock is read
+    // once per turn): still held then, it looks again for what is left, so the loss is always
+    // noticed, reading or not.
+    this.watchdog = setTimeout(
+      () => {
+        this.watchdog = undefined;
+        if (this.held()) this.armWatchdog();
+      },
+      Math.max(0, this.validUntil - this.monotonic()) + 1,
+    );
   }
 
   private renewing: Promise<boolean> | undefined;
