@@ -60,9 +60,12 @@ export class Ingest {
   private readonly hits: HitStore;
   private readonly dedup: Dedup;
   private readonly malformedLog: MalformedLog;
+  /** The host's byte operations (`options.bytes`, else the portable ones). */
+  private readonly byteOps: ByteOps;
 
   constructor(private readonly options: IngestOptions) {
-    this.hits = options.hits ?? new HitStore(options.bytes ? { bytes: options.bytes } : {});
+    this.byteOps = options.bytes ?? portableBytes;
+    this.hits = options.hits ?? new HitStore({ bytes: this.byteOps });
     this.dedup = options.dedup ?? new Dedup();
     this.malformedLog = new MalformedLog({ redactor: options.redactor, scrub: options.scrub });
   }
@@ -74,7 +77,7 @@ export class Ingest {
         record: (decoded) => this.record(shard, decoded),
         malformed: (line, reason) => this.malformed(shard, line, reason),
       },
-      this.options.bytes ? { bytes: this.options.bytes } : {},
+      { bytes: this.byteOps },
     );
     return { push: (chunk) => decoder.push(chunk), end: () => decoder.end() };
   }
@@ -132,10 +135,10 @@ export class Ingest {
     try {
       // The same bound as the local decoder's: another program may write to the stream too.
       if (bytes.length > MAX_RECORD_BYTES) {
-        line = (this.options.bytes ?? portableBytes).utf8(bytes, 0, 200);
+        line = this.byteOps.utf8(bytes, 0, 200);
         throw new Error(`record longer than ${MAX_RECORD_BYTES} bytes`);
       }
-      line = (this.options.bytes ?? portableBytes).utf8(bytes, 0, bytes.length);
+      line = this.byteOps.utf8(bytes, 0, bytes.length);
       const record = parseHitLine(line);
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {
         throw new Error('not a JSON object');

@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import type { Sampled } from '../../contract/index.ts';
+import { formatCount } from './format.ts';
+import { sampledLabel } from './sampling.ts';
 
 /** How often a steady value may change on screen. */
 export const STEADY_MS = 1_000;
@@ -32,4 +35,18 @@ export function useSteady(value: string, ms = STEADY_MS): string {
     [],
   );
   return shown;
+}
+
+/**
+ * The "1 in N shown" marker's texts, each steady (`useSteady`): its `label` (empty while the feed
+ * is not sampled) and its received/shown `counts`. The feed and the traffic panel say it alike.
+ */
+export function useSteadySampling(
+  sampled: Sampled | undefined,
+  received: number,
+  shown: number,
+): { label: string; counts: string } {
+  const label = useSteady(sampledLabel(sampled) ?? '');
+  const counts = useSteady(`received ${formatCount(received)}, shown ${formatCount(shown)}`);
+  return { label, counts };
 }

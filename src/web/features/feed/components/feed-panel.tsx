@@ -6,9 +6,8 @@ import { exportFeed } from '../utils/export-feed.ts';
 import { ExportButtons } from '../../../lib/export-buttons.tsx';
 import { formatCount } from '../../../lib/format.ts';
 import { describePick, type TopPick } from '../../../lib/top-pick.ts';
-import { sampledLabel } from '../../../lib/sampling.ts';
 import { useFrozen } from '../../../lib/use-frozen.ts';
-import { useSteady } from '../../../lib/use-steady.ts';
+import { useSteadySampling } from '../../../lib/use-steady.ts';
 import { HitDrawer } from './hit-drawer.tsx';
 import { HitTable } from './hit-table.tsx';
 import '../feed.css';
@@ -83,8 +82,7 @@ export function FeedPanel(props: FeedPanelProps) {
   const narrowed = filter.trim() !== '' || pick !== undefined;
   const [open, setOpen] = useState<HitSummary | null>(null);
   // Read, not watched: changed at most once a second (each change lays the whole page out again).
-  const sampledText = useSteady(sampledLabel(sampled) ?? '');
-  const sampledCounts = useSteady(`received ${formatCount(received)}, shown ${formatCount(shown)}`);
+  const { label: sampledText, counts: sampledCounts } = useSteadySampling(sampled, received, shown);
   const filterId = useId();
 
   return (

@@ -1,7 +1,5 @@
-import { formatCount } from '../../../lib/format.ts';
 import type { Sampled } from '../../../../contract/index.ts';
-import { sampledLabel } from '../../../lib/sampling.ts';
-import { useSteady } from '../../../lib/use-steady.ts';
+import { useSteadySampling } from '../../../lib/use-steady.ts';
 
 export interface SampledMarkerProps {
   sampled?: Sampled | undefined;
@@ -10,12 +8,11 @@ export interface SampledMarkerProps {
 }
 
 /**
- * "1 in N shown" with received/shown counts (changed at most once a second: `useSteady`);
+ * "1 in N shown" with received/shown counts (changed at most once a second: `useSteadySampling`);
  * renders nothing while the feed is not sampled.
  */
 export function SampledMarker({ sampled, received, shown }: SampledMarkerProps) {
-  const label = useSteady(sampledLabel(sampled) ?? '');
-  const counts = useSteady(`received ${formatCount(received)}, shown ${formatCount(shown)}`);
+  const { label, counts } = useSteadySampling(sampled, received, shown);
   if (!label) return null;
   return (
     <p className="traffic-sampled" data-testid="sampled-marker">
