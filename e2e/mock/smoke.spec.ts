@@ -20,3 +20,27 @@ test('the dashboard renders its layout and live hits', async ({ page, mock }) =>
   await expect(page.getByTestId('feed-count')).not.toHaveText(before ?? '');
   await expect(page.getByRole('contentinfo')).toContainText('simulator');
 });
+
+/**
+ * The feed's rows change up to 60 times a second; Chromium lays them out without the rest of the
+ * page only when their scroll box is strictly contained and is no flex or grid item (a
+ * "relayout boundary"). As a grid item of the feed panel it was not, and every feed frame laid
+ * the whole page out again (bench/suites/browser.ts).
+ */
+test('the live feed is laid out apart from the page', async ({ page, mock }) => {
+  await mock.open({ scenario: 'healthy' });
+  const feed = page.getByRole('grid', { name: 'Live hits, newest first' });
+  await expect(feed.getByRole('row').nth(3)).toBeVisible();
+  const box = await feed.evaluate((table) => {
+    const scroll = table.parentElement!;
+    const style = getComputedStyle(scroll);
+    return {
+      contain: style.contain,
+      overflowY: style.overflowY,
+      parentDisplay: getComputedStyle(scroll.parentElement!).display,
+    };
+  });
+  expect(box.contain).toBe('strict');
+  expect(box.overflowY).toBe('auto');
+  expect(box.parentDisplay).toBe('block');
+});

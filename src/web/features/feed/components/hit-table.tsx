@@ -106,67 +106,70 @@ export function HitTable({ rows, onOpen, label, currency }: HitTableProps) {
   };
 
   return (
-    <div className="feed-table__scroll" ref={scrollRef}>
-      <table
-        className="feed-table"
-        role="grid"
-        aria-label={label}
-        aria-rowcount={rows.length + 1}
-        aria-activedescendant={activeIndex >= 0 && activeRendered ? rowId(rows[activeIndex]!.hitId) : undefined}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        onFocus={onFocus}
-        data-testid="feed-grid"
-      >
-        <colgroup>
-          {COLUMNS.map((c) => (
-            <col key={c} className={`feed-table__col feed-table__col--${c.toLowerCase().replace(/\W+/g, '-')}`} />
-          ))}
-        </colgroup>
-        <thead>
-          <tr aria-rowindex={1}>
+    // The frame is the panel's grid item; the scroll box inside it can then be laid out on its own.
+    <div className="feed-table__frame">
+      <div className="feed-table__scroll" ref={scrollRef}>
+        <table
+          className="feed-table"
+          role="grid"
+          aria-label={label}
+          aria-rowcount={rows.length + 1}
+          aria-activedescendant={activeIndex >= 0 && activeRendered ? rowId(rows[activeIndex]!.hitId) : undefined}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          onFocus={onFocus}
+          data-testid="feed-grid"
+        >
+          <colgroup>
             {COLUMNS.map((c) => (
-              <th key={c} scope="col" role="columnheader">
-                {c === 'Time' ? `Time (${zoneName(zone)})` : c}
-              </th>
+              <col key={c} className={`feed-table__col feed-table__col--${c.toLowerCase().replace(/\W+/g, '-')}`} />
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {paddingTop > 0 ? (
-            <tr aria-hidden="true" className="feed-table__spacer" style={{ height: paddingTop }}>
-              <td colSpan={COLUMNS.length} />
+          </colgroup>
+          <thead>
+            <tr aria-rowindex={1}>
+              {COLUMNS.map((c) => (
+                <th key={c} scope="col" role="columnheader">
+                  {c === 'Time' ? `Time (${zoneName(zone)})` : c}
+                </th>
+              ))}
             </tr>
-          ) : null}
-          {/* Rows are keyed by position: when hits arrive (up to 60 times a second) each row shows
+          </thead>
+          <tbody>
+            {paddingTop > 0 ? (
+              <tr aria-hidden="true" className="feed-table__spacer" style={{ height: paddingTop }}>
+                <td colSpan={COLUMNS.length} />
+              </tr>
+            ) : null}
+            {/* Rows are keyed by position: when hits arrive (up to 60 times a second) each row shows
               the hit now at its place, and the DOM keeps its rows instead of replacing them all
               (bench/suites/browser.ts). */}
-          {items.map((item) => {
-            const hit = rows[item.index]!;
-            return (
-              <tr
-                key={item.index}
-                id={rowId(hit.hitId)}
-                aria-rowindex={item.index + 2}
-                className="feed-table__row"
-                data-active={item.index === activeIndex || undefined}
-                data-bot={hit.bot || undefined}
-                onClick={() => {
-                  setActiveId(hit.hitId);
-                  onOpen(hit);
-                }}
-              >
-                <HitCells hit={hit} zone={zone} currency={currency} />
+            {items.map((item) => {
+              const hit = rows[item.index]!;
+              return (
+                <tr
+                  key={item.index}
+                  id={rowId(hit.hitId)}
+                  aria-rowindex={item.index + 2}
+                  className="feed-table__row"
+                  data-active={item.index === activeIndex || undefined}
+                  data-bot={hit.bot || undefined}
+                  onClick={() => {
+                    setActiveId(hit.hitId);
+                    onOpen(hit);
+                  }}
+                >
+                  <HitCells hit={hit} zone={zone} currency={currency} />
+                </tr>
+              );
+            })}
+            {paddingBottom > 0 ? (
+              <tr aria-hidden="true" className="feed-table__spacer" style={{ height: paddingBottom }}>
+                <td colSpan={COLUMNS.length} />
               </tr>
-            );
-          })}
-          {paddingBottom > 0 ? (
-            <tr aria-hidden="true" className="feed-table__spacer" style={{ height: paddingBottom }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
