@@ -12,6 +12,7 @@ import {
   type ProfileSummary,
 } from '../lib/cpu-profile.ts';
 import { figure, passes, type Figure } from '../lib/figures.ts';
+import { describeFrame, LOAF_INIT, scriptSource, type LongFrame } from '../lib/loaf.ts';
 import { percentileOf } from '../lib/histogram.ts';
 import { ROOT } from '../lib/paths.ts';
 import { RatePin } from '../lib/rate-pin.ts';
@@ -25,7 +26,8 @@ import { summarizeTrace, traceTable } from '../lib/trace.ts';
  * hits/s, in two of the traffic panel's windows: the one it opens with (15 min, `DEFAULT_WINDOW_S`)
  * first, then the longest its window selector offers (1 h, `TRAFFIC_WINDOWS_S`), chosen as an
  * operator does, with a click on its button. Frame intervals are requestAnimationFrame deltas; long tasks
- * come from a PerformanceObserver registered before the app's first script; the JS heap is
+ * come from a PerformanceObserver registered before the app's first script, and the long animation
+ * frame holding each of the longest says what it was made of (bench/lib/loaf.ts); the JS heap is
  * measured after a forced GC through CDP, for the page and for the SharedWorker that holds the
  * SSE connection.
  *
@@ -80,6 +82,7 @@ function longestWindow(labels: string[], maxS = Infinity): MeasuredWindow & { se
  * it). Figures from the runs named.
  */
 const HISTORY = [
+  "**Changed because of an earlier run** (at 669523b, 2026-12-01 07:20 UTC, a performance trace of the load and of the switch to the 1-hour window): of 783 layouts in 17 s, 428 were the frames' own, each of the whole document (~250 objects changed of ~2,050, 4.7 ms on average), although the feed's scroll box is `contain: strict`: Chromium makes a box a relayout boundary only when it is also no flex or grid item, and the scroll box was a grid item of the feed panel. It now sits in a plain block (`.feed-table__frame`), and the frames' layouts of the feed are rooted at it (~440 objects); their time barely moved (5.5 ms on average in the next trace, as noisy): what costs is the ~240 cells whose text changes with each frame, not the page around them. The long tasks over 50 ms come in runs of four or five, one a second, each one plot's update (Recharts, 50–80 ms here with the trace on); drawing at most 300 points a plot instead of 600 (`MAX_POINTS`) was tried in one full run (15-minute window 94 ms and 18 long tasks a minute, 1-hour 125 ms and 24, 30-day 105 ms) and left: no gain the noise lets one tell, for half the resolution.",
   "**Changed because of an earlier run** (at f7e4e32, 2026-11-30 18:52 UTC, the first run with an hour of history and both windows, the relay sending feed batches every 25 ms under load: 15-minute window 33.0 fps and longest task 430 ms, 1-hour window 36.0 fps and 388 ms, with 169 and 139 tasks over 50 ms a minute; targets 50 fps and ≤ 100 ms). The profiles and per-chart marks showed the five traffic plots (Recharts, 450 or 600 points each) redrawn together in one task of 100–400 ms every second, the site and revenue plots a second time for the `traffic` and `top` events, Recharts computing each plot more than once per update (its axes and reference areas register themselves again in its store on every render), TanStack Query comparing the 3,600-second histories entry by entry with every `stats` and `traffic` event (`replaceEqualDeep`, 3–8 % of the main thread), and the feed rebuilding its rows with each of its updates (about 1,300 DOM nodes added or removed a second, and their style, layout and paint, though the feed is below the fold). Changed in src/web: (1) each plot is a memoised component apart from its caption (`time-charts.tsx`, `site-chart.tsx`) and takes a new view in its turn, one plot per animation frame (`lib/frame-stagger.ts`, `useStaggered`): a caption changes at once, its plot at most a few frames later, and a `top` event redraws no plot; (2) a plot's Recharts children (grid, axes, tooltip, series, legend, shaded gaps) are elements kept while what they show is, so a new second reaches a chart's store as new data only; the x-axis's domain, which moves every second, is a function reading the window's bounds; (3) the stats and traffic queries have structural sharing off (`get-stats.ts`, `get-traffic.ts`); (4) the feed's rows are keyed by position (`hit-table.tsx`): the DOM keeps its rows and updates their text, and the feed's scroll box is `contain: strict`; (5) `currencyCode` built an `Intl.NumberFormat` on every call to check a code (every revenue cell of the feed): the answer is kept per code (`lib/format.ts`); (6) the top lists' click handlers keep their identity (`traffic-panel.tsx`, `live-panels.tsx`), so the memoised lists no longer re-render with every feed update. Afterwards, on the same machine with nothing else running: full runs 15-minute window 52.4–55.5 fps, longest task 65–120 ms, 10–25 tasks over 50 ms a minute; 1-hour window 48.6–53.7 fps, 90–141 ms, 26–47 a minute (quick runs 50–57 fps, 52–101 ms). What is left over 100 ms (0–2 tasks a minute) is one plot's update: a Recharts line chart of 600 points takes 50–60 ms of the main thread here, more when the relay and Chromium's raster threads hold the second core. The suite now takes its profiles after every figure: the 1-hour window, measured just after the default window's profile and trace, had been slower than in quick runs (43.6 fps and 108 long tasks in one run).",
   "**Changed because of an earlier run** (at 36ecd30, 2026-11-22 03:26 UTC: longest task 98 ms, target ≤ 100 ms; busier earlier runs had 150–480 ms): the profile showed (1) the feed table's `useLayoutEffect` reading `el.scrollTop` after every commit (up to 60 a second), a forced synchronous layout, 7.7 % self time: it now returns when the first row did not change and asks the virtualizer's last scroll offset (kept from scroll events) whether the reader has scrolled, so layout is touched only when rows were prepended above a scrolled reader; (2) the four time charts and six top lists re-rendering with every feed update although their data changes once a second: they are `React.memo` components now, and their props (the memoised view, the top list of the window) keep their identity between `stats` events; (3) `formatCount`/`formatMoney` building an `Intl.NumberFormat` per call through `toLocaleString` (1.0 %): the formatters are built once.",
 ].join('\n\n');
@@ -92,11 +95,14 @@ const INIT = `
       for (const e of list.getEntries()) window.__bench.long.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch (e) { window.__bench.noLongTask = String(e); }
+  ${LOAF_INIT}
 `;
 
 interface BenchState {
   long: { start: number; duration: number }[];
   noLongTask?: string;
+  /** Long animation frames (bench/lib/loaf.ts), to say what the longest tasks held. */
+  loaf: LongFrame[];
 }
 
 /** Page-side code lives in strings: this project's Node code has no DOM types. */
@@ -125,7 +131,7 @@ function pageNow(page: Page): Promise<number> {
 
 function longTasks(page: Page): Promise<BenchState> {
   return page.evaluate<BenchState>(
-    '(() => ({ long: window.__bench.long.slice(), noLongTask: window.__bench.noLongTask }))()',
+    '(() => ({ long: window.__bench.long.slice(), noLongTask: window.__bench.noLongTask, loaf: window.__bench.loaf.slice() }))()',
   );
 }
 
@@ -311,6 +317,12 @@ export const browserSuite: Suite = {
         return { frames, sliceMedians, sliceFps, heapSeries, heap0, heap1, from, to };
       };
 
+      /** What the long animation frame holding a task was made of, in brackets (or nothing). */
+      const source = scriptSource(join(ROOT, 'dist'), spaResolver(join(ROOT, 'dist')));
+      const held = (frames: LongFrame[], start: number) => {
+        const described = describeFrame(frames, start, source);
+        return described ? ` (${described})` : '';
+      };
       const report = async (w: MeasuredWindow, m: Measured, span: number, extraLongNote: string): Promise<Figure[]> => {
         const bench = await longTasks(page);
         const spanned = bench.long.filter((t) => t.start >= m.from && t.start < m.to);
@@ -337,7 +349,7 @@ export const browserSuite: Suite = {
           decimals: 0,
           note: bench.noLongTask
             ? `PerformanceObserver longtask unavailable: ${bench.noLongTask}`
-            : `${inSpan.length} long tasks (> 50 ms) over ${((m.to - m.from) / 1000).toFixed(0)} s ${extraLongNote}, ${inSpan.filter((t) => t.duration > 100).length} over 100 ms; the longest ${worst.map((t) => `${t.duration.toFixed(0)} ms at +${((t.start - m.from) / 1000).toFixed(1)} s`).join(', ')}${spanned.length > inSpan.length ? `; ${spanned.length - inSpan.length} more during the suite's forced GCs (heap figures), left out` : ''}`,
+            : `${inSpan.length} long tasks (> 50 ms) over ${((m.to - m.from) / 1000).toFixed(0)} s ${extraLongNote}, ${inSpan.filter((t) => t.duration > 100).length} over 100 ms; the longest ${worst.map((t, i) => `${t.duration.toFixed(0)} ms at +${((t.start - m.from) / 1000).toFixed(1)} s${i === 0 || t.duration > 100 ? held(bench.loaf, t.start) : ''}`).join(', ')}${spanned.length > inSpan.length ? `; ${spanned.length - inSpan.length} more during the suite's forced GCs (heap figures), left out` : ''}`,
         });
         const heapGrowthFigure = figure(`page JS heap growth over ${span} s (after GC)${w.suffix}`, 'MB', growth, {
           ...(span >= 300 ? { target: { op: '<', value: 30 } } : {}),
