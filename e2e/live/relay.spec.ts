@@ -47,6 +47,20 @@ test('live hits appear and the shard is streaming', async ({ page }) => {
   await expect.poll(async () => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
 });
 
+test("the relay's cooldown badge is read whole on a desk", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  const badge = page.getByTestId('badge-cooldown');
+  await expect(badge).toHaveText("cooldown 4 s (below Adobe's 60 s advice)");
+  // The relay's card is a narrow column beside the shards: the badge wraps inside it, never cut.
+  const inside = await badge.evaluate((el) => {
+    const card = el.closest('.map-node')!.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    return box.left >= card.left && box.right <= card.right && el.scrollWidth <= el.clientWidth;
+  });
+  expect(inside).toBe(true);
+});
+
 test('a dropped upstream shows waiting with a countdown that decreases, then streaming again', async ({ page }) => {
   await page.goto(`http://127.0.0.1:${PORT}/`);
   await expect(shard0(page).getByTestId('shard-state-0')).toHaveText('streaming');
