@@ -10,6 +10,7 @@ import {
   summarizeProfile,
   type CpuProfile,
   type ProfileSummary,
+  type Resolver,
 } from '../lib/cpu-profile.ts';
 import { figure, passes, type Figure } from '../lib/figures.ts';
 import { describeFrame, LOAF_INIT, scriptSource, type LongFrame } from '../lib/loaf.ts';
@@ -219,6 +220,7 @@ async function profilePage(
   pageCdp: CDPSession,
   name: string,
   ms: number,
+  resolver: Resolver,
 ): Promise<{ block: string; summary: ProfileSummary }> {
   mkdirSync(PROFILE_DIR, { recursive: true });
   await pageCdp.send('Profiler.enable');
@@ -232,7 +234,6 @@ async function profilePage(
   await pageCdp.send('Profiler.disable');
   const profilePath = join(PROFILE_DIR, `${name}-page.cpuprofile`);
   writeFileSync(profilePath, JSON.stringify(profile));
-  const resolver = spaResolver(join(ROOT, 'dist'));
   const summary = summarizeProfile(profile, 20, resolver);
   const appFiles = inclusiveByFile(profile, 'src/', resolver)
     .map((f) => `${f.name} ${(f.share * 100).toFixed(1)} %`)
@@ -318,7 +319,9 @@ export const browserSuite: Suite = {
       };
 
       /** What the long animation frame holding a task was made of, in brackets (or nothing). */
-      const source = scriptSource(join(ROOT, 'dist'), spaResolver(join(ROOT, 'dist')));
+      // One reader of dist/'s source maps for the frames and the profiles (each map is read once).
+      const spa = spaResolver(join(ROOT, 'dist'));
+      const source = scriptSource(join(ROOT, 'dist'), spa);
       const held = (frames: LongFrame[], start: number) => {
         const described = describeFrame(frames, start, source);
         return described ? ` (${described})` : '';
@@ -377,7 +380,7 @@ export const browserSuite: Suite = {
         // held at 79 ms on a quiet machine and missed at 150–480 ms on a busy one).
         ctx.log(`browser: ${w.label}: CPU profile and performance trace of ${profileMs / 1000} s`);
         const name = w.suffix ? `browser-${labelSeconds(w.label)}` : 'browser';
-        const { block, summary } = await profilePage(browser, page, pageCdp, name, profileMs);
+        const { block, summary } = await profilePage(browser, page, pageCdp, name, profileMs, spa);
         profileBlocks.push(
           `**Dashboard main thread, ${w.label} window** — ${
             missed.length
