@@ -2,7 +2,7 @@
  * One measurement of the ingest suite, in a process of its own (pinned to one CPU by the suite
  * with `taskset`, so gunzip's thread-pool work shares that core too). Prints `RESULT <json>`.
  *
- *   node --import tsx bench/suites/ingest-worker.ts <baseline|decode|relay|parse> <corpus base>
+ *   node --import tsx bench/suites/ingest-worker.ts <mode> <corpus base> [rounds]
  *
  * - baseline: gunzip → split lines → `JSON.parse` (what any NDJSON reader must do at least).
  * - baseline-buffer: the same with the relay's gunzip buffer (`GUNZIP_CHUNK_BYTES`) instead of zlib's 16 KiB default.
@@ -11,6 +11,9 @@
  *             (Dedup, HitStore, Redactor(['ip']), summary, StatsCollector, FeedBatcher) with the
  *             feed batch taken and published into the Broadcaster (no subscriber) every FEED_MIN_GAP_MS and
  *             the stats/top events every second.
+ * - relay-bare: the same with de-duplication, the hit store, the stats and the feed each replaced
+ *             by one that does nothing: what the relay path costs without those four steps (the
+ *             hit id, the summary, its redaction and the wiring are left).
  * - parse:    `parseHitLine` (the hot path) and `parseExact` (exact throughout) against `JSON.parse`
  *             on the same decompressed lines, alternating.
  * - steps:    what each step of the hot path costs a hit, on the decompressed lines (no gunzip):
@@ -112,11 +115,33 @@ async function decodeOnly(corpus: Corpus): Promise<Record<string, number>> {
   return { records, malformed };
 }
 
-async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
+/** `relay-bare`'s steps: each lets every hit through and keeps nothing. */
+class NoDedup extends Dedup {
+  override add(): boolean {
+    return true;
+  }
+}
+class NoStore extends HitStore {
+  override add(): boolean {
+    return true;
+  }
+}
+class NoStats extends StatsCollector {
+  override hit(): void {
+    // Counts nothing.
+  }
+}
+class NoFeed extends FeedBatcher {
+  override push(): void {
+    // Feeds nothing.
+  }
+}
+
+async function relayPath(corpus: Corpus, bare = false): Promise<Record<string, number>> {
   const clock = systemClock;
   const redactor = new Redactor(['ip']);
-  const stats = new StatsCollector(1);
-  const feed = new FeedBatcher(FEED_MAX_HITS_PER_S, clock.now());
+  const stats = bare ? new NoStats(1) : new StatsCollector(1);
+  const feed = bare ? new NoFeed(FEED_MAX_HITS_PER_S, clock.now()) : new FeedBatcher(FEED_MAX_HITS_PER_S, clock.now());
   const hub = new Broadcaster({ clock, runId: 'rbench' });
   let noted = 0;
   let problems = 0;
@@ -127,6 +152,7 @@ async function relayPath(corpus: Corpus): Promise<Record<string, number>> {
     feed,
     scrub: (text) => text,
     bytes: nodeBytes,
+    ...(bare ? { dedup: new NoDedup(), hits: new NoStore({ bytes: nodeBytes }) } : {}),
     noteHit: () => {
       noted++;
     },
@@ -281,7 +307,9 @@ function stepRounds(corpus: Corpus, rounds: number): Record<StepName, number[]> 
 
 const [mode, base, roundsArg] = process.argv.slice(2);
 if (!mode || !base) {
-  console.error('usage: ingest-worker.ts <baseline|baseline-buffer|decode|relay|parse|steps> <corpus base> [rounds]');
+  console.error(
+    'usage: ingest-worker.ts <baseline|baseline-buffer|decode|relay|relay-bare|parse|steps> <corpus base> [rounds]',
+  );
   process.exit(2);
 }
 const corpus = loadCorpus(base);
@@ -294,6 +322,7 @@ if (mode === 'baseline') check = await baseline(corpus);
 else if (mode === 'baseline-buffer') check = await baseline(corpus, GUNZIP_CHUNK_BYTES);
 else if (mode === 'decode') check = await decodeOnly(corpus);
 else if (mode === 'relay') check = await relayPath(corpus);
+else if (mode === 'relay-bare') check = await relayPath(corpus, true);
 else if (mode === 'parse') rounds = parseRounds(corpus, Number(roundsArg ?? 5));
 else if (mode === 'steps') steps = stepRounds(corpus, Number(roundsArg ?? 5));
 else throw new Error(`unknown mode ${mode}`);

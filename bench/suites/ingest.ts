@@ -44,9 +44,11 @@ const WORKER = join(BENCH_DIR, 'suites/ingest-worker.ts');
 const CEILING_RATE = 30_000;
 /** Rounds of the steps measurement (each: the path up to each of the 8 steps over 100,000 lines). */
 const STEP_ROUNDS = 5;
-const MODES = ['baseline', 'baseline-buffer', 'decode', 'relay'] as const;
+const MODES = ['baseline', 'baseline-buffer', 'decode', 'relay', 'relay-bare'] as const;
 /** The relay's gunzip output buffer, as the figures name it. */
 const RELAY_BUFFER = `${GUNZIP_CHUNK_BYTES / 1024} KiB`;
+/** The relay path without de-duplication, the hit store, the stats and the feed. */
+const BARE = 'relay-bare';
 /** The mode name of `--ingest-against`'s relay path. */
 const AGAINST = 'relay@';
 
@@ -203,8 +205,9 @@ export const ingestSuite: Suite = {
     const { cpu, busy } = await quietestCpu();
     ctx.log(`ingest: pinned to CPU ${cpu} (busy ${busy.map((b) => `${Math.round(b * 100)} %`).join(' / ')})`);
     const rounds = ctx.quick ? 2 : 5;
-    // --quick leaves out what only explains (decode alone, the baseline with the relay's gunzip buffer).
-    const modes: string[] = ctx.quick ? MODES.filter((m) => m !== 'decode' && m !== 'baseline-buffer') : [...MODES];
+    // --quick leaves out what only explains (decode alone, the baseline with the relay's gunzip
+    // buffer, the relay path without its four steps).
+    const modes: string[] = ctx.quick ? MODES.filter((m) => m === 'baseline' || m === 'relay') : [...MODES];
     const against = ctx.ingestAgainst ? worktreeOf(ctx.ingestAgainst) : undefined;
     if (against) {
       modes.push(AGAINST);
@@ -270,6 +273,15 @@ export const ingestSuite: Suite = {
       }),
       figure('relay path ÷ baseline, wall clock', 'ratio', ratio('relay', 'wallS'), { decimals: 2 }),
       figure('decode only ÷ baseline', 'ratio', ratio('decode', 'cpuS'), { decimals: 2 }),
+      figure(
+        'relay path without de-duplication, hit store, stats and feed ÷ baseline',
+        'ratio',
+        byMode.has(BARE) ? ratio(BARE, 'cpuS') : [],
+        {
+          decimals: 2,
+          note: "per round, CPU time: those four steps each replaced by one that does nothing (the worker's `relay-bare`); the hit id, the summary and its redaction are left",
+        },
+      ),
       figure(`baseline with the relay's ${RELAY_BUFFER} gunzip buffer`, 'hits/CPU-s', rate('baseline-buffer', 'cpuS'), {
         decimals: 0,
         note: `zlib's default output buffer is 16 KiB; the relay's connector uses ${RELAY_BUFFER} (src/relay/upstream/connect.ts)`,
@@ -384,6 +396,12 @@ export const ingestSuite: Suite = {
     const gc = summary.functions.find((f) => f.name === '(garbage collector)')?.share ?? 0;
     const relayRatioMed = med(ratio('relay', 'cpuS'));
     const decodeRatio = med(ratio('decode', 'cpuS'));
+    let bareNote = '';
+    if (byMode.has(BARE)) {
+      const us = (mode: string) => 1e6 / med(rate(mode, 'cpuS'));
+      const left = us('baseline') / 0.9 - us(BARE);
+      bareNote = ` With de-duplication, the hit store, the stats and the feed each replaced by one that does nothing, the path costs ${us(BARE).toFixed(2)} µs a hit, ${med(ratio(BARE, 'cpuS')).toFixed(2)} of the baseline (medians of ${rounds} rounds): 0.9 ${left > 0 ? `leaves those four steps ${left.toFixed(2)} µs a hit together` : 'is out of reach before any of those four steps runs'}, and on the real path they cost ${(us('relay') - us(BARE)).toFixed(2)}.`;
+    }
     result.profiles.push(
       [
         `**Ingest${missed ? ' — target missed' : ''}.** As in src/ now: ${k(med(rate('relay', 'cpuS')))} hits/CPU-s (${passes(relayRate) ? 'meets' : 'misses'} ≥ 50k), ${relayRatioMed.toFixed(2)} of the baseline (${passes(relayRatio) ? 'meets' : 'misses'} ≥ 0.9). \`node --cpu-prof\` of one run (bench/out/profiles/${profileName}):`,
@@ -391,7 +409,7 @@ export const ingestSuite: Suite = {
         `Where it goes: ${top}; the garbage collector ${pct(gc)}.`,
         ...HISTORY,
         ...(stepsNote ? [stepsNote] : []),
-        `${passes(relayRatio) ? '**What is left**' : '**What stops 0.9**'}: the decode step alone (gunzip + byte-level lines + \`parseHitLine\`, no ingest) is at ${decodeRatio.toFixed(2)} of the baseline; what the relay then does per hit (de-duplication over 200,000–400,000 ids, the ring of 20,000 stored lines, the summary, the stats over every hit, the feed) costs the rest. The rates move by ±15 % from run to run on this shared machine; the ratio is taken per round, both modes pinned to the same core.`,
+        `${passes(relayRatio) ? '**What is left**' : '**What stops 0.9**'}: the decode step alone (gunzip + byte-level lines + \`parseHitLine\`, no ingest) is at ${decodeRatio.toFixed(2)} of the baseline; what the relay then does per hit (de-duplication over 200,000–400,000 ids, the ring of 20,000 stored lines, the summary, the stats over every hit, the feed) costs the rest.${bareNote} The rates move by ±15 % from run to run on this shared machine; the ratio is taken per round, both modes pinned to the same core.`,
       ].join('\n\n'),
     );
 
