@@ -140,8 +140,8 @@ class NoFeed extends FeedBatcher {
 async function relayPath(corpus: Corpus, bare = false): Promise<Record<string, number>> {
   const clock = systemClock;
   const redactor = new Redactor(['ip']);
-  const stats = bare ? new NoStats(1) : new StatsCollector(1);
-  const feed = bare ? new NoFeed(FEED_MAX_HITS_PER_S, clock.now()) : new FeedBatcher(FEED_MAX_HITS_PER_S, clock.now());
+  const stats = new (bare ? NoStats : StatsCollector)(1);
+  const feed = new (bare ? NoFeed : FeedBatcher)(FEED_MAX_HITS_PER_S, clock.now());
   const hub = new Broadcaster({ clock, runId: 'rbench' });
   let noted = 0;
   let problems = 0;

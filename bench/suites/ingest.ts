@@ -231,6 +231,8 @@ export const ingestSuite: Suite = {
     }
     // A mode not run (--quick) has no figures.
     const rate = (mode: string, clock: 'cpuS' | 'wallS') => (byMode.get(mode) ?? []).map((r) => RECORDS / r[clock]);
+    /** µs of CPU a hit, median of the rounds. */
+    const usAHit = (mode: string) => 1e6 / summarize(rate(mode, 'cpuS')).median;
     const ratio = (mode: string, clock: 'cpuS' | 'wallS', base = 'baseline') =>
       (byMode.get(mode) ?? []).map((r, i) => byMode.get(base)![i]![clock] / r[clock]);
     const check = byMode.get('relay')![0]!.check;
@@ -342,8 +344,8 @@ export const ingestSuite: Suite = {
       const afterParse = perStep.slice(2);
       const beyond = afterParse.reduce((sum, step) => sum + step.cost, 0);
       const costliest = afterParse.reduce((a, b) => (b.cost > a.cost ? b : a));
-      const baselineUs = 1e6 / summarize(rate('baseline', 'cpuS')).median;
-      const decodeUs = 1e6 / summarize(rate('decode', 'cpuS')).median;
+      const baselineUs = usAHit('baseline');
+      const decodeUs = usAHit('decode');
       const budget = baselineUs / 0.9 - decodeUs;
       result.figures.push(
         figure('steps after the parse, together (hit id → feed)', 'µs a hit', [beyond], {
@@ -355,7 +357,7 @@ export const ingestSuite: Suite = {
           note: `baseline ${baselineUs.toFixed(2)} µs a hit ÷ 0.9 − decode only ${decodeUs.toFixed(2)} (medians of this run)`,
         }),
       );
-      const relayUs = 1e6 / summarize(rate('relay', 'cpuS')).median;
+      const relayUs = usAHit('relay');
       const allowedUs = baselineUs / 0.9;
       const gap = relayUs - allowedUs;
       const listed = afterParse.map((step) => `${step.name} ${step.cost.toFixed(2)}`).join(', ');
@@ -399,9 +401,8 @@ export const ingestSuite: Suite = {
     const decodeRatio = med(ratio('decode', 'cpuS'));
     let bareNote = '';
     if (byMode.has(BARE)) {
-      const us = (mode: string) => 1e6 / med(rate(mode, 'cpuS'));
-      const left = us('baseline') / 0.9 - us(BARE);
-      bareNote = ` With de-duplication, the hit store, the stats and the feed each replaced by one that does nothing, the path costs ${us(BARE).toFixed(2)} µs a hit, ${med(ratio(BARE, 'cpuS')).toFixed(2)} of the baseline (medians of ${rounds} rounds): 0.9 ${left > 0 ? `leaves those four steps ${left.toFixed(2)} µs a hit together` : 'is out of reach before any of those four steps runs'}, and on the real path they cost ${(us('relay') - us(BARE)).toFixed(2)}.`;
+      const left = usAHit('baseline') / 0.9 - usAHit(BARE);
+      bareNote = ` With de-duplication, the hit store, the stats and the feed each replaced by one that does nothing, the path costs ${usAHit(BARE).toFixed(2)} µs a hit, ${med(ratio(BARE, 'cpuS')).toFixed(2)} of the baseline (medians of ${rounds} rounds): 0.9 ${left > 0 ? `leaves those four steps ${left.toFixed(2)} µs a hit together` : 'is out of reach before any of those four steps runs'}, and on the real path they cost ${(usAHit('relay') - usAHit(BARE)).toFixed(2)}.`;
     }
     result.profiles.push(
       [
